@@ -1,0 +1,101 @@
+"""tunesmith: hyperparameter optimization for Python.
+
+Example:
+    >>> import tunesmith as ts
+    >>> def objective(trial):
+    ...     x = trial.suggest_float("x", -5, 5)
+    ...     return (x - 1) ** 2
+    >>> study = ts.create_study(seed=0)
+    >>> study.optimize(objective, n_trials=30, progress_bar=False)
+    >>> abs(study.best_params["x"] - 1) < 1
+    True
+"""
+
+from tunesmith.errors import (
+    DuplicatedStudyError,
+    IncompatibleParameterError,
+    InvalidArgumentError,
+    InvalidSpaceError,
+    MissingDependencyError,
+    NoCompletedTrialError,
+    SamplerError,
+    StorageError,
+    StudyNotFoundError,
+    TrialFinishedError,
+    TrialPruned,
+    TunesmithError,
+)
+from tunesmith.history import FrozenTrial, History
+
+# Front-ends last: they use the names above through the package.
+from tunesmith.minimize import OptimizeResult, maximize, minimize
+from tunesmith.pruners import Decision, NopPruner, Pruner
+from tunesmith.samplers import (
+    FiniteSampler,
+    GridSampler,
+    QMCSampler,
+    RandomSampler,
+    Sampler,
+    Suggestion,
+)
+from tunesmith.space import Categorical, Distribution, Float, Int, SearchSpace
+from tunesmith.states import Direction, TrialState
+from tunesmith.storage import MemoryStorage, SQLiteStorage, Storage, StudyInfo
+from tunesmith.study import (
+    Study,
+    StudySummary,
+    create_study,
+    delete_study,
+    list_studies,
+    load_study,
+)
+from tunesmith.trial import Trial
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Categorical",
+    "Decision",
+    "Direction",
+    "Distribution",
+    "DuplicatedStudyError",
+    "FiniteSampler",
+    "Float",
+    "FrozenTrial",
+    "GridSampler",
+    "History",
+    "IncompatibleParameterError",
+    "Int",
+    "InvalidArgumentError",
+    "InvalidSpaceError",
+    "MemoryStorage",
+    "MissingDependencyError",
+    "NoCompletedTrialError",
+    "NopPruner",
+    "OptimizeResult",
+    "Pruner",
+    "QMCSampler",
+    "RandomSampler",
+    "SQLiteStorage",
+    "Sampler",
+    "SamplerError",
+    "SearchSpace",
+    "Storage",
+    "StorageError",
+    "Study",
+    "StudyInfo",
+    "StudyNotFoundError",
+    "StudySummary",
+    "Suggestion",
+    "Trial",
+    "TrialFinishedError",
+    "TrialPruned",
+    "TrialState",
+    "TunesmithError",
+    "create_study",
+    "delete_study",
+    "list_studies",
+    "load_study",
+    "maximize",
+    "minimize",
+]

@@ -1,0 +1,129 @@
+"""Parameters to and from the unit cube: the one place numeric samplers meet types.
+
+Glossary:
+    space   mapping name -> Float | Int | Categorical, in a fixed order
+    d       number of cube dimensions (one per parameter; ``n_choices`` per categorical
+            parameter when ``one_hot=True``)
+    u       a point of the cube, shape (d,), or a batch of points, shape (n, d)
+
+Each numeric parameter owns one dimension. A continuous range maps linearly, or
+linearly in log space when ``log=True``. A discrete range of ``n`` values (ints, stepped
+floats) splits ``[0, 1]`` into ``n`` equal cells, one per value; a log-scaled int maps
+``[low - 1/2, high + 1/2]`` in log space and rounds, so every integer owns a cell whose
+width follows the log scale. A categorical parameter owns either one dimension split
+into ``n`` cells (``one_hot=False``) or one dimension per choice, decoded by argmax.
+
+Values outside a parameter's current range (a study whose range was narrowed) encode
+to coordinates outside ``[0, 1]``; samplers decide whether to keep them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from tunesmith.space import Categorical, Distribution, Float, Int, SearchSpace
+
+
+def _log_int_bounds(distribution: Int) -> tuple[float, float]:
+    return math.log(distribution.low - 0.5), math.log(distribution.high + 0.5)
+
+
+def _cells(distribution: Distribution) -> int | None:
+    """Number of equal cells a dimension is split into, or None if continuous."""
+    if isinstance(distribution, Float):
+        return distribution.n_values if distribution.step is not None else None
+    if isinstance(distribution, Int):
+        return None if distribution.log else distribution.n_values
+    return distribution.n_values
+
+
+def decode_value(distribution: Distribution, x: float) -> Any:
+    """The value of one ordinal dimension at coordinate ``x`` (clipped to ``[0, 1]``)."""
+    x = min(max(x, 0.0), 1.0)
+    cells = _cells(distribution)
+    if cells is not None:
+        return distribution.value_at(min(int(x * cells), cells - 1))
+    if isinstance(distribution, Int):  # log-scaled int
+        low, high = _log_int_bounds(distribution)
+        integer = round(math.exp(low + x * (high - low)))
+        return min(max(integer, distribution.low), distribution.high)
+    assert isinstance(distribution, Float)
+    if distribution.log:
+        low, high = math.log(distribution.low), math.log(distribution.high)
+        real = math.exp(low + x * (high - low))
+    else:
+        real = distribution.low + x * (distribution.high - distribution.low)
+    return min(max(real, distribution.low), distribution.high)
+
+
+def encode_value(distribution: Distribution, value: Any) -> float:
+    """The coordinate of ``value`` on one ordinal dimension (the centre of its cell)."""
+    if isinstance(distribution, Categorical):
+        index = distribution.index(value)
+        if index is None:
+            raise ValueError(f"{value!r} is not a choice of {distribution!r}")
+        return (index + 0.5) / distribution.n_values
+    cells = _cells(distribution)
+    if cells is not None:
+        step = distribution.step or 1
+        return ((float(value) - distribution.low) / step + 0.5) / cells
+    if isinstance(distribution, Int):
+        low, high = _log_int_bounds(distribution)
+        return (math.log(value) - low) / (high - low)
+    if distribution.low == distribution.high:
+        return 0.5
+    if distribution.log:
+        low, high = math.log(distribution.low), math.log(distribution.high)
+        return (math.log(value) - low) / (high - low)
+    return (float(value) - distribution.low) / (distribution.high - distribution.low)
+
+
+class UnitCube:
+    """A bijection (up to rounding) between a search space and ``[0, 1]^d``.
+
+    Example:
+        >>> cube = UnitCube({"lr": Float(1e-3, 1e-1, log=True), "act": Categorical(["a", "b"])})
+        >>> cube.decode(np.array([0.5, 0.9]))
+        {'lr': 0.01, 'act': 'b'}
+    """
+
+    def __init__(self, space: SearchSpace, *, one_hot: bool = False) -> None:
+        self.space: dict[str, Distribution] = dict(space)
+        self.one_hot = one_hot
+        self.slices: dict[str, slice] = {}
+        start = 0
+        for name, distribution in self.space.items():
+            width = 1
+            if one_hot and isinstance(distribution, Categorical):
+                width = distribution.n_values
+            self.slices[name] = slice(start, start + width)
+            start += width
+        self.dims = start
+
+    def decode(self, u: np.ndarray) -> dict[str, Any]:
+        """The parameters at cube point ``u``, shape (d,)."""
+        params = {}
+        for name, distribution in self.space.items():
+            coordinates = u[self.slices[name]]
+            if self.one_hot and isinstance(distribution, Categorical):
+                params[name] = distribution.choices[int(np.argmax(coordinates))]
+            else:
+                params[name] = decode_value(distribution, float(coordinates[0]))
+        return params
+
+    def encode(self, params: Mapping[str, Any]) -> np.ndarray:
+        """The cube point of ``params``, shape (d,); every parameter must be present."""
+        u = np.empty(self.dims)
+        for name, distribution in self.space.items():
+            value = params[name]
+            if self.one_hot and isinstance(distribution, Categorical):
+                one_hot = np.zeros(distribution.n_values)
+                one_hot[distribution.index(value)] = 1.0
+                u[self.slices[name]] = one_hot
+            else:
+                u[self.slices[name]] = encode_value(distribution, value)
+        return u

@@ -1,0 +1,162 @@
+"""The events a study's log is made of, and their storage records.
+
+A study is an append-only sequence of events; everything else (trials, best value,
+the search space seen so far) is derived from it by :mod:`tunesmith.history`. Events
+refer to trials by number; a trial's number is the count of ``TrialCreated`` events
+before its own, so it never needs to be written.
+
+Every storage keeps an event as a *record*: ``(kind, trial number or None, JSON text)``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+from tunesmith.errors import StorageError
+from tunesmith.space import (
+    Categorical,
+    Distribution,
+    Float,
+    distribution_from_json,
+    distribution_to_json,
+    from_json_value,
+    to_json_value,
+)
+from tunesmith.states import TrialState
+
+_EMPTY: Mapping[str, Any] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Enqueued:
+    """Parameters a user asked to evaluate before anything is sampled."""
+
+    params: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class TrialCreated:
+    """A worker started a trial; ``claim`` is the sequence number of the ``Enqueued``
+    event whose parameters it takes (the first trial to claim an item gets it)."""
+
+    time: float
+    claim: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParamsSet:
+    """Parameter values chosen for a running trial, with their distributions."""
+
+    number: int
+    distributions: Mapping[str, Distribution]
+    values: Mapping[str, Any]
+    notes: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class UserAttrsSet:
+    """Attributes the user attached to a trial."""
+
+    number: int
+    attrs: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Reported:
+    """Intermediate objective values, by step."""
+
+    number: int
+    values: Mapping[int, float]
+
+
+@dataclass(frozen=True, slots=True)
+class TrialFinished:
+    """The end of a trial. Only the first one for a trial counts."""
+
+    number: int
+    state: TrialState
+    value: float | None
+    time: float
+    reason: str | None = None
+
+
+Event: TypeAlias = Enqueued | TrialCreated | ParamsSet | UserAttrsSet | Reported | TrialFinished
+#: What storages return: the event's sequence number (increasing within a study) and the event.
+Record: TypeAlias = tuple[int, Event]
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"))
+
+
+def _encode_params(event: ParamsSet) -> dict[str, Any]:
+    distributions = {}
+    values = {}
+    for name, distribution in event.distributions.items():
+        value = event.values[name]
+        if isinstance(distribution, Categorical):
+            value = distribution.index(value)
+        distributions[name] = distribution_to_json(distribution)
+        values[name] = value
+    data: dict[str, Any] = {"d": distributions, "v": values}
+    if event.notes:
+        data["n"] = event.notes
+    return data
+
+
+def _decode_params(number: int, data: dict[str, Any]) -> ParamsSet:
+    distributions: dict[str, Distribution] = {}
+    values: dict[str, Any] = {}
+    for name, stored in data["v"].items():
+        distribution = distribution_from_json(data["d"][name])
+        if isinstance(distribution, Categorical):
+            values[name] = distribution.choices[stored]
+        elif isinstance(distribution, Float):
+            values[name] = float(stored)
+        else:
+            values[name] = int(stored)
+        distributions[name] = distribution
+    return ParamsSet(number, distributions, values, data.get("n", {}))
+
+
+def encode(event: Event) -> tuple[str, int | None, str]:
+    """The storage record of an event: ``(kind, trial number, JSON payload)``."""
+    if isinstance(event, TrialCreated):
+        return "created", None, _dumps({"t": event.time, "c": event.claim})
+    if isinstance(event, ParamsSet):
+        return "params", event.number, _dumps(_encode_params(event))
+    if isinstance(event, Reported):
+        return "reported", event.number, _dumps({str(k): v for k, v in event.values.items()})
+    if isinstance(event, TrialFinished):
+        payload = {"s": event.state.value, "v": event.value, "t": event.time, "r": event.reason}
+        return "finished", event.number, _dumps(payload)
+    if isinstance(event, UserAttrsSet):
+        attrs = {k: to_json_value(v) for k, v in event.attrs.items()}
+        return "user_attrs", event.number, _dumps(attrs)
+    if isinstance(event, Enqueued):
+        return "enqueued", None, _dumps({k: to_json_value(v) for k, v in event.params.items()})
+    raise TypeError(f"not an event: {event!r}")
+
+
+def decode(kind: str, number: int | None, payload: str) -> Event:
+    """Inverse of :func:`encode`."""
+    data = json.loads(payload)
+    if kind == "created":
+        return TrialCreated(data["t"], data["c"])
+    assert number is not None or kind == "enqueued"
+    if kind == "params":
+        return _decode_params(number, data)  # type: ignore[arg-type]
+    if kind == "reported":
+        return Reported(number, {int(k): float(v) for k, v in data.items()})  # type: ignore[arg-type]
+    if kind == "finished":
+        state = TrialState(data["s"])
+        return TrialFinished(number, state, data["v"], data["t"], data["r"])  # type: ignore[arg-type]
+    if kind == "user_attrs":
+        attrs = {k: from_json_value(v) for k, v in data.items()}
+        return UserAttrsSet(number, attrs)  # type: ignore[arg-type]
+    if kind == "enqueued":
+        return Enqueued({k: from_json_value(v) for k, v in data.items()})
+    raise StorageError(f"unknown event kind {kind!r} in the storage; is tunesmith up to date?")

@@ -1,0 +1,346 @@
+"""Trials as records, and the replay that derives them from a study's event log.
+
+``replay(records, direction)`` folds events into a :class:`History`; a
+:class:`HistoryBuilder` does the same incrementally, so a study that has seen 10,000
+trials applies only the new events. Snapshots are cheap (O(number of running trials)):
+finished trials never change, so a snapshot shares the builder's append-only lists and
+remembers how long they were.
+
+Replay rules, the same for every storage and every reader:
+- a trial's number is the count of ``TrialCreated`` events before its own;
+- the first ``TrialFinished`` of a trial wins; later events for a finished trial are
+  ignored (a finished trial is never changed again);
+- the first trial that claims an ``Enqueued`` item gets its parameters.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import math
+from array import array
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, overload
+
+from tunesmith.events import (
+    Enqueued,
+    ParamsSet,
+    Record,
+    Reported,
+    TrialCreated,
+    TrialFinished,
+    UserAttrsSet,
+)
+from tunesmith.space import Distribution, SearchSpace
+from tunesmith.states import Direction, TrialState
+
+_EMPTY: Mapping[str, Any] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class FrozenTrial:
+    """One trial as the study recorded it.
+
+    Attributes:
+        number: Position of the trial in the study, from 0.
+        state: RUNNING, COMPLETE, PRUNED or FAIL.
+        value: The objective value (COMPLETE), the last reported value (PRUNED), or None.
+        params: Parameter values, as the objective received them.
+        distributions: The distribution each parameter was drawn from.
+        intermediate_values: Values reported with ``trial.report``, by step.
+        user_attrs: Attributes set with ``trial.set_user_attr``.
+        notes: What the sampler recorded about the trial (e.g. a grid index).
+        fixed_params: Parameters given with ``study.enqueue``, if the trial took some.
+        started_at: Start time, seconds since the epoch.
+        finished_at: End time, seconds since the epoch (None while running).
+        reason: Why the trial failed, if it did.
+
+    Example:
+        >>> FrozenTrial(0, TrialState.COMPLETE, 1.5, started_at=0.0).value
+        1.5
+    """
+
+    number: int
+    state: TrialState
+    value: float | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    distributions: Mapping[str, Distribution] = field(default_factory=dict)
+    intermediate_values: Mapping[int, float] = field(default_factory=dict)
+    user_attrs: Mapping[str, Any] = field(default_factory=dict)
+    notes: Mapping[str, Any] = field(default_factory=dict)
+    fixed_params: Mapping[str, Any] = field(default_factory=dict)
+    started_at: float = 0.0
+    finished_at: float | None = None
+    reason: str | None = None
+
+    @property
+    def datetime_start(self) -> datetime.datetime:
+        return datetime.datetime.fromtimestamp(self.started_at)
+
+    @property
+    def datetime_complete(self) -> datetime.datetime | None:
+        if self.finished_at is None:
+            return None
+        return datetime.datetime.fromtimestamp(self.finished_at)
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds from start to end, or None while running."""
+        return None if self.finished_at is None else self.finished_at - self.started_at
+
+    @property
+    def last_step(self) -> int | None:
+        """The largest step reported, or None."""
+        return max(self.intermediate_values) if self.intermediate_values else None
+
+
+class _Prefix(Sequence[FrozenTrial]):
+    """The first ``length`` items of an append-only list, without copying it."""
+
+    __slots__ = ("_items", "_length")
+
+    def __init__(self, items: list[FrozenTrial], length: int) -> None:
+        self._items = items
+        self._length = length
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> FrozenTrial: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[FrozenTrial]: ...
+    def __getitem__(self, index: int | slice) -> FrozenTrial | Sequence[FrozenTrial]:
+        if isinstance(index, slice):
+            return self._items[: self._length][index]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(index)
+        return self._items[index]
+
+    def __iter__(self) -> Iterator[FrozenTrial]:
+        items = self._items
+        for i in range(self._length):
+            yield items[i]
+
+    def __repr__(self) -> str:
+        return f"[{', '.join(repr(t) for t in self)}]"
+
+
+class History:
+    """What a study knows at one moment: an immutable view for samplers and pruners.
+
+    Example:
+        >>> history = replay([], Direction.MINIMIZE)
+        >>> len(history), history.best_trial
+        (0, None)
+    """
+
+    __slots__ = (
+        "_by_state",
+        "_counts",
+        "_finished",
+        "_n_finished",
+        "_queue",
+        "_running",
+        "_seen",
+        "_space",
+        "_trials",
+        "best_trial",
+        "direction",
+        "source",
+    )
+
+    def __init__(self, builder: HistoryBuilder) -> None:
+        self.direction = builder.direction
+        #: Identifies the builder this snapshot came from: snapshots with the same source
+        #: extend each other, so samplers may cache work on finished trials by it.
+        self.source = builder.source
+        self.best_trial: FrozenTrial | None = builder.best_trial
+        self._trials = builder.trials
+        self._finished = builder.finished
+        self._n_finished = len(builder.finished)
+        self._by_state = builder.by_state
+        self._counts = {state: len(items) for state, items in builder.by_state.items()}
+        self._running = tuple(builder.running.values())
+        self._space = builder.relative_space
+        self._seen = builder.seen
+        self._queue = tuple(builder.queue.items())
+
+    def __len__(self) -> int:
+        """Number of trials, running ones included."""
+        return self._n_finished + len(self._running)
+
+    def trials(self) -> list[FrozenTrial]:
+        """Every trial, ordered by number."""
+        running = {trial.number: trial for trial in self._running}
+        trials = self._trials
+        return [running.get(n) or trials[n] for n in range(len(self))]
+
+    def trial(self, number: int) -> FrozenTrial:
+        """The trial with this number."""
+        if not 0 <= number < len(self):
+            raise IndexError(f"no trial number {number}; the study has {len(self)} trials")
+        for trial in self._running:
+            if trial.number == number:
+                return trial
+        return self._trials[number]
+
+    def completed(self) -> Sequence[FrozenTrial]:
+        """COMPLETE trials, in the order they finished."""
+        return self._of_state(TrialState.COMPLETE)
+
+    def pruned(self) -> Sequence[FrozenTrial]:
+        """PRUNED trials, in the order they finished."""
+        return self._of_state(TrialState.PRUNED)
+
+    def failed(self) -> Sequence[FrozenTrial]:
+        """FAIL trials, in the order they finished."""
+        return self._of_state(TrialState.FAIL)
+
+    def finished(self) -> Sequence[FrozenTrial]:
+        """Every finished trial, in the order they finished."""
+        return _Prefix(self._finished, self._n_finished)
+
+    def running(self) -> tuple[FrozenTrial, ...]:
+        """Trials still running (in this or another worker)."""
+        return self._running
+
+    def relative_space(self) -> SearchSpace:
+        """Parameters every COMPLETE trial has, with their latest distributions."""
+        return self._space
+
+    def distribution(self, name: str) -> Distribution | None:
+        """The latest distribution of parameter ``name`` in any trial, or None."""
+        return self._seen.get(name)
+
+    def queued(self) -> tuple[tuple[int, Mapping[str, Any]], ...]:
+        """Enqueued parameter sets no trial has taken yet, as ``(queue id, params)``."""
+        return self._queue
+
+    def _of_state(self, state: TrialState) -> Sequence[FrozenTrial]:
+        return _Prefix(self._by_state[state], self._counts[state])
+
+
+class HistoryBuilder:
+    """Applies event records in order and hands out :class:`History` snapshots."""
+
+    def __init__(self, direction: Direction) -> None:
+        self.direction = direction
+        self.trials: list[FrozenTrial] = []
+        self.running: dict[int, FrozenTrial] = {}
+        self.finished: list[FrozenTrial] = []
+        self.by_state: dict[TrialState, list[FrozenTrial]] = {
+            state: [] for state in TrialState if state.is_finished
+        }
+        self.best_trial: FrozenTrial | None = None
+        # Replaced, never mutated, so snapshots can share them.
+        self.relative_space: Mapping[str, Distribution] = _EMPTY
+        self.seen: Mapping[str, Distribution] = _EMPTY
+        self.queue: dict[int, Mapping[str, Any]] = {}
+        self.last_seq = 0
+        self.source = object()
+        self._created_at_seq = array("q")
+        self._interned: dict[Distribution, Distribution] = {}
+
+    def snapshot(self) -> History:
+        return History(self)
+
+    def number_created_at(self, seq: int) -> int:
+        """The number of the trial whose ``TrialCreated`` event has sequence number ``seq``."""
+        number = bisect.bisect_left(self._created_at_seq, seq)
+        if number == len(self._created_at_seq) or self._created_at_seq[number] != seq:
+            raise KeyError(f"no trial was created at sequence number {seq}")
+        return number
+
+    def apply(self, records: Iterable[Record]) -> None:
+        for seq, event in records:
+            if seq <= self.last_seq:
+                continue
+            self.last_seq = seq
+            self._apply(seq, event)
+
+    def _apply(self, seq: int, event: object) -> None:
+        if isinstance(event, TrialCreated):
+            self._created_at_seq.append(seq)
+            self._create(event)
+        elif isinstance(event, Enqueued):
+            self.queue[seq] = event.params
+        else:
+            trial = self.running.get(getattr(event, "number", -1))
+            if trial is None:
+                return  # finished already (or unknown): a finished trial never changes
+            if isinstance(event, ParamsSet):
+                self._set_params(trial, event)
+            elif isinstance(event, Reported):
+                values = {**trial.intermediate_values, **event.values}
+                self._update(replace(trial, intermediate_values=values))
+            elif isinstance(event, UserAttrsSet):
+                self._update(replace(trial, user_attrs={**trial.user_attrs, **event.attrs}))
+            elif isinstance(event, TrialFinished):
+                self._finish(trial, event)
+
+    def _create(self, event: TrialCreated) -> None:
+        fixed = _EMPTY
+        if event.claim is not None and event.claim in self.queue:
+            fixed = self.queue.pop(event.claim)
+        number = len(self.trials)
+        trial = FrozenTrial(number, TrialState.RUNNING, started_at=event.time, fixed_params=fixed)
+        self.trials.append(trial)
+        self.running[number] = trial
+
+    def _set_params(self, trial: FrozenTrial, event: ParamsSet) -> None:
+        interned = self._interned
+        distributions = dict(trial.distributions)
+        for name, distribution in event.distributions.items():
+            distribution = interned.setdefault(distribution, distribution)
+            distributions[name] = distribution
+            if self.seen.get(name) != distribution:
+                self.seen = {**self.seen, name: distribution}
+        params = {**trial.params, **event.values} if trial.params else event.values
+        notes = {**trial.notes, **event.notes} if event.notes else trial.notes
+        self._update(replace(trial, params=params, distributions=distributions, notes=notes))
+
+    def _update(self, trial: FrozenTrial) -> None:
+        self.trials[trial.number] = trial
+        self.running[trial.number] = trial
+
+    def _finish(self, trial: FrozenTrial, event: TrialFinished) -> None:
+        trial = replace(
+            trial,
+            state=event.state,
+            value=event.value,
+            finished_at=event.time,
+            reason=event.reason,
+        )
+        self.trials[trial.number] = trial
+        del self.running[trial.number]
+        self.finished.append(trial)
+        self.by_state[trial.state].append(trial)
+        if trial.state is TrialState.COMPLETE:
+            self._complete(trial)
+
+    def _complete(self, trial: FrozenTrial) -> None:
+        assert trial.value is not None and not math.isnan(trial.value)
+        best = self.best_trial
+        if best is None or self.direction.better(trial.value, best.value):  # type: ignore[arg-type]
+            self.best_trial = trial
+        space = self.relative_space
+        if len(self.by_state[TrialState.COMPLETE]) == 1:
+            self.relative_space = dict(trial.distributions)
+        elif any(
+            name not in trial.distributions or trial.distributions[name] != distribution
+            for name, distribution in space.items()
+        ):
+            self.relative_space = {
+                name: trial.distributions[name] for name in space if name in trial.distributions
+            }
+
+
+def replay(records: Iterable[Record], direction: Direction) -> History:
+    """Fold a study's event records into a :class:`History`."""
+    builder = HistoryBuilder(direction)
+    builder.apply(records)
+    return builder.snapshot()

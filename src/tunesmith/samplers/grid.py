@@ -1,0 +1,273 @@
+"""Grid search over a lazily indexed grid.
+
+The grid is the product of one list of values per parameter. It is never materialized:
+point ``i`` is found by mixed-radix arithmetic, and the visiting order is a seeded
+pseudo-random permutation of ``range(N)`` computed one index at a time (a four-round
+Feistel network with cycle walking), so a grid of 10^8 points costs nothing until it
+is sampled. Trial *k* takes position *k* of that order, skipping points other trials
+already have, so parallel workers and resumed studies do not repeat points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from tunesmith.errors import InvalidArgumentError
+from tunesmith.history import FrozenTrial, History
+from tunesmith.samplers.base import Suggestion
+from tunesmith.space import Categorical, Distribution, Float, Int, SearchSpace, choice_key
+
+_MASK64 = (1 << 64) - 1
+
+
+def _mix(value: int) -> int:
+    """splitmix64's finalizer: a cheap, well-spread 64-bit hash."""
+    value = (value ^ (value >> 30)) * 0xBF58476D1CE4E5B9 & _MASK64
+    value = (value ^ (value >> 27)) * 0x94D049BB133111EB & _MASK64
+    return value ^ (value >> 31)
+
+
+def permute(index: int, size: int, key: int) -> int:
+    """Position ``index`` of a pseudo-random permutation of ``range(size)`` chosen by ``key``."""
+    bits = max(2, (size - 1).bit_length())
+    bits += bits % 2
+    half = bits // 2
+    mask = (1 << half) - 1
+    value = index
+    while True:  # cycle walking: at most a few rounds, as size > 2**bits / 4
+        left, right = value >> half, value & mask
+        for round_ in range(4):
+            mixed = _mix((key + round_ * 0x9E3779B97F4A7C15 + right * 0xD1B54A32D192ED03) & _MASK64)
+            left, right = right, left ^ (mixed & mask)
+        value = (left << half) | right
+        if value < size:
+            return value
+
+
+def _value_key(value: Any) -> str:
+    """Identify a grid value; numbers compare by value so 1 and 1.0 are the same point."""
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+        return repr(float(value))
+    return choice_key(value)
+
+
+class _Axis:
+    """The values of one grid dimension, in order."""
+
+    def __init__(self, name: str, values: Sequence[Any]) -> None:
+        self.values = values
+        self.positions: dict[str, int] = {}
+        for position, value in enumerate(values):
+            key = _value_key(value)
+            if key in self.positions:
+                raise InvalidArgumentError(
+                    f"grid values for {name!r} must be distinct, but {value!r} is repeated"
+                )
+            self.positions[key] = position
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def position(self, value: Any) -> int | None:
+        return self.positions.get(_value_key(value))
+
+
+class _RangeAxis:
+    """Every value of an integer or stepped-float range, computed, never listed."""
+
+    def __init__(self, distribution: Int | Float) -> None:
+        self.distribution = distribution
+        self.size = int(distribution.n_values or 1)
+        self.values = self
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __iter__(self) -> Iterator[Any]:
+        return (self[position] for position in range(self.size))
+
+    def __getitem__(self, position: int) -> Any:
+        if self.distribution.step is None:
+            return self.distribution.low
+        return self.distribution.value_at(position)
+
+    def position(self, value: Any) -> int | None:
+        if not self.distribution.contains(value):
+            return None
+        step = self.distribution.step or 1
+        return round((float(value) - self.distribution.low) / step)
+
+
+def _axis_for(name: str, distribution: Distribution, points: int | None) -> _Axis | _RangeAxis:
+    if isinstance(distribution, Categorical):
+        return _Axis(name, distribution.choices)
+    n_values = distribution.n_values
+    if n_values is not None and (points is None or n_values <= points):
+        return _RangeAxis(distribution)
+    if points is None:
+        raise InvalidArgumentError(
+            f"grid search needs the points of the continuous range {name!r} ({distribution!r}): "
+            f"list them, e.g. {{{name!r}: [0.1, 0.2, 0.3]}}, give the Float a `step`, or use "
+            "GridSampler(points_per_range=N)"
+        )
+    if isinstance(distribution, Int):
+        spaced = np.geomspace if distribution.log else np.linspace
+        values = np.unique(np.round(spaced(distribution.low, distribution.high, points)))
+        grid = [int(v) for v in values if distribution.contains(int(v))]
+        return _Axis(name, grid)
+    spaced = np.geomspace if distribution.log else np.linspace
+    return _Axis(name, [float(v) for v in spaced(distribution.low, distribution.high, points)])
+
+
+class _Grid:
+    def __init__(self, axes: Mapping[str, _Axis | _RangeAxis]) -> None:
+        self.axes = dict(axes)
+        self.size = 1
+        for axis in self.axes.values():
+            self.size *= len(axis)
+
+    def point(self, index: int) -> dict[str, Any]:
+        params = {}
+        for name, axis in reversed(self.axes.items()):
+            index, position = divmod(index, len(axis))
+            params[name] = axis.values[position]
+        return dict(reversed(params.items()))
+
+    def index_of(self, params: Mapping[str, Any]) -> int | None:
+        index = 0
+        for name, axis in self.axes.items():
+            if name not in params:
+                return None
+            position = axis.position(params[name])
+            if position is None:
+                return None
+            index = index * len(axis) + position
+        return index
+
+
+class GridSampler:
+    """Evaluates every combination of the given values, in a seeded random order.
+
+    Args:
+        grid: Values per parameter, e.g. ``{"C": [0.1, 1, 10], "kernel": ["rbf", "poly"]}``.
+            Without it the grid is built from the space the study asks for: every choice,
+            every integer, every step of a stepped float; a continuous range needs
+            ``points_per_range``.
+        points_per_range: Points taken along a continuous range (evenly spaced, on a log
+            scale if ``log=True``), and along integer ranges with more values than this.
+        shuffle: Visit the points in a seeded random order (the default, so a search cut
+            short by a time budget has spread over the grid) rather than in order.
+        seed: Seeds the order; when created by name (``sampler="grid"``) the study's seed.
+
+    ``study.optimize`` stops once every point has been evaluated.
+
+    Example:
+        >>> import tunesmith as ts
+        >>> study = ts.create_study(sampler=GridSampler({"x": [-1, 0, 1]}))
+        >>> study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2)
+        >>> len(study.trials)
+        3
+    """
+
+    def __init__(
+        self,
+        grid: Mapping[str, Sequence[Any]] | None = None,
+        *,
+        points_per_range: int | None = None,
+        shuffle: bool = True,
+        seed: int | None = None,
+    ) -> None:
+        if points_per_range is not None and points_per_range < 1:
+            raise InvalidArgumentError(
+                f"points_per_range must be at least 1, but got {points_per_range}"
+            )
+        self.points_per_range = points_per_range
+        self.shuffle = shuffle
+        self.seed = int(np.random.SeedSequence(seed).generate_state(1)[0]) if seed is None else seed
+        self._grid = None if grid is None else _Grid(self._explicit_axes(grid))
+        self._visited: dict[object, tuple[object, int, set[int]]] = {}
+
+    @staticmethod
+    def _explicit_axes(grid: Mapping[str, Sequence[Any]]) -> dict[str, _Axis]:
+        if not isinstance(grid, Mapping) or not grid:
+            raise InvalidArgumentError(
+                f"grid must be a non-empty dict of name -> list of values, but got {grid!r}"
+            )
+        axes = {}
+        for name, values in grid.items():
+            if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
+                raise InvalidArgumentError(
+                    f"grid[{name!r}] must be a non-empty list of values, but got {values!r}"
+                )
+            axes[name] = _Axis(name, list(values))
+        return axes
+
+    def sample(
+        self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
+    ) -> Suggestion:
+        grid = self._grid_for(space)
+        visited = self._visited_points(grid, space, history)
+        start = trial.number % grid.size
+        order = self._order(grid.size)
+        index = order(start)
+        for offset in range(grid.size):
+            candidate = order((start + offset) % grid.size)
+            if candidate not in visited:
+                index = candidate
+                break
+        return Suggestion(grid.point(index))
+
+    def exhausted(self, space: SearchSpace, history: History) -> bool:
+        """Whether every grid point has been taken by some trial (running ones included)."""
+        if self._grid is None and not space:
+            return False
+        grid = self._grid_for(space)
+        return len(self._visited_points(grid, space, history)) >= grid.size
+
+    def _grid_for(self, space: SearchSpace) -> _Grid:
+        if self._grid is None:
+            return _Grid(
+                {name: _axis_for(name, d, self.points_per_range) for name, d in space.items()}
+            )
+        for name, distribution in space.items():
+            axis = self._grid.axes.get(name)
+            if axis is None:
+                raise InvalidArgumentError(
+                    f"parameter {name!r} is not in the grid ({', '.join(self._grid.axes)}); "
+                    "add its values to the grid"
+                )
+            outside = [v for v in axis.values if not distribution.contains(v)]
+            if outside:
+                raise InvalidArgumentError(
+                    f"grid values for {name!r} must lie in what the objective asks for, "
+                    f"{distribution!r}, but {outside!r} do not"
+                )
+        return self._grid
+
+    def _order(self, size: int) -> Any:
+        if not self.shuffle:
+            return lambda position: position
+        return lambda position: permute(position, size, self.seed)
+
+    def _visited_points(self, grid: _Grid, space: SearchSpace, history: History) -> set[int]:
+        """Grid indices of every trial's parameters, cached across calls for finished trials."""
+        cache_key: object = self._grid if self._grid is not None else tuple(space.items())
+        source, scanned, visited = self._visited.get(cache_key, (None, 0, set()))
+        if source is not history.source:
+            scanned, visited = 0, set()
+        finished = history.finished()
+        for i in range(scanned, len(finished)):
+            index = grid.index_of(finished[i].params)
+            if index is not None:
+                visited.add(index)
+        self._visited[cache_key] = (history.source, len(finished), visited)
+        running = {grid.index_of(trial.params) for trial in history.running()}
+        running.discard(None)
+        return visited | running if running else visited  # type: ignore[operator]
+
+    def __repr__(self) -> str:
+        axes = None if self._grid is None else {n: len(a) for n, a in self._grid.axes.items()}
+        return f"GridSampler(grid sizes={axes}, shuffle={self.shuffle})"

@@ -1,0 +1,67 @@
+"""The storage interface: an append-only event log per study.
+
+A storage knows nothing about samplers, trials or replay: it keeps, per study, a
+sequence of events with increasing sequence numbers, appends a batch atomically, and
+reads back what came after a given sequence number. Everything else is derived by
+:func:`tunesmith.history.replay`, identically for every storage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from tunesmith.events import Event, Record
+from tunesmith.states import Direction
+
+
+@dataclass(frozen=True, slots=True)
+class StudyInfo:
+    """What a storage keeps about a study besides its events.
+
+    Attributes:
+        name: Unique within the storage.
+        direction: MINIMIZE or MAXIMIZE.
+        seed: The study's seed: trial *k* samples with a generator derived from
+            ``(seed, k)``, so a resumed study continues the same sequence.
+        created_at: Seconds since the epoch.
+    """
+
+    name: str
+    direction: Direction
+    seed: int
+    created_at: float
+
+
+@runtime_checkable
+class Storage(Protocol):
+    """Where studies live. Every method is safe to call from several processes at once
+    (for storages shared between processes)."""
+
+    def create(self, info: StudyInfo) -> bool:
+        """Create a study; False (and nothing changed) if the name is taken."""
+        ...
+
+    def info(self, study: str) -> StudyInfo | None:
+        """The study's metadata, or None if there is no such study."""
+        ...
+
+    def studies(self) -> list[StudyInfo]:
+        """Every study, oldest first."""
+        ...
+
+    def delete(self, study: str) -> bool:
+        """Delete a study and its events; False if there was no such study."""
+        ...
+
+    def append(self, study: str, events: Sequence[Event]) -> int:
+        """Append events atomically and return the sequence number of the last one.
+
+        The batch gets consecutive sequence numbers; raises StudyNotFoundError if the
+        study does not exist."""
+        ...
+
+    def read(self, study: str, after: int = 0) -> list[Record]:
+        """Events with sequence number greater than ``after``, in order."""
+        ...

@@ -1,0 +1,259 @@
+"""Creating, loading, listing and deleting studies; turning names into components.
+
+This is the one place where a sampler, a pruner and a storage are chosen and put
+together. Short names mirror the ones users know from other libraries.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+import numpy as np
+
+from tunesmith.errors import (
+    DuplicatedStudyError,
+    InvalidArgumentError,
+    StudyNotFoundError,
+)
+from tunesmith.history import replay
+from tunesmith.pruners.base import Pruner
+from tunesmith.pruners.nop import NopPruner
+from tunesmith.samplers.base import Sampler
+from tunesmith.samplers.grid import GridSampler
+from tunesmith.samplers.qmc import QMCSampler
+from tunesmith.samplers.random import RandomSampler
+from tunesmith.states import Direction
+from tunesmith.storage.base import Storage, StudyInfo
+from tunesmith.storage.memory import MemoryStorage
+from tunesmith.storage.sqlite import SQLiteStorage
+from tunesmith.study._study import Study
+
+SAMPLERS: dict[str, Callable[[int], Sampler]] = {
+    "random": lambda seed: RandomSampler(),
+    "grid": lambda seed: GridSampler(seed=seed),
+    "qmc": lambda seed: QMCSampler(seed=seed),
+}
+PRUNERS: dict[str, Callable[[], Pruner]] = {
+    "none": NopPruner,
+}
+DEFAULT_SAMPLER = "random"
+_MAX_STUDY_NAME = 512
+
+
+def make_sampler(sampler: str | Sampler | None, seed: int) -> Sampler:
+    """A sampler from a short name (seeded with the study's seed) or an instance."""
+    if sampler is None:
+        sampler = DEFAULT_SAMPLER
+    if isinstance(sampler, str):
+        factory = SAMPLERS.get(sampler.lower())
+        if factory is None:
+            raise InvalidArgumentError(
+                f"unknown sampler {sampler!r}; choose one of {', '.join(map(repr, SAMPLERS))}, "
+                "or pass a sampler object"
+            )
+        return factory(seed)
+    if not callable(getattr(sampler, "sample", None)):
+        raise InvalidArgumentError(
+            f"sampler must be a name or an object with a sample(space, history, rng, trial) "
+            f"method, but got {sampler!r}"
+        )
+    return sampler
+
+
+def make_pruner(pruner: str | Pruner | None) -> Pruner:
+    """A pruner from a short name or an instance."""
+    if pruner is None:
+        pruner = "none"
+    if isinstance(pruner, str):
+        factory = PRUNERS.get(pruner.lower())
+        if factory is None:
+            raise InvalidArgumentError(
+                f"unknown pruner {pruner!r}; choose one of {', '.join(map(repr, PRUNERS))}, "
+                "or pass a pruner object"
+            )
+        return factory()
+    if not callable(getattr(pruner, "decide", None)):
+        raise InvalidArgumentError(
+            f"pruner must be a name or an object with a decide(trial, history) method, "
+            f"but got {pruner!r}"
+        )
+    return pruner
+
+
+def make_storage(storage: str | Storage | None) -> Storage:
+    """A storage from a URL (``sqlite:///path.db``), an instance, or None (in memory)."""
+    if storage is None:
+        return MemoryStorage()
+    if isinstance(storage, str):
+        url = urlsplit(storage)
+        if url.scheme == "sqlite" and url.path.startswith("/") and len(url.path) > 1:
+            options = parse_qs(url.query)
+            durable = options.get("durable", ["0"])[0] in ("1", "true", "yes")
+            return SQLiteStorage(url.path[1:], durable=durable)
+        raise InvalidArgumentError(
+            f"unsupported storage URL {storage!r}; use 'sqlite:///relative/path.db' or "
+            "'sqlite:////absolute/path.db', or pass a storage object"
+        )
+    required = ("create", "info", "studies", "delete", "append", "read")
+    if not all(callable(getattr(storage, method, None)) for method in required):
+        raise InvalidArgumentError(
+            f"storage must be a URL, None, or an object with {', '.join(required)} methods, "
+            f"but got {storage!r}"
+        )
+    return storage
+
+
+def _check_seed(seed: object) -> int | None:
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not (0 <= seed < 2**63):
+        raise InvalidArgumentError(
+            f"seed must be an integer in [0, 2**63), or None, but got {seed!r}"
+        )
+    return int(seed)
+
+
+def _check_study_name(name: object) -> str:
+    if not isinstance(name, str) or not name or len(name) > _MAX_STUDY_NAME:
+        raise InvalidArgumentError(
+            f"study_name must be a non-empty string of at most {_MAX_STUDY_NAME} characters, "
+            f"but got {name!r}"
+        )
+    return name
+
+
+def create_study(
+    *,
+    storage: str | Storage | None = None,
+    sampler: str | Sampler | None = None,
+    pruner: str | Pruner | None = None,
+    study_name: str | None = None,
+    direction: str | Direction = "minimize",
+    load_if_exists: bool = False,
+    seed: int | None = None,
+) -> Study:
+    """Create a study (or load it, with ``load_if_exists=True``).
+
+    Args:
+        storage: None (in memory), ``"sqlite:///path.db"``, or a storage object.
+        sampler: ``"random"`` (default), ``"grid"``, ``"qmc"``, or a sampler object.
+        pruner: ``"none"`` (default) or a pruner object.
+        study_name: Unique in the storage; generated if not given.
+        direction: ``"minimize"`` or ``"maximize"``.
+        load_if_exists: Load the study of that name if it exists, instead of failing.
+        seed: Makes sampling reproducible: trial *k* samples with a generator derived
+            from ``(seed, k)``. Stored with the study, so a resumed study continues the
+            same sequence.
+
+    Example:
+        >>> import tunesmith as ts
+        >>> study = ts.create_study(direction="maximize", sampler="qmc", seed=1)
+        >>> study.direction
+        Direction.MAXIMIZE
+    """
+    resolved_storage = make_storage(storage)
+    wanted = Direction.parse(direction)
+    seed = _check_seed(seed)
+    name = f"study-{uuid.uuid4().hex[:12]}" if study_name is None else _check_study_name(study_name)
+    stored_seed = seed if seed is not None else int(np.random.SeedSequence().generate_state(1)[0])
+    info = StudyInfo(name, wanted, stored_seed, time.time())
+    if not resolved_storage.create(info):
+        if not load_if_exists:
+            raise DuplicatedStudyError(
+                f"a study named {name!r} already exists in {resolved_storage!r}; pass "
+                "load_if_exists=True to continue it, or choose another study_name"
+            )
+        existing = resolved_storage.info(name)
+        assert existing is not None
+        if existing.direction is not wanted:
+            raise InvalidArgumentError(
+                f"study {name!r} exists with direction {existing.direction.value!r}, but "
+                f"direction={wanted.value!r} was given; a study keeps its direction"
+            )
+        info = existing
+    study_seed = info.seed if seed is None else seed
+    return Study(
+        info=info,
+        storage=resolved_storage,
+        sampler=make_sampler(sampler, study_seed),
+        pruner=make_pruner(pruner),
+        seed=study_seed,
+    )
+
+
+def load_study(
+    *,
+    study_name: str,
+    storage: str | Storage,
+    sampler: str | Sampler | None = None,
+    pruner: str | Pruner | None = None,
+    seed: int | None = None,
+) -> Study:
+    """Load an existing study; its trials continue where they stopped.
+
+    ``sampler``, ``pruner`` and ``seed`` are as in :func:`create_study`; without a seed,
+    the study's stored seed is used, so a seeded study resumes its own sequence.
+    """
+    if storage is None:
+        raise InvalidArgumentError(
+            "load_study needs the storage the study lives in, e.g. storage='sqlite:///runs.db'"
+        )
+    resolved_storage = make_storage(storage)
+    info = resolved_storage.info(_check_study_name(study_name))
+    if info is None:
+        names = [study.name for study in resolved_storage.studies()]
+        raise StudyNotFoundError(
+            f"no study named {study_name!r} in {resolved_storage!r}; it has "
+            f"{', '.join(map(repr, names)) if names else 'no studies'}"
+        )
+    seed = _check_seed(seed)
+    study_seed = info.seed if seed is None else seed
+    return Study(
+        info=info,
+        storage=resolved_storage,
+        sampler=make_sampler(sampler, study_seed),
+        pruner=make_pruner(pruner),
+        seed=study_seed,
+    )
+
+
+def delete_study(*, study_name: str, storage: str | Storage) -> None:
+    """Delete a study and all its trials."""
+    resolved_storage = make_storage(storage)
+    if not resolved_storage.delete(_check_study_name(study_name)):
+        raise StudyNotFoundError(f"no study named {study_name!r} in {resolved_storage!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class StudySummary:
+    """One line of :func:`list_studies`."""
+
+    study_name: str
+    direction: Direction
+    n_trials: int
+    best_value: float | None
+    datetime_start: datetime.datetime
+
+
+def list_studies(storage: str | Storage) -> list[StudySummary]:
+    """Every study in the storage, oldest first, with its trial count and best value."""
+    resolved_storage = make_storage(storage)
+    summaries = []
+    for info in resolved_storage.studies():
+        history = replay(resolved_storage.read(info.name), info.direction)
+        best = history.best_trial
+        summaries.append(
+            StudySummary(
+                info.name,
+                info.direction,
+                len(history),
+                None if best is None else best.value,
+                datetime.datetime.fromtimestamp(info.created_at),
+            )
+        )
+    return summaries

@@ -1,0 +1,160 @@
+"""``Study.optimize``: a loop over the public ask / tell, with budgets and a progress bar."""
+
+from __future__ import annotations
+
+import logging
+import math
+import sys
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from tunesmith.errors import InvalidArgumentError, TrialPruned
+from tunesmith.history import FrozenTrial
+from tunesmith.space import SearchSpace
+from tunesmith.states import TrialState
+
+if TYPE_CHECKING:
+    from tunesmith.study._study import Callback, Objective, Study
+
+_LOG = logging.getLogger("tunesmith")
+
+
+def _check_arguments(
+    objective: object,
+    n_trials: object,
+    timeout: object,
+    n_jobs: object,
+    catch: object,
+    callbacks: object,
+) -> tuple[type[BaseException], ...]:
+    if not callable(objective):
+        raise InvalidArgumentError(f"objective must be callable, but got {objective!r}")
+    if n_trials is not None and (
+        isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 0
+    ):
+        raise InvalidArgumentError(
+            f"n_trials must be a non-negative integer or None, but got {n_trials!r}"
+        )
+    if timeout is not None and (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, (int, float))
+        or not timeout > 0
+        or math.isnan(timeout)
+    ):
+        raise InvalidArgumentError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    if n_jobs != 1:
+        raise InvalidArgumentError(
+            f"n_jobs must be 1 in this version of tunesmith, but got {n_jobs!r}; run "
+            "several processes against one SQLite study to work in parallel"
+        )
+    types = (catch,) if isinstance(catch, type) else tuple(catch)  # type: ignore[arg-type]
+    for item in types:
+        if not (isinstance(item, type) and issubclass(item, BaseException)):
+            raise InvalidArgumentError(f"catch must hold exception classes, but got {item!r}")
+    for callback in callbacks:  # type: ignore[attr-defined]
+        if not callable(callback):
+            raise InvalidArgumentError(f"callbacks must be callable, but got {callback!r}")
+    return types
+
+
+class _Progress:
+    """A tqdm bar over trials (or seconds, with only a time budget) showing the best value."""
+
+    def __init__(self, enabled: bool, n_trials: int | None, timeout: float | None) -> None:
+        self._bar: Any = None
+        self._by_time = n_trials is None and timeout is not None
+        self._started = time.monotonic()
+        if not enabled:
+            return
+        from tqdm.auto import tqdm
+
+        if self._by_time:
+            self._bar = tqdm(
+                total=timeout,
+                unit="s",
+                bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f}s{postfix}",
+            )
+        else:
+            self._bar = tqdm(total=n_trials, unit="trial")
+
+    def update(self, study: Study) -> None:
+        if self._bar is None:
+            return
+        best = study.history().best_trial
+        if best is not None:
+            self._bar.set_postfix_str(f"best={best.value:.6g} (trial {best.number})", refresh=False)
+        if self._by_time:
+            self._bar.update(min(self._bar.total, time.monotonic() - self._started) - self._bar.n)
+        else:
+            self._bar.update(1)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def run_optimize(
+    study: Study,
+    objective: Objective,
+    *,
+    n_trials: int | None,
+    timeout: float | None,
+    n_jobs: int,
+    catch: type[BaseException] | Sequence[type[BaseException]],
+    callbacks: Sequence[Callback],
+    progress_bar: bool | None,
+    space: SearchSpace | None = None,
+) -> None:
+    catch_types = _check_arguments(objective, n_trials, timeout, n_jobs, catch, callbacks)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    show = sys.stderr.isatty() if progress_bar is None else bool(progress_bar)
+    progress = _Progress(show, n_trials, timeout)
+    exhausted = getattr(study.sampler, "exhausted", None)
+    study._stop_requested = False
+    done = 0
+    try:
+        while not study._stop_requested:
+            if n_trials is not None and done >= n_trials:
+                break
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            if callable(exhausted):
+                history = study.history()
+                if exhausted(space if space is not None else history.relative_space(), history):
+                    break
+            frozen = run_trial(study, objective, catch_types, space)
+            done += 1
+            for callback in callbacks:
+                callback(study, frozen)
+            progress.update(study)
+    finally:
+        progress.close()
+        study._stop_requested = False
+
+
+def run_trial(
+    study: Study,
+    objective: Objective,
+    catch: tuple[type[BaseException], ...],
+    space: SearchSpace | None = None,
+) -> FrozenTrial:
+    """Ask, evaluate, tell. The trial is finished whatever happens in the objective."""
+    trial = study.ask(space)
+    try:
+        value = objective(trial)
+    except TrialPruned:
+        return study.tell(trial, state=TrialState.PRUNED)
+    except catch as exc:
+        _LOG.warning("trial %d failed and the study goes on: %r", trial.number, exc, exc_info=True)
+        return study._finish(trial.number, TrialState.FAIL, None, _reason(exc))
+    except BaseException as exc:
+        study._finish(trial.number, TrialState.FAIL, None, _reason(exc))
+        raise
+    return study.tell(trial, value)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted (KeyboardInterrupt)"
+    return f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,189 @@
+"""One running trial on the study's side: where its parameters come from, and what it
+has told the study but not yet written.
+
+Parameters come, in order of precedence, from the values the user enqueued, from the
+joint proposal the sampler made when the trial started, or from the sampler asked for
+that one parameter. Writes are batched: new parameters, notes, reports and attributes
+go to the storage together at the next ``should_prune()`` or when the trial finishes,
+so a trial costs a couple of transactions, not one per ``suggest``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tunesmith.errors import InvalidArgumentError, SamplerError
+from tunesmith.events import Event, ParamsSet, Reported, UserAttrsSet
+from tunesmith.history import FrozenTrial, History
+from tunesmith.space import Categorical, Distribution, Float, check_compatible
+from tunesmith.states import TrialState
+
+if TYPE_CHECKING:
+    from tunesmith.study._study import Study
+
+_LOG = logging.getLogger("tunesmith")
+_MISSING = object()
+
+
+def _coerce(distribution: Distribution, value: Any) -> Any:
+    """The value in the type the distribution promises (snapped to its step)."""
+    if isinstance(distribution, Categorical):
+        return distribution.choices[distribution.index(value)]  # type: ignore[index]
+    if isinstance(distribution, Float):
+        if distribution.step is None:
+            return float(value)
+        return distribution.value_at(round((float(value) - distribution.low) / distribution.step))
+    return int(value)
+
+
+class TrialRun:
+    """The study's side of a running :class:`~tunesmith.trial.Trial`."""
+
+    def __init__(
+        self,
+        study: Study,
+        frozen: FrozenTrial,
+        history: History,
+        rng: np.random.Generator,
+    ) -> None:
+        self.study = study
+        self.number = frozen.number
+        self.started_at = frozen.started_at
+        self.fixed: Mapping[str, Any] = frozen.fixed_params
+        self.history = history
+        self.rng = rng
+        self.proposals: dict[str, Any] = {}
+        self.params: dict[str, Any] = {}
+        self.distributions: dict[str, Distribution] = {}
+        self.user_attrs: dict[str, Any] = {}
+        self.notes: dict[str, Any] = {}
+        self.intermediate: dict[int, float] = {}
+        self.finished = False
+        self._new_params: list[str] = []
+        self._new_notes: dict[str, Any] = {}
+        self._new_attrs: dict[str, Any] = {}
+        self._new_reports: dict[int, float] = {}
+
+    def propose(self, params: Mapping[str, Any], notes: Mapping[str, Any]) -> None:
+        self.proposals.update(params)
+        self.add_notes(notes)
+
+    def add_notes(self, notes: Mapping[str, Any]) -> None:
+        if notes:
+            self.notes.update(notes)
+            self._new_notes.update(notes)
+
+    def frozen(self) -> FrozenTrial:
+        """The trial as it stands, for samplers and pruners."""
+        return FrozenTrial(
+            self.number,
+            TrialState.RUNNING,
+            params=dict(self.params),
+            distributions=dict(self.distributions),
+            intermediate_values=dict(self.intermediate),
+            user_attrs=dict(self.user_attrs),
+            notes=dict(self.notes),
+            fixed_params=self.fixed,
+            started_at=self.started_at,
+        )
+
+    def suggest(self, name: str, distribution: Distribution) -> Any:
+        if self.finished:
+            raise InvalidArgumentError(
+                f"trial {self.number} is finished; a finished trial takes no new parameters"
+            )
+        if name in self.params:
+            return self._again(name, distribution)
+        seen = self.history.distribution(name)
+        if seen is not None:
+            check_compatible(name, seen, distribution)
+        if name in self.fixed:
+            value = self.fixed[name]
+            if not distribution.contains(value):
+                raise InvalidArgumentError(
+                    f"the enqueued value {name}={value!r} must lie in what the objective "
+                    f"asks for, {distribution!r}; enqueue a value inside that range"
+                )
+        else:
+            value = self.proposals.get(name, _MISSING)
+            if value is _MISSING or not distribution.contains(value):
+                value = self._sample_alone(name, distribution)
+        value = _coerce(distribution, value)
+        self.params[name] = value
+        self.distributions[name] = distribution
+        self._new_params.append(name)
+        return value
+
+    def _again(self, name: str, distribution: Distribution) -> Any:
+        check_compatible(name, self.distributions[name], distribution)
+        value = self.params[name]
+        if not distribution.contains(value):
+            raise InvalidArgumentError(
+                f"parameter {name!r} already has the value {value!r} in trial {self.number}, "
+                f"outside the range asked for now, {distribution!r}; ask for a parameter "
+                "with one range per trial"
+            )
+        return value
+
+    def _sample_alone(self, name: str, distribution: Distribution) -> Any:
+        sampler = self.study.sampler
+        suggestion = sampler.sample({name: distribution}, self.history, self.rng, self.frozen())
+        value = suggestion.params.get(name, _MISSING)
+        if value is _MISSING or not distribution.contains(value):
+            shown = "nothing" if value is _MISSING else repr(value)
+            raise SamplerError(
+                f"{sampler!r} must return a value of {distribution!r} for {name!r}, "
+                f"but returned {shown}"
+            )
+        for other, proposed in suggestion.params.items():
+            self.proposals.setdefault(other, proposed)
+        self.add_notes(suggestion.notes)
+        return value
+
+    def report(self, value: float, step: int) -> None:
+        if step in self.intermediate:
+            _LOG.warning(
+                "trial %d already reported step %d (value %r); the new value %r is ignored",
+                self.number,
+                step,
+                self.intermediate[step],
+                value,
+            )
+            return
+        self.intermediate[step] = value
+        self._new_reports[step] = value
+
+    def should_prune(self) -> bool:
+        history = self.study._flush(self)
+        decision = self.study.pruner.decide(history.trial(self.number), history)
+        return decision.value == "prune"
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        self.user_attrs[key] = value
+        self._new_attrs[key] = value
+
+    def take_events(self) -> list[Event]:
+        """The events for what the trial learned since the last call."""
+        events: list[Event] = []
+        if self._new_params or self._new_notes:
+            names = self._new_params
+            events.append(
+                ParamsSet(
+                    self.number,
+                    {name: self.distributions[name] for name in names},
+                    {name: self.params[name] for name in names},
+                    self._new_notes,
+                )
+            )
+            self._new_params, self._new_notes = [], {}
+        if self._new_attrs:
+            events.append(UserAttrsSet(self.number, self._new_attrs))
+            self._new_attrs = {}
+        if self._new_reports:
+            events.append(Reported(self.number, self._new_reports))
+            self._new_reports = {}
+        return events

@@ -1,0 +1,391 @@
+"""The study: where sampler, pruner and storage meet.
+
+Every worker runs the same loop against the storage: ``ask`` (create a trial, sample
+its parameters) → evaluate → ``tell`` (write the outcome). The study's knowledge is the
+storage's event log replayed; before deciding anything it reads what other workers
+appended since it last looked.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tunesmith.errors import (
+    InvalidArgumentError,
+    NoCompletedTrialError,
+    TrialFinishedError,
+)
+from tunesmith.events import Enqueued, Event, TrialCreated, TrialFinished
+from tunesmith.history import FrozenTrial, History, HistoryBuilder
+from tunesmith.pruners.base import Pruner
+from tunesmith.samplers.base import Sampler
+from tunesmith.space import Categorical, Float, Int, SearchSpace, check_name, to_json_value
+from tunesmith.states import Direction, TrialState
+from tunesmith.storage.base import Storage, StudyInfo
+from tunesmith.study._run import TrialRun
+from tunesmith.trial import Trial
+
+if TYPE_CHECKING:
+    import pandas
+
+_LOG = logging.getLogger("tunesmith")
+
+Objective = Callable[[Trial], Any]
+Callback = Callable[["Study", FrozenTrial], None]
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "None"
+    return f"{value!r} of type {type(value).__name__}"
+
+
+def _outcome(
+    value: object, state: TrialState | None, last_report: float | None
+) -> tuple[TrialState, float | None, str | None]:
+    """The state, value and failure reason a ``tell`` records."""
+    if state is TrialState.FAIL:
+        return state, None, None
+    if state is TrialState.PRUNED:
+        if value is None:
+            value = last_report
+        number = _finite(value)
+        return state, number, None
+    if state not in (None, TrialState.COMPLETE):
+        raise InvalidArgumentError(
+            f"tell: `state` must be COMPLETE, PRUNED or FAIL, but got {state!r}"
+        )
+    number = _finite(value)
+    if number is None:
+        return (
+            TrialState.FAIL,
+            None,
+            f"the objective returned {_describe(value)}, not a finite number",
+        )
+    return TrialState.COMPLETE, number, None
+
+
+def _finite(value: object) -> float | None:
+    if value is None or isinstance(value, (bool, str, bytes)):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+class Study:
+    """A named optimization: its trials, its sampler and pruner, and where it is stored.
+
+    Create one with :func:`tunesmith.create_study` or :func:`tunesmith.load_study`.
+
+    Example:
+        >>> import tunesmith as ts
+        >>> study = ts.create_study(direction="minimize", seed=0)
+        >>> study.optimize(lambda t: (t.suggest_float("x", -5, 5) - 1) ** 2, n_trials=20)
+        >>> round(study.best_params["x"], 1) == round(study.best_trial.params["x"], 1)
+        True
+    """
+
+    def __init__(
+        self, *, info: StudyInfo, storage: Storage, sampler: Sampler, pruner: Pruner, seed: int
+    ) -> None:
+        self.study_name = info.name
+        self.direction: Direction = info.direction
+        self.storage = storage
+        self.sampler = sampler
+        self.pruner = pruner
+        self.seed = seed
+        self._builder = HistoryBuilder(info.direction)
+        self._runs: dict[int, TrialRun] = {}
+        self._stop_requested = False
+        self._sync()
+
+    # --- reading -----------------------------------------------------------------------
+
+    def _sync(self) -> History:
+        records = self.storage.read(self.study_name, after=self._builder.last_seq)
+        if records:
+            self._builder.apply(records)
+        return self._builder.snapshot()
+
+    def history(self) -> History:
+        """What the study knows now, read fresh from the storage."""
+        return self._sync()
+
+    @property
+    def trials(self) -> list[FrozenTrial]:
+        """Every trial, ordered by number (running ones included)."""
+        return self._sync().trials()
+
+    def get_trials(self, states: Iterable[TrialState] | None = None) -> list[FrozenTrial]:
+        """Trials in the given states (all if None), ordered by number."""
+        trials = self.trials
+        if states is None:
+            return trials
+        wanted = set(states)
+        return [trial for trial in trials if trial.state in wanted]
+
+    @property
+    def best_trial(self) -> FrozenTrial:
+        """The COMPLETE trial with the best value (the earliest, on ties)."""
+        history = self._sync()
+        if history.best_trial is None:
+            counts = {state.name: 0 for state in TrialState}
+            for trial in history.trials():
+                counts[trial.state.name] += 1
+            shown = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+            raise NoCompletedTrialError(
+                f"study {self.study_name!r} has no COMPLETE trial yet "
+                f"({len(history)} trials{': ' + shown if shown else ''}); best_trial, "
+                "best_params and best_value need at least one"
+            )
+        return history.best_trial
+
+    @property
+    def best_params(self) -> dict[str, Any]:
+        """Parameters of the best trial."""
+        return dict(self.best_trial.params)
+
+    @property
+    def best_value(self) -> float:
+        """Objective value of the best trial."""
+        value = self.best_trial.value
+        assert value is not None
+        return value
+
+    # --- ask / tell --------------------------------------------------------------------
+
+    def ask(self, space: SearchSpace | None = None) -> Trial:
+        """Start a trial. With ``space``, every parameter in it is suggested at once.
+
+        Parameters enqueued with :meth:`enqueue` are used first. Finish the trial with
+        :meth:`tell`.
+        """
+        if space is not None:
+            _check_space(space)
+        history = self._sync()
+        claim = next(iter(history.queued()), (None, None))[0]
+        seq = self._append([TrialCreated(time.time(), claim)])
+        number = self._builder.number_created_at(seq)
+        history = self._builder.snapshot()
+        frozen = history.trial(number)
+        run = TrialRun(self, frozen, history, np.random.default_rng([self.seed, number]))
+        self._runs[number] = run
+        trial = Trial(run)
+        try:
+            joint = history.relative_space() if space is None else space
+            if run.fixed:
+                joint = {name: d for name, d in joint.items() if name not in run.fixed}
+            if joint:
+                suggestion = self.sampler.sample(joint, history, run.rng, frozen)
+                run.propose(suggestion.params, suggestion.notes)
+            for name, distribution in (space or {}).items():
+                trial.suggest(name, distribution)
+        except BaseException as exc:
+            self._finish(number, TrialState.FAIL, None, f"sampling failed: {exc!r}")
+            raise
+        return trial
+
+    def tell(
+        self,
+        trial: Trial | int,
+        value: float | None = None,
+        *,
+        state: TrialState | str | None = None,
+    ) -> FrozenTrial:
+        """Finish a trial and return it as recorded.
+
+        Args:
+            trial: The trial from :meth:`ask`, or its number.
+            value: The objective value. None, NaN, infinities and non-numbers make the
+                trial FAIL, with the reason recorded.
+            state: COMPLETE (the default), PRUNED (the value defaults to the last
+                reported one) or FAIL.
+
+        Raises:
+            TrialFinishedError: the trial is already finished; it is never changed.
+        """
+        number = trial.number if isinstance(trial, Trial) else _trial_number(trial)
+        parsed = None if state is None else _parse_state(state)
+        run = self._runs.get(number)
+        if run is None:
+            self._check_running(number)
+        last = None
+        if run is not None and run.intermediate:
+            last = run.intermediate[max(run.intermediate)]
+        elif run is None:
+            reports = self._builder.trials[number].intermediate_values
+            last = reports[max(reports)] if reports else None
+        final_state, final_value, reason = _outcome(value, parsed, last)
+        if final_state is TrialState.FAIL and parsed is not TrialState.FAIL:
+            _LOG.warning("trial %d failed: %s", number, reason)
+        return self._finish(number, final_state, final_value, reason)
+
+    def _check_running(self, number: int) -> None:
+        history = self._sync()
+        if not 0 <= number < len(history):
+            raise InvalidArgumentError(
+                f"tell: no trial number {number} in study {self.study_name!r} "
+                f"({len(history)} trials)"
+            )
+        found = history.trial(number)
+        if found.state.is_finished:
+            raise TrialFinishedError(
+                f"trial {number} is already {found.state.name}; a finished trial is never changed"
+            )
+
+    def _finish(
+        self, number: int, state: TrialState, value: float | None, reason: str | None
+    ) -> FrozenTrial:
+        run = self._runs.pop(number, None)
+        events: list[Event] = run.take_events() if run is not None else []
+        finished_at = time.time()
+        events.append(TrialFinished(number, state, value, finished_at, reason))
+        self._append(events)
+        if run is not None:
+            run.finished = True
+        recorded = self._builder.trials[number]
+        if recorded.finished_at != finished_at:
+            _LOG.warning(
+                "trial %d had already been finished elsewhere as %s; this result (%s) was "
+                "not recorded",
+                number,
+                recorded.state.name,
+                state.name,
+            )
+        return recorded
+
+    def _flush(self, run: TrialRun) -> History:
+        """Write what the trial told so far, and return the study's history after it."""
+        events = run.take_events()
+        if events:
+            self._append(events)
+        return self._builder.snapshot()
+
+    def _append(self, events: Sequence[Event]) -> int:
+        seq = self.storage.append(self.study_name, events)
+        first = seq - len(events) + 1
+        if first == self._builder.last_seq + 1:
+            # Nobody wrote in between: apply our own events without reading them back.
+            self._builder.apply(zip(range(first, seq + 1), events, strict=True))
+        else:
+            self._sync()
+        return seq
+
+    def enqueue(self, params: Mapping[str, Any]) -> None:
+        """Evaluate these parameters in a coming trial, before anything is sampled.
+
+        Parameters missing from ``params`` are sampled as usual.
+        """
+        if not isinstance(params, Mapping):
+            raise InvalidArgumentError(f"enqueue: `params` must be a dict, but got {params!r}")
+        for name, value in params.items():
+            check_name(name)
+            try:
+                to_json_value(value, f"enqueue: {name!r}")
+            except ValueError as exc:
+                raise InvalidArgumentError(str(exc)) from None
+        self._append([Enqueued(dict(params))])
+
+    def stop(self) -> None:
+        """Make the running :meth:`optimize` return once the current trial finishes."""
+        self._stop_requested = True
+
+    # --- front doors -------------------------------------------------------------------
+
+    def optimize(
+        self,
+        objective: Objective,
+        n_trials: int | None = None,
+        timeout: float | None = None,
+        *,
+        n_jobs: int = 1,
+        catch: type[BaseException] | Sequence[type[BaseException]] = (),
+        callbacks: Sequence[Callback] = (),
+        progress_bar: bool | None = None,
+        space: SearchSpace | None = None,
+    ) -> None:
+        """Run trials until ``n_trials`` more have finished, ``timeout`` seconds have passed,
+        :meth:`stop` is called, or the sampler has no new point (grid search).
+
+        Args:
+            objective: ``objective(trial) -> float``.
+            n_trials: How many trials this call runs (None: no limit).
+            timeout: Seconds after which no new trial starts (None: no limit).
+            n_jobs: Worker count; only 1 is supported in this version.
+            catch: Exception types that fail the trial and let the study go on. Any other
+                exception fails the trial and then propagates (the default, so a bug in the
+                objective shows at once). The trial and its reason are stored either way.
+            callbacks: ``callback(study, frozen_trial)`` after each trial; may call
+                :meth:`stop`.
+            progress_bar: Show a progress bar with the best value; default: when stderr
+                is a terminal.
+            space: Parameters every trial has, sampled jointly from the first trial on;
+                the objective finds them in ``trial.params`` (see :meth:`ask`).
+        """
+        from tunesmith.study._optimize import run_optimize
+
+        run_optimize(
+            self,
+            objective,
+            n_trials=n_trials,
+            timeout=timeout,
+            n_jobs=n_jobs,
+            catch=catch,
+            callbacks=callbacks,
+            progress_bar=progress_bar,
+            space=space,
+        )
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """One row per trial: number, state, value, times, ``params_*``, ``user_attrs_*``.
+
+        Needs pandas (``pip install 'tunesmith[pandas]'``).
+        """
+        from tunesmith.study._frame import trials_to_dataframe
+
+        return trials_to_dataframe(self.trials)
+
+    def __repr__(self) -> str:
+        return (
+            f"Study(name={self.study_name!r}, direction={self.direction.value!r}, "
+            f"trials={len(self._builder.trials)}, storage={self.storage!r})"
+        )
+
+
+def _trial_number(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidArgumentError(
+            f"tell: `trial` must be a Trial or a trial number, but got {value!r}"
+        )
+    return value
+
+
+def _parse_state(state: TrialState | str) -> TrialState:
+    if isinstance(state, TrialState):
+        return state
+    try:
+        return TrialState[str(state).upper()]
+    except KeyError:
+        raise InvalidArgumentError(
+            f"state must be one of COMPLETE, PRUNED, FAIL, but got {state!r}"
+        ) from None
+
+
+def _check_space(space: object) -> None:
+    if not isinstance(space, Mapping):
+        raise InvalidArgumentError(f"space must be a dict of name -> distribution, got {space!r}")
+    for name, distribution in space.items():
+        check_name(name)
+        if not isinstance(distribution, (Float, Int, Categorical)):
+            raise InvalidArgumentError(
+                f"space[{name!r}] must be a Float, Int or Categorical, but got {distribution!r}"
+            )
