@@ -74,12 +74,11 @@ def encode_value(distribution: Distribution, value: Any) -> float:
     if isinstance(distribution, Int):
         low, high = _log_int_bounds(distribution)
         return (math.log(value) - low) / (high - low)
-    if distribution.low == distribution.high:
-        return 0.5
     if distribution.log:
-        low, high = math.log(distribution.low), math.log(distribution.high)
-        return (math.log(value) - low) / (high - low)
-    return (float(value) - distribution.low) / (distribution.high - distribution.low)
+        low, high, x = math.log(distribution.low), math.log(distribution.high), math.log(value)
+    else:
+        low, high, x = distribution.low, distribution.high, float(value)
+    return 0.5 if high == low else (x - low) / (high - low)
 
 
 class UnitCube:

@@ -113,11 +113,12 @@ def _axis_for(name: str, distribution: Distribution, points: int | None) -> _Axi
             f"list them, e.g. {{{name!r}: [0.1, 0.2, 0.3]}}, give the Float a `step`, or use "
             "GridSampler(points_per_range=N)"
         )
-    if isinstance(distribution, Int):
-        spaced = np.geomspace if distribution.log else np.linspace
-        values = np.unique(np.round(spaced(distribution.low, distribution.high, points)))
-        grid = [int(v) for v in values if distribution.contains(int(v))]
-        return _Axis(name, grid)
+    if n_values is not None:  # a discrete range with more values than points
+        if isinstance(distribution, Int) and distribution.log:
+            values = np.round(np.geomspace(distribution.low, distribution.high, points))
+            return _Axis(name, sorted({int(v) for v in values}))
+        positions = np.unique(np.round(np.linspace(0, n_values - 1, points)).astype(int))
+        return _Axis(name, [distribution.value_at(int(p)) for p in positions])
     spaced = np.geomspace if distribution.log else np.linspace
     return _Axis(name, [float(v) for v in spaced(distribution.low, distribution.high, points)])
 

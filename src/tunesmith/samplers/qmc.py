@@ -56,7 +56,8 @@ class QMCSampler:
             self._engines[(dims, key)] = engine
         if index < engine.num_generated:
             engine.reset()
-        engine.fast_forward(index - engine.num_generated)
+        if index > engine.num_generated:  # scipy's fast_forward(0) fails after a draw
+            engine.fast_forward(index - engine.num_generated)
         point: np.ndarray = engine.random(1)[0]
         return point
 

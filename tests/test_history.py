@@ -1,0 +1,152 @@
+"""Events survive every storage encoding, and replay follows its rules."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.strategies import finite, json_values, spaces
+
+import tunesmith as ts
+from tunesmith.encoding import UnitCube
+from tunesmith.events import (
+    Enqueued,
+    ParamsSet,
+    Reported,
+    TrialCreated,
+    TrialFinished,
+    UserAttrsSet,
+    decode,
+    encode,
+)
+from tunesmith.history import HistoryBuilder, replay
+
+MIN = ts.Direction.MINIMIZE
+
+
+@st.composite
+def params_events(draw: st.DrawFn) -> ParamsSet:
+    space = draw(spaces)
+    cube = UnitCube(space)
+    u = draw(st.lists(st.floats(0, 1), min_size=cube.dims, max_size=cube.dims))
+    import numpy as np
+
+    return ParamsSet(draw(st.integers(0, 100)), space, cube.decode(np.array(u)), {"gen": 1})
+
+
+events = st.one_of(
+    st.builds(TrialCreated, finite, st.none() | st.integers(1, 100)),
+    params_events(),
+    st.builds(UserAttrsSet, st.integers(0, 9), st.dictionaries(st.text(max_size=4), json_values)),
+    st.builds(Reported, st.integers(0, 9), st.dictionaries(st.integers(0, 99), finite)),
+    st.builds(
+        TrialFinished,
+        st.integers(0, 9),
+        st.sampled_from(list(ts.TrialState)),
+        st.none() | finite,
+        finite,
+        st.none() | st.text(),
+    ),
+    st.builds(Enqueued, st.dictionaries(st.text(min_size=1, max_size=4), json_values)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(event=events)
+def test_every_event_round_trips_through_its_record(event):
+    again = decode(*encode(event))
+    assert again == event
+    if isinstance(event, ParamsSet):
+        assert [type(v) for v in again.values.values()] == [type(v) for v in event.values.values()]
+
+
+def _records(*events):
+    return list(enumerate(events, start=1))
+
+
+def test_trial_numbers_follow_creation_order():
+    history = replay(_records(TrialCreated(1.0), TrialCreated(2.0), TrialCreated(3.0)), MIN)
+    assert [t.number for t in history.trials()] == [0, 1, 2]
+    assert all(t.state is ts.TrialState.RUNNING for t in history.trials())
+
+
+def test_the_first_finish_wins_and_a_finished_trial_never_changes():
+    history = replay(
+        _records(
+            TrialCreated(0.0),
+            TrialFinished(0, ts.TrialState.COMPLETE, 1.0, 1.0),
+            TrialFinished(0, ts.TrialState.FAIL, None, 2.0, "late"),
+            Reported(0, {5: 9.0}),
+            UserAttrsSet(0, {"k": "v"}),
+        ),
+        MIN,
+    )
+    trial = history.trial(0)
+    assert (trial.state, trial.value, trial.reason) == (ts.TrialState.COMPLETE, 1.0, None)
+    assert trial.intermediate_values == {} and trial.user_attrs == {}
+
+
+def test_an_enqueued_item_goes_to_the_first_trial_that_claims_it():
+    history = replay(
+        _records(Enqueued({"x": 1}), TrialCreated(0.0, claim=1), TrialCreated(0.0, claim=1)),
+        MIN,
+    )
+    assert history.trial(0).fixed_params == {"x": 1}
+    assert history.trial(1).fixed_params == {}
+    assert history.queued() == ()
+
+
+def test_best_trial_follows_the_direction_and_keeps_the_earliest_on_ties():
+    def run(direction):
+        builder = HistoryBuilder(direction)
+        records = []
+        for number, value in enumerate([3.0, 1.0, 5.0, 1.0]):
+            records += [TrialCreated(0.0), TrialFinished(number, ts.TrialState.COMPLETE, value, 0)]
+        builder.apply(_records(*records))
+        return builder.snapshot().best_trial.number
+
+    assert run(ts.Direction.MINIMIZE) == 1
+    assert run(ts.Direction.MAXIMIZE) == 2
+
+
+def test_relative_space_is_what_every_complete_trial_had():
+    x, y = ts.Float(0, 1), ts.Int(0, 5)
+    history = replay(
+        _records(
+            TrialCreated(0.0),
+            ParamsSet(0, {"x": x, "y": y}, {"x": 0.5, "y": 1}),
+            TrialFinished(0, ts.TrialState.COMPLETE, 1.0, 0),
+            TrialCreated(0.0),
+            ParamsSet(1, {"x": ts.Float(0, 0.5)}, {"x": 0.2}),
+            TrialFinished(1, ts.TrialState.COMPLETE, 1.0, 0),
+            TrialCreated(0.0),
+            TrialFinished(2, ts.TrialState.FAIL, None, 0),
+        ),
+        MIN,
+    )
+    assert dict(history.relative_space()) == {"x": ts.Float(0, 0.5)}
+    assert history.distribution("y") == y
+
+
+def test_a_snapshot_does_not_change_when_the_study_moves_on():
+    builder = HistoryBuilder(MIN)
+    builder.apply(_records(TrialCreated(0.0)))
+    before = builder.snapshot()
+    builder.apply(
+        [
+            (2, ParamsSet(0, {"x": ts.Float(0, 1)}, {"x": 0.5})),
+            (3, TrialFinished(0, ts.TrialState.COMPLETE, 1.0, 0)),
+            (4, TrialCreated(0.0)),
+        ]
+    )
+    assert len(before) == 1 and before.trial(0).state is ts.TrialState.RUNNING
+    assert before.trial(0).params == {} and len(before.completed()) == 0
+    after = builder.snapshot()
+    assert len(after) == 2 and after.completed()[0].params == {"x": 0.5}
+
+
+def test_replay_ignores_records_it_has_already_applied():
+    builder = HistoryBuilder(MIN)
+    records = _records(TrialCreated(0.0), TrialCreated(0.0))
+    builder.apply(records)
+    builder.apply(records)
+    assert len(builder.snapshot()) == 2

@@ -1,0 +1,79 @@
+"""The import layering of DESIGN.md, enforced: a wrong import fails CI.
+
+layer 0 values        errors, states, space, events, history, encoding (each may import
+                      the ones before it), stdlib and numpy
+layer 1 components    samplers, pruners, storage, trial: layer 0, numpy, scipy, and their
+                      own package; never each other
+layer 2 orchestration study: layers 0-1 and its own package
+layer 3 front-ends    everything else: the public package ``tunesmith`` only
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "tunesmith"
+LAYER0 = ["errors", "states", "space", "events", "history", "encoding"]
+LAYER1 = ["samplers", "pruners", "storage", "trial"]
+LAYER2 = ["study"]
+STDLIB = set(sys.stdlib_module_names) | {"__future__"}
+
+
+def _component(module: str) -> str:
+    return module.split(".")[1] if module.startswith("tunesmith.") else module
+
+
+def _modules() -> list[tuple[str, Path]]:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        found.append((name, path))
+    return found
+
+
+def _imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def _allowed(module: str, imported: str) -> bool:
+    own = _component(module)
+    top = imported.split(".")[0]
+    if top != "tunesmith":
+        third_party = {"numpy"} if own in LAYER0 else {"numpy", "scipy"}
+        return top in STDLIB or top in third_party or own not in LAYER0 + LAYER1
+    target = _component(imported)
+    if module == "tunesmith" or target == own:
+        return True
+    if own in LAYER0:
+        return target in LAYER0 and LAYER0.index(target) < LAYER0.index(own)
+    if own in LAYER1:
+        return target in LAYER0
+    if own in LAYER2:
+        return target in LAYER0 + LAYER1
+    return imported == "tunesmith"  # front-ends: public names only
+
+
+@pytest.mark.parametrize(("module", "path"), _modules(), ids=lambda v: str(v))
+def test_module_imports_respect_the_layers(module, path):
+    wrong = sorted(name for name in _imports(path) if not _allowed(module, name))
+    assert not wrong, f"{module} may not import {wrong}"
+
+
+def test_the_checker_rejects_what_it_should():
+    assert not _allowed("tunesmith.samplers.grid", "tunesmith.storage.sqlite")
+    assert not _allowed("tunesmith.space", "tunesmith.history")
+    assert not _allowed("tunesmith.history", "scipy.stats")
+    assert not _allowed("tunesmith.minimize", "tunesmith.study._study")
+    assert not _allowed("tunesmith.storage.memory", "tunesmith.study")
+    assert _allowed("tunesmith.study._factory", "tunesmith.samplers.grid")

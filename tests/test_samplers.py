@@ -1,0 +1,184 @@
+"""The sampler conformance suite, and what each sampler promises on its own."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from tests.strategies import spaces
+
+import tunesmith as ts
+from tunesmith.history import FrozenTrial, replay
+from tunesmith.samplers.grid import permute
+
+SAMPLERS = {
+    "random": lambda: ts.RandomSampler(),
+    "qmc": lambda: ts.QMCSampler(seed=0),
+    "grid": lambda: ts.GridSampler(points_per_range=7, seed=0),
+}
+
+
+@pytest.fixture(params=list(SAMPLERS))
+def sampler(request):
+    return SAMPLERS[request.param]()
+
+
+@settings(max_examples=60, deadline=None)
+@given(space=spaces)
+def test_suggestions_lie_in_the_space_with_the_types_given(space):
+    empty = replay([], ts.Direction.MINIMIZE)
+    for make in SAMPLERS.values():
+        sampler = make()
+        for number in range(3):
+            trial = FrozenTrial(number, ts.TrialState.RUNNING)
+            rng = np.random.default_rng(number)
+            params = sampler.sample(space, empty, rng, trial).params
+            for name, distribution in space.items():
+                value = params[name]
+                assert distribution.contains(value), (sampler, name, distribution, value)
+                if isinstance(distribution, ts.Categorical):
+                    index = distribution.index(value)
+                    assert (
+                        value is distribution.choices[index] or value == distribution.choices[index]
+                    )
+
+
+def test_a_conditional_space_is_sampled_in_both_branches(sampler):
+    study = ts.create_study(sampler=sampler, seed=0)
+
+    def objective(trial):
+        if trial.suggest_categorical("model", ["svm", "tree"]) == "svm":
+            return trial.suggest_float("C", 1e-3, 1e3, log=True)
+        return trial.suggest_int("depth", 1, 10)
+
+    study.optimize(objective, n_trials=20)
+    models = [t.params["model"] for t in study.trials]
+    assert set(models) == {"svm", "tree"}
+    for trial in study.trials:
+        expected = {"model", "C"} if trial.params["model"] == "svm" else {"model", "depth"}
+        assert set(trial.params) == expected
+
+
+def test_qmc_fills_one_dimension_evenly():
+    study = ts.create_study(sampler="qmc", seed=3)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=64)
+    counts = np.histogram([t.params["x"] for t in study.trials], bins=16, range=(0, 1))[0]
+    assert counts.min() >= 2 and counts.max() <= 6  # random draws: typically 0 to 9 per bin
+
+
+def test_qmc_covers_two_dimensions_better_than_random():
+    def spread(sampler):
+        study = ts.create_study(sampler=sampler, seed=11)
+        study.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_float("y", 0, 1), 64)
+        points = np.array([[t.params["x"], t.params["y"]] for t in study.trials])
+        cells = {(int(x * 8), int(y * 8)) for x, y in points}
+        return len(cells)
+
+    assert spread("qmc") > spread("random")
+    assert spread("qmc") >= 40
+
+
+def test_grid_visits_every_point_once_then_stops():
+    study = ts.create_study(sampler=ts.GridSampler({"a": [1, 2, 3], "b": ["x", "y"]}, seed=0))
+    study.optimize(
+        lambda t: t.suggest_int("a", 1, 3) * (t.suggest_categorical("b", ["x", "y"]) == "x"),
+        n_trials=100,
+    )
+    points = [(t.params["a"], t.params["b"]) for t in study.trials]
+    assert sorted(points) == sorted((a, b) for a in (1, 2, 3) for b in "xy")
+    study.optimize(lambda t: t.suggest_int("a", 1, 3), n_trials=5)
+    assert len(study.trials) == 6
+
+
+def test_grid_without_a_grid_walks_the_space_of_a_define_by_run_objective():
+    study = ts.create_study(sampler="grid", seed=1)
+    study.optimize(
+        lambda t: t.suggest_int("a", 0, 4) + t.suggest_categorical("b", [0, 10]), n_trials=50
+    )
+    points = {(t.params["a"], t.params["b"]) for t in study.trials}
+    assert len(points) == len(study.trials) == 10
+
+
+def test_grid_order_is_shuffled_by_the_seed_unless_asked_not_to():
+    def order(**kwargs):
+        study = ts.create_study(sampler=ts.GridSampler({"a": list(range(10))}, **kwargs))
+        study.optimize(lambda t: t.suggest_int("a", 0, 9), n_trials=10)
+        return [t.params["a"] for t in study.trials]
+
+    assert order(shuffle=False) == list(range(10))
+    assert sorted(order(seed=1)) == list(range(10)) and order(seed=1) != list(range(10))
+    assert order(seed=1) == order(seed=1) != order(seed=2)
+
+
+def test_a_huge_grid_costs_nothing_until_sampled():
+    grid = {f"p{i}": list(range(10)) for i in range(8)}  # 10^8 points
+    started = time.perf_counter()
+    study = ts.create_study(sampler=ts.GridSampler(grid, seed=0))
+    study.optimize(lambda t: sum(t.suggest_int(f"p{i}", 0, 9) for i in range(8)), n_trials=20)
+    assert time.perf_counter() - started < 2.0
+    assert len({tuple(t.params.values()) for t in study.trials}) == 20
+
+
+def test_grid_needs_points_for_a_continuous_range():
+    with pytest.raises(ts.InvalidArgumentError, match="needs the points of the continuous range"):
+        ts.minimize(lambda p: p["x"], {"x": (0.0, 1.0)}, sampler="grid")
+    result = ts.minimize(
+        lambda p: (p["x"] - 0.5) ** 2, {"x": (0.0, 1.0)}, sampler=ts.GridSampler(points_per_range=5)
+    )
+    assert result.n_trials == 5 and result.best_params == {"x": 0.5}
+
+
+def test_grid_values_outside_the_objectives_range_are_an_error():
+    study = ts.create_study(sampler=ts.GridSampler({"x": [0.5, 5.0]}))
+    with pytest.raises(
+        ts.InvalidArgumentError, match=r"grid values for 'x' must lie in .* \[5.0\]"
+    ):
+        study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+
+
+def test_grid_parameters_missing_from_the_grid_are_an_error():
+    study = ts.create_study(sampler=ts.GridSampler({"x": [0.5]}))
+    with pytest.raises(ts.InvalidArgumentError, match="'y' is not in the grid"):
+        study.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_float("y", 0, 1), 1)
+
+
+def test_grid_resumed_does_not_repeat_points(tmp_path):
+    url = f"sqlite:///{tmp_path / 'g.db'}"
+    grid = {"a": list(range(6)), "b": [0, 1]}
+    for _ in range(3):
+        study = ts.create_study(
+            storage=url, study_name="g", load_if_exists=True, sampler=ts.GridSampler(grid)
+        )
+        study.optimize(lambda t: t.suggest_int("a", 0, 5) + t.suggest_int("b", 0, 1), 5)
+    points = [(t.params["a"], t.params["b"]) for t in study.trials]
+    assert len(points) == 12 and len(set(points)) == 12
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 64, 1000, 12345])
+def test_permute_is_a_permutation(size):
+    assert sorted(permute(i, size, 42) for i in range(size)) == list(range(size))
+
+
+def test_a_sampler_that_leaves_the_space_is_reported_by_name():
+    class Broken:
+        def sample(self, space, history, rng, trial):
+            return ts.Suggestion({name: 99.0 for name in space})
+
+        def __repr__(self):
+            return "Broken()"
+
+    study = ts.create_study(sampler=Broken())
+    with pytest.raises(ts.SamplerError, match=r"Broken\(\) must return a value of Float"):
+        study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+
+
+def test_sampler_notes_are_stored_with_the_trial():
+    class Noting:
+        def sample(self, space, history, rng, trial):
+            return ts.Suggestion({name: 0.5 for name in space}, notes={"why": "middle"})
+
+    study = ts.create_study(sampler=Noting())
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    assert [t.notes for t in study.trials] == [{"why": "middle"}] * 2

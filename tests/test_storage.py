@@ -1,0 +1,118 @@
+"""The storage conformance suite: every storage keeps the same contract."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+import pytest
+
+import tunesmith as ts
+from tunesmith.events import Enqueued, ParamsSet, TrialCreated, TrialFinished
+
+
+def _info(name: str = "s", direction: ts.Direction = ts.Direction.MINIMIZE) -> ts.StudyInfo:
+    return ts.StudyInfo(name, direction, 123, time.time())
+
+
+def test_create_is_unique_by_name(storage):
+    assert storage.create(_info("a")) is True
+    assert storage.create(_info("a", ts.Direction.MAXIMIZE)) is False
+    assert storage.info("a").direction is ts.Direction.MINIMIZE
+    assert storage.info("missing") is None
+
+
+def test_studies_are_listed_oldest_first(storage):
+    for name in ("b", "a", "c"):
+        storage.create(_info(name))
+    assert [info.name for info in storage.studies()] == ["b", "a", "c"]
+    assert storage.studies()[0].seed == 123
+
+
+def test_append_returns_the_last_sequence_number_and_batches_are_consecutive(storage):
+    storage.create(_info())
+    first = storage.append("s", [TrialCreated(1.0)])
+    last = storage.append("s", [TrialCreated(2.0), TrialCreated(3.0)])
+    records = storage.read("s")
+    assert [seq for seq, _ in records] == [first, last - 1, last]
+    assert [event.time for _, event in records] == [1.0, 2.0, 3.0]
+
+
+def test_read_after_returns_only_newer_events(storage):
+    storage.create(_info())
+    seq = storage.append("s", [TrialCreated(1.0)])
+    storage.append("s", [TrialFinished(0, ts.TrialState.COMPLETE, 2.5, 3.0)])
+    newer = storage.read("s", after=seq)
+    assert len(newer) == 1 and newer[0][1] == TrialFinished(0, ts.TrialState.COMPLETE, 2.5, 3.0)
+    assert storage.read("s", after=newer[0][0]) == []
+
+
+def test_events_come_back_equal_with_their_python_types(storage):
+    storage.create(_info())
+    space = {"x": ts.Float(0, 1), "n": ts.Int(1, 5), "c": ts.Categorical([None, (1, 2), True])}
+    params = ParamsSet(0, space, {"x": 0.25, "n": 3, "c": (1, 2)}, {"note": 1})
+    storage.append("s", [TrialCreated(0.0), params, Enqueued({"c": (1, 2), "n": 2})])
+    _, (_, again, queued) = zip(*storage.read("s"), strict=True)
+    assert again == params and type(again.values["c"]) is tuple
+    assert queued.params == {"c": (1, 2), "n": 2}
+
+
+def test_studies_do_not_see_each_others_events(storage):
+    storage.create(_info("a"))
+    storage.create(_info("b"))
+    storage.append("a", [TrialCreated(1.0)])
+    storage.append("b", [TrialCreated(2.0)])
+    assert [e.time for _, e in storage.read("a")] == [1.0]
+    assert [e.time for _, e in storage.read("b")] == [2.0]
+
+
+def test_delete_removes_the_study_and_its_events(storage):
+    storage.create(_info("a"))
+    storage.append("a", [TrialCreated(1.0)])
+    assert storage.delete("a") is True
+    assert storage.delete("a") is False
+    assert storage.info("a") is None
+    storage.create(_info("a"))
+    assert storage.read("a") == []
+
+
+def test_unknown_studies_raise_a_lookup_error(storage):
+    with pytest.raises(ts.StudyNotFoundError, match="'nope'"):
+        storage.append("nope", [TrialCreated(1.0)])
+    with pytest.raises(LookupError):
+        storage.read("nope")
+
+
+def test_sqlite_reopens_what_another_connection_wrote(tmp_path):
+    path = tmp_path / "x.db"
+    ts.SQLiteStorage(path).create(_info())
+    ts.SQLiteStorage(path).append("s", [TrialCreated(1.0)])
+    assert len(ts.SQLiteStorage(path).read("s")) == 1
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        version = connection.execute(
+            "SELECT value FROM tunesmith_meta WHERE key = 'schema_version'"
+        ).fetchone()[0]
+    assert version == "1"
+
+
+def test_sqlite_refuses_a_newer_schema(tmp_path):
+    path = tmp_path / "x.db"
+    ts.SQLiteStorage(path)
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE tunesmith_meta SET value = '99'")
+    with pytest.raises(ts.StorageError, match="schema version 99"):
+        ts.SQLiteStorage(path)
+
+
+def test_sqlite_in_a_missing_directory_says_which(tmp_path):
+    with pytest.raises(ts.StorageError, match="does not exist"):
+        ts.SQLiteStorage(tmp_path / "no" / "such" / "x.db")
+
+
+def test_sqlite_rejects_a_file_that_is_not_a_database(tmp_path):
+    path = tmp_path / "x.db"
+    path.write_text("hello, I am a text file" * 100)
+    with pytest.raises(ts.StorageError, match=r"x\.db"):
+        ts.SQLiteStorage(path)
