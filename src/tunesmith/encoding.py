@@ -43,21 +43,21 @@ def _cells(distribution: Distribution) -> int | None:
 
 def decode_value(distribution: Distribution, x: float) -> Any:
     """The value of one ordinal dimension at coordinate ``x`` (clipped to ``[0, 1]``)."""
-    x = min(max(x, 0.0), 1.0)
-    cells = _cells(distribution)
-    if cells is not None:
-        return distribution.value_at(min(int(x * cells), cells - 1))
-    if isinstance(distribution, Int):  # log-scaled int
+    x = 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
+    if type(distribution) is Float and distribution.step is None:  # the common case first
+        if distribution.log:
+            low, high = math.log(distribution.low), math.log(distribution.high)
+            real = math.exp(low + x * (high - low))
+        else:
+            real = distribution.low + x * (distribution.high - distribution.low)
+        return min(max(real, distribution.low), distribution.high)
+    if isinstance(distribution, Int) and distribution.log:
         low, high = _log_int_bounds(distribution)
         integer = round(math.exp(low + x * (high - low)))
         return min(max(integer, distribution.low), distribution.high)
-    assert isinstance(distribution, Float)
-    if distribution.log:
-        low, high = math.log(distribution.low), math.log(distribution.high)
-        real = math.exp(low + x * (high - low))
-    else:
-        real = distribution.low + x * (distribution.high - distribution.low)
-    return min(max(real, distribution.low), distribution.high)
+    cells = distribution.n_values
+    assert cells is not None
+    return distribution.value_at(min(int(x * cells), cells - 1))
 
 
 def encode_value(distribution: Distribution, value: Any) -> float:

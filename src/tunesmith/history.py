@@ -20,7 +20,7 @@ import datetime
 import math
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, overload
 
 from tunesmith.events import (
@@ -164,7 +164,7 @@ class History:
         self._n_finished = len(builder.finished)
         self._by_state = builder.by_state
         self._counts = {state: len(items) for state, items in builder.by_state.items()}
-        self._running = tuple(builder.running.values())
+        self._running = tuple(trial.freeze() for trial in builder.running.values())
         self._space = builder.relative_space
         self._seen = builder.seen
         self._queue = tuple(builder.queue.items())
@@ -177,7 +177,9 @@ class History:
         """Every trial, ordered by number."""
         running = {trial.number: trial for trial in self._running}
         trials = self._trials
-        return [running.get(n) or trials[n] for n in range(len(self))]
+        # A trial not running in this snapshot was finished when it was taken: trials[n]
+        # holds its final record, even if the builder has moved on since.
+        return [running.get(n) or trials[n] for n in range(len(self))]  # type: ignore[misc]
 
     def trial(self, number: int) -> FrozenTrial:
         """The trial with this number."""
@@ -186,7 +188,9 @@ class History:
         for trial in self._running:
             if trial.number == number:
                 return trial
-        return self._trials[number]
+        finished = self._trials[number]
+        assert isinstance(finished, FrozenTrial)
+        return finished
 
     def completed(self) -> Sequence[FrozenTrial]:
         """COMPLETE trials, in the order they finished."""
@@ -224,13 +228,74 @@ class History:
         return _Prefix(self._by_state[state], self._counts[state])
 
 
+class _Running:
+    """A running trial inside the builder: updated in place, frozen on demand."""
+
+    __slots__ = (
+        "distributions",
+        "fixed",
+        "frozen",
+        "intermediate",
+        "notes",
+        "number",
+        "params",
+        "started_at",
+        "user_attrs",
+    )
+
+    def __init__(self, number: int, started_at: float, fixed: Mapping[str, Any]) -> None:
+        self.number = number
+        self.started_at = started_at
+        self.fixed = fixed
+        self.params: dict[str, Any] = {}
+        self.distributions: dict[str, Distribution] = {}
+        self.intermediate: dict[int, float] = {}
+        self.user_attrs: dict[str, Any] = {}
+        self.notes: dict[str, Any] = {}
+        self.frozen: FrozenTrial | None = None
+
+    def freeze(self) -> FrozenTrial:
+        """The trial as it stands; copies, so later updates do not show through."""
+        if self.frozen is None:
+            self.frozen = FrozenTrial(
+                self.number,
+                TrialState.RUNNING,
+                None,
+                dict(self.params),
+                dict(self.distributions),
+                dict(self.intermediate),
+                dict(self.user_attrs),
+                dict(self.notes),
+                self.fixed,
+                self.started_at,
+            )
+        return self.frozen
+
+    def finish(self, event: TrialFinished) -> FrozenTrial:
+        """The finished trial; the record is discarded, so its dicts are handed over."""
+        return FrozenTrial(
+            self.number,
+            event.state,
+            event.value,
+            self.params,
+            self.distributions,
+            self.intermediate,
+            self.user_attrs,
+            self.notes,
+            self.fixed,
+            self.started_at,
+            event.time,
+            event.reason,
+        )
+
+
 class HistoryBuilder:
     """Applies event records in order and hands out :class:`History` snapshots."""
 
     def __init__(self, direction: Direction) -> None:
         self.direction = direction
-        self.trials: list[FrozenTrial] = []
-        self.running: dict[int, FrozenTrial] = {}
+        self.trials: list[FrozenTrial | _Running] = []
+        self.running: dict[int, _Running] = {}
         self.finished: list[FrozenTrial] = []
         self.by_state: dict[TrialState, list[FrozenTrial]] = {
             state: [] for state in TrialState if state.is_finished
@@ -247,6 +312,11 @@ class HistoryBuilder:
 
     def snapshot(self) -> History:
         return History(self)
+
+    def trial(self, number: int) -> FrozenTrial:
+        """The trial with this number, as it stands now."""
+        trial = self.trials[number]
+        return trial.freeze() if isinstance(trial, _Running) else trial
 
     def number_created_at(self, seq: int) -> int:
         """The number of the trial whose ``TrialCreated`` event has sequence number ``seq``."""
@@ -266,55 +336,44 @@ class HistoryBuilder:
         if isinstance(event, TrialCreated):
             self._created_at_seq.append(seq)
             self._create(event)
-        elif isinstance(event, Enqueued):
+            return
+        if isinstance(event, Enqueued):
             self.queue[seq] = event.params
-        else:
-            trial = self.running.get(getattr(event, "number", -1))
-            if trial is None:
-                return  # finished already (or unknown): a finished trial never changes
-            if isinstance(event, ParamsSet):
-                self._set_params(trial, event)
-            elif isinstance(event, Reported):
-                values = {**trial.intermediate_values, **event.values}
-                self._update(replace(trial, intermediate_values=values))
-            elif isinstance(event, UserAttrsSet):
-                self._update(replace(trial, user_attrs={**trial.user_attrs, **event.attrs}))
-            elif isinstance(event, TrialFinished):
-                self._finish(trial, event)
+            return
+        trial = self.running.get(getattr(event, "number", -1))
+        if trial is None:
+            return  # finished already (or unknown): a finished trial never changes
+        trial.frozen = None
+        if isinstance(event, ParamsSet):
+            self._set_params(trial, event)
+        elif isinstance(event, Reported):
+            trial.intermediate.update(event.values)
+        elif isinstance(event, UserAttrsSet):
+            trial.user_attrs.update(event.attrs)
+        elif isinstance(event, TrialFinished):
+            self._finish(trial, event)
 
     def _create(self, event: TrialCreated) -> None:
         fixed = _EMPTY
         if event.claim is not None and event.claim in self.queue:
             fixed = self.queue.pop(event.claim)
-        number = len(self.trials)
-        trial = FrozenTrial(number, TrialState.RUNNING, started_at=event.time, fixed_params=fixed)
+        trial = _Running(len(self.trials), event.time, fixed)
         self.trials.append(trial)
-        self.running[number] = trial
-
-    def _set_params(self, trial: FrozenTrial, event: ParamsSet) -> None:
-        interned = self._interned
-        distributions = dict(trial.distributions)
-        for name, distribution in event.distributions.items():
-            distribution = interned.setdefault(distribution, distribution)
-            distributions[name] = distribution
-            if self.seen.get(name) != distribution:
-                self.seen = {**self.seen, name: distribution}
-        params = {**trial.params, **event.values} if trial.params else event.values
-        notes = {**trial.notes, **event.notes} if event.notes else trial.notes
-        self._update(replace(trial, params=params, distributions=distributions, notes=notes))
-
-    def _update(self, trial: FrozenTrial) -> None:
-        self.trials[trial.number] = trial
         self.running[trial.number] = trial
 
-    def _finish(self, trial: FrozenTrial, event: TrialFinished) -> None:
-        trial = replace(
-            trial,
-            state=event.state,
-            value=event.value,
-            finished_at=event.time,
-            reason=event.reason,
-        )
+    def _set_params(self, trial: _Running, event: ParamsSet) -> None:
+        interned = self._interned
+        for name, distribution in event.distributions.items():
+            if self.seen.get(name) is not distribution:
+                distribution = interned.setdefault(distribution, distribution)
+                if self.seen.get(name) is not distribution:
+                    self.seen = {**self.seen, name: distribution}
+            trial.distributions[name] = distribution
+        trial.params.update(event.values)
+        trial.notes.update(event.notes)
+
+    def _finish(self, running: _Running, event: TrialFinished) -> None:
+        trial = running.finish(event)
         self.trials[trial.number] = trial
         del self.running[trial.number]
         self.finished.append(trial)
@@ -331,7 +390,7 @@ class HistoryBuilder:
         if len(self.by_state[TrialState.COMPLETE]) == 1:
             self.relative_space = dict(trial.distributions)
         elif any(
-            name not in trial.distributions or trial.distributions[name] != distribution
+            trial.distributions.get(name) is not distribution
             for name, distribution in space.items()
         ):
             self.relative_space = {

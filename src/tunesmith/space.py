@@ -286,6 +286,8 @@ MAX_NAME_LENGTH = 512
 
 def check_name(name: object) -> str:
     """Validate a parameter name the same way for every storage."""
+    if type(name) is str and 0 < len(name) <= MAX_NAME_LENGTH:
+        return name
     if not isinstance(name, str) or not name:
         raise InvalidSpaceError(f"a parameter name must be a non-empty string, but got {name!r}")
     if len(name) > MAX_NAME_LENGTH:
@@ -302,6 +304,8 @@ def check_compatible(name: str, previous: Distribution, new: Distribution) -> No
     A range may change between trials (users narrow a space after a first look); the
     kind may not: the class, ``log``, and for categoricals the choices stay fixed.
     """
+    if previous is new:
+        return
     if isinstance(previous, Categorical) or isinstance(new, Categorical):
         if previous == new:
             return

@@ -15,6 +15,26 @@ from tunesmith.space import Categorical, Distribution, Float, Int, check_name, t
 
 T = TypeVar("T")
 
+# Objectives ask for the same distributions trial after trial; building (and validating)
+# one costs more than the rest of a suggest, so identical requests share one frozen value.
+# Keys carry the argument types, so that e.g. ``True`` never hits the entry of ``1``.
+_CACHE: dict[tuple[Any, ...], Distribution] = {}
+_CACHE_SIZE = 4096
+
+
+def _cached(key: tuple[Any, ...], make: Any) -> Any:
+    try:
+        return _CACHE[key]
+    except KeyError:
+        pass
+    except TypeError:  # unhashable arguments: build without caching
+        return make()
+    distribution = make()
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.clear()
+    _CACHE[key] = distribution
+    return distribution
+
 
 class TrialDriver(Protocol):
     """What a trial needs from the study running it (implemented by the study)."""
@@ -82,19 +102,27 @@ class Trial:
         self, name: str, low: float, high: float, *, step: float | None = None, log: bool = False
     ) -> float:
         """A float in ``[low, high]``: on a log scale if ``log``, on a grid if ``step``."""
-        value: float = self.suggest(name, Float(low, high, log=log, step=step))
+        key = ("f", type(low), low, type(high), high, log, type(step), step)
+        distribution = _cached(key, lambda: Float(low, high, log=log, step=step))
+        value: float = self._driver.suggest(check_name(name), distribution)
         return value
 
     def suggest_int(
         self, name: str, low: int, high: int, *, step: int = 1, log: bool = False
     ) -> int:
         """An int in ``[low, high]`` (both included), a multiple of ``step`` from ``low``."""
-        value: int = self.suggest(name, Int(low, high, log=log, step=step))
+        key = ("i", type(low), low, type(high), high, log, type(step), step)
+        distribution = _cached(key, lambda: Int(low, high, log=log, step=step))
+        value: int = self._driver.suggest(check_name(name), distribution)
         return value
 
     def suggest_categorical(self, name: str, choices: Sequence[T]) -> T:
         """One of ``choices``, returned as the very value given."""
-        value: T = self.suggest(name, Categorical(choices))
+        key: tuple[Any, ...] = ("c", type(choices))
+        if isinstance(choices, (list, tuple)):
+            key += tuple((type(choice), choice) for choice in choices)
+        distribution = _cached(key, lambda: Categorical(choices))
+        value: T = self._driver.suggest(check_name(name), distribution)
         return value
 
     def report(self, value: float, step: int) -> None:

@@ -111,10 +111,13 @@ class Study:
     # --- reading -----------------------------------------------------------------------
 
     def _sync(self) -> History:
+        self._read()
+        return self._builder.snapshot()
+
+    def _read(self) -> None:
         records = self.storage.read(self.study_name, after=self._builder.last_seq)
         if records:
             self._builder.apply(records)
-        return self._builder.snapshot()
 
     def history(self) -> History:
         """What the study knows now, read fresh from the storage."""
@@ -171,8 +174,8 @@ class Study:
         """
         if space is not None:
             _check_space(space)
-        history = self._sync()
-        claim = next(iter(history.queued()), (None, None))[0]
+        self._read()
+        claim = next(iter(self._builder.queue), None)
         seq = self._append([TrialCreated(time.time(), claim)])
         number = self._builder.number_created_at(seq)
         history = self._builder.snapshot()
@@ -222,7 +225,7 @@ class Study:
         if run is not None and run.intermediate:
             last = run.intermediate[max(run.intermediate)]
         elif run is None:
-            reports = self._builder.trials[number].intermediate_values
+            reports = self._builder.trial(number).intermediate_values
             last = reports[max(reports)] if reports else None
         final_state, final_value, reason = _outcome(value, parsed, last)
         if final_state is TrialState.FAIL and parsed is not TrialState.FAIL:
@@ -252,7 +255,7 @@ class Study:
         self._append(events)
         if run is not None:
             run.finished = True
-        recorded = self._builder.trials[number]
+        recorded = self._builder.trial(number)
         if recorded.finished_at != finished_at:
             _LOG.warning(
                 "trial %d had already been finished elsewhere as %s; this result (%s) was "
@@ -277,7 +280,7 @@ class Study:
             # Nobody wrote in between: apply our own events without reading them back.
             self._builder.apply(zip(range(first, seq + 1), events, strict=True))
         else:
-            self._sync()
+            self._read()
         return seq
 
     def enqueue(self, params: Mapping[str, Any]) -> None:
