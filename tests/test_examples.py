@@ -138,7 +138,13 @@ def check_random_search(output: str, cwd: Path) -> None:
     assert best_score > 0.94
     assert best_score >= number(output, "median trial accuracy")
     best = params(output)
-    assert set(best) == {"n_estimators", "max_depth", "min_samples_leaf", "max_features", "criterion"}
+    assert set(best) == {
+        "n_estimators",
+        "max_depth",
+        "min_samples_leaf",
+        "max_features",
+        "criterion",
+    }
     assert best["n_estimators"] in range(10, 101, 10)
     assert 2 <= best["max_depth"] <= 12
     assert 1 <= best["min_samples_leaf"] <= 16

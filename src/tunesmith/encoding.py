@@ -85,9 +85,9 @@ class UnitCube:
     """A bijection (up to rounding) between a search space and ``[0, 1]^d``.
 
     Example:
-        >>> cube = UnitCube({"lr": Float(1e-3, 1e-1, log=True), "act": Categorical(["a", "b"])})
-        >>> cube.decode(np.array([0.5, 0.9]))
-        {'lr': 0.01, 'act': 'b'}
+        >>> cube = UnitCube({"x": Float(0, 10), "n": Int(1, 4), "act": Categorical(["a", "b"])})
+        >>> cube.decode(np.array([0.5, 0.3, 0.9]))
+        {'x': 5.0, 'n': 2, 'act': 'b'}
     """
 
     def __init__(self, space: SearchSpace, *, one_hot: bool = False) -> None:

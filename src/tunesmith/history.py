@@ -150,11 +150,15 @@ class History:
         "_trials",
         "best_trial",
         "direction",
+        "seed",
         "source",
     )
 
     def __init__(self, builder: HistoryBuilder) -> None:
         self.direction = builder.direction
+        #: The study's seed, for samplers that need one value for the whole study
+        #: (a scramble, a visiting order) rather than the per-trial generator.
+        self.seed = builder.seed
         #: Identifies the builder this snapshot came from: snapshots with the same source
         #: extend each other, so samplers may cache work on finished trials by it.
         self.source = builder.source
@@ -292,8 +296,9 @@ class _Running:
 class HistoryBuilder:
     """Applies event records in order and hands out :class:`History` snapshots."""
 
-    def __init__(self, direction: Direction) -> None:
+    def __init__(self, direction: Direction, seed: int = 0) -> None:
         self.direction = direction
+        self.seed = seed
         self.trials: list[FrozenTrial | _Running] = []
         self.running: dict[int, _Running] = {}
         self.finished: list[FrozenTrial] = []

@@ -10,8 +10,11 @@ class NopPruner:
     """Never prunes (``pruner="none"``): every trial runs until the objective returns.
 
     Example:
-        >>> NopPruner().decide(None, None)  # doctest: +SKIP
-        <Decision.CONTINUE: 'continue'>
+        >>> from tunesmith import Direction, FrozenTrial, TrialState
+        >>> from tunesmith.history import replay
+        >>> history = replay([], Direction.MINIMIZE)
+        >>> NopPruner().decide(FrozenTrial(0, TrialState.RUNNING), history).name
+        'CONTINUE'
     """
 
     def decide(self, trial: FrozenTrial, history: History) -> Decision:

@@ -120,7 +120,14 @@ def _axis_for(name: str, distribution: Distribution, points: int | None) -> _Axi
         positions = np.unique(np.round(np.linspace(0, n_values - 1, points)).astype(int))
         return _Axis(name, [distribution.value_at(int(p)) for p in positions])
     spaced = np.geomspace if distribution.log else np.linspace
-    return _Axis(name, [float(v) for v in spaced(distribution.low, distribution.high, points)])
+    values = spaced(distribution.low, distribution.high, points)
+    # Inner points to 12 significant digits (2.4, not 2.4000000000000004); ends exact.
+    rounded = [float(f"{v:.12g}") for v in values[1:-1]]
+    ends = [distribution.low, distribution.high] if points > 1 else [distribution.low]
+    grid = [ends[0], *rounded, *ends[1:]]
+    if len(set(grid)) < len(grid) or grid != sorted(grid):  # a range too narrow to round
+        grid = [float(v) for v in values]
+    return _Axis(name, grid)
 
 
 class _Grid:
@@ -161,7 +168,7 @@ class GridSampler:
             scale if ``log=True``), and along integer ranges with more values than this.
         shuffle: Visit the points in a seeded random order (the default, so a search cut
             short by a time budget has spread over the grid) rather than in order.
-        seed: Seeds the order; when created by name (``sampler="grid"``) the study's seed.
+        seed: Seeds the order; by default the study's seed.
 
     ``study.optimize`` stops once every point has been evaluated.
 
@@ -187,7 +194,7 @@ class GridSampler:
             )
         self.points_per_range = points_per_range
         self.shuffle = shuffle
-        self.seed = int(np.random.SeedSequence(seed).generate_state(1)[0]) if seed is None else seed
+        self.seed = seed
         self._grid = None if grid is None else _Grid(self._explicit_axes(grid))
         self._visited: dict[object, tuple[object, int, set[int]]] = {}
 
@@ -212,7 +219,7 @@ class GridSampler:
         grid = self._grid_for(space)
         visited = self._visited_points(grid, space, history)
         start = trial.number % grid.size
-        order = self._order(grid.size)
+        order = self._order(grid.size, history.seed if self.seed is None else self.seed)
         index = order(start)
         for offset in range(grid.size):
             candidate = order((start + offset) % grid.size)
@@ -220,6 +227,11 @@ class GridSampler:
                 index = candidate
                 break
         return Suggestion(grid.point(index))
+
+    @property
+    def size(self) -> int | None:
+        """Number of grid points, if the grid was given (None when built from the space)."""
+        return None if self._grid is None else self._grid.size
 
     def exhausted(self, space: SearchSpace, history: History) -> bool:
         """Whether every grid point has been taken by some trial (running ones included)."""
@@ -248,10 +260,10 @@ class GridSampler:
                 )
         return self._grid
 
-    def _order(self, size: int) -> Any:
+    def _order(self, size: int, seed: int) -> Any:
         if not self.shuffle:
             return lambda position: position
-        return lambda position: permute(position, size, self.seed)
+        return lambda position: permute(position, size, seed)
 
     def _visited_points(self, grid: _Grid, space: SearchSpace, history: History) -> set[int]:
         """Grid indices of every trial's parameters, cached across calls for finished trials."""

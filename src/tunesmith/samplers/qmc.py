@@ -23,8 +23,7 @@ class QMCSampler:
     """Samples trial *k* at point *k* of a scrambled Sobol sequence.
 
     Args:
-        seed: Seeds the scrambling. When the sampler is created by name
-            (``sampler="qmc"``) the study's seed is used.
+        seed: Seeds the scrambling; by default the study's seed.
         scramble: Scramble the sequence (recommended: an unscrambled Sobol sequence
             starts at the corner of the space).
 
@@ -35,9 +34,9 @@ class QMCSampler:
     """
 
     def __init__(self, *, seed: int | None = None, scramble: bool = True) -> None:
-        self.seed = int(np.random.SeedSequence(seed).generate_state(1)[0]) if seed is None else seed
+        self.seed = seed
         self.scramble = scramble
-        self._engines: dict[tuple[int, int], qmc.Sobol] = {}
+        self._engines: dict[tuple[int, int, int], qmc.Sobol] = {}
 
     def sample(
         self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
@@ -45,15 +44,16 @@ class QMCSampler:
         # One-parameter spaces get a sequence of their own, so that parameters drawn one by
         # one are not all equal to the same coordinate.
         key = zlib.crc32(next(iter(space)).encode()) if len(space) == 1 else 0
-        point = self._point(len(space), key, trial.number)
+        seed = history.seed if self.seed is None else self.seed
+        point = self._point(seed, len(space), key, trial.number)
         return Suggestion(UnitCube(space).decode(point))
 
-    def _point(self, dims: int, key: int, index: int) -> np.ndarray:
-        engine = self._engines.get((dims, key))
+    def _point(self, seed: int, dims: int, key: int, index: int) -> np.ndarray:
+        engine = self._engines.get((seed, dims, key))
         if engine is None:
-            seed = np.random.SeedSequence([self.seed, dims, key])
-            engine = qmc.Sobol(dims, scramble=self.scramble, seed=np.random.default_rng(seed))
-            self._engines[(dims, key)] = engine
+            sequence = np.random.SeedSequence([seed, dims, key])
+            engine = qmc.Sobol(dims, scramble=self.scramble, seed=np.random.default_rng(sequence))
+            self._engines[(seed, dims, key)] = engine
         if index < engine.num_generated:
             engine.reset()
         if index > engine.num_generated:  # scipy's fast_forward(0) fails after a draw

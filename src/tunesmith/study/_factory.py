@@ -33,10 +33,10 @@ from tunesmith.storage.memory import MemoryStorage
 from tunesmith.storage.sqlite import SQLiteStorage
 from tunesmith.study._study import Study
 
-SAMPLERS: dict[str, Callable[[int], Sampler]] = {
-    "random": lambda seed: RandomSampler(),
-    "grid": lambda seed: GridSampler(seed=seed),
-    "qmc": lambda seed: QMCSampler(seed=seed),
+SAMPLERS: dict[str, Callable[[], Sampler]] = {
+    "random": RandomSampler,
+    "grid": GridSampler,
+    "qmc": QMCSampler,
 }
 PRUNERS: dict[str, Callable[[], Pruner]] = {
     "none": NopPruner,
@@ -45,8 +45,8 @@ DEFAULT_SAMPLER = "random"
 _MAX_STUDY_NAME = 512
 
 
-def make_sampler(sampler: str | Sampler | None, seed: int) -> Sampler:
-    """A sampler from a short name (seeded with the study's seed) or an instance."""
+def make_sampler(sampler: str | Sampler | None) -> Sampler:
+    """A sampler from a short name or an instance."""
     if sampler is None:
         sampler = DEFAULT_SAMPLER
     if isinstance(sampler, str):
@@ -56,7 +56,7 @@ def make_sampler(sampler: str | Sampler | None, seed: int) -> Sampler:
                 f"unknown sampler {sampler!r}; choose one of {', '.join(map(repr, SAMPLERS))}, "
                 "or pass a sampler object"
             )
-        return factory(seed)
+        return factory()
     if not callable(getattr(sampler, "sample", None)):
         raise InvalidArgumentError(
             f"sampler must be a name or an object with a sample(space, history, rng, trial) "
@@ -180,7 +180,7 @@ def create_study(
     return Study(
         info=info,
         storage=resolved_storage,
-        sampler=make_sampler(sampler, study_seed),
+        sampler=make_sampler(sampler),
         pruner=make_pruner(pruner),
         seed=study_seed,
     )
@@ -216,7 +216,7 @@ def load_study(
     return Study(
         info=info,
         storage=resolved_storage,
-        sampler=make_sampler(sampler, study_seed),
+        sampler=make_sampler(sampler),
         pruner=make_pruner(pruner),
         seed=study_seed,
     )

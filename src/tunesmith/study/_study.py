@@ -103,7 +103,7 @@ class Study:
         self.sampler = sampler
         self.pruner = pruner
         self.seed = seed
-        self._builder = HistoryBuilder(info.direction)
+        self._builder = HistoryBuilder(info.direction, seed)
         self._runs: dict[int, TrialRun] = {}
         self._stop_requested = False
         self._sync()
