@@ -30,7 +30,8 @@ def params_events(draw: st.DrawFn) -> ParamsSet:
     u = draw(st.lists(st.floats(0, 1), min_size=cube.dims, max_size=cube.dims))
     import numpy as np
 
-    return ParamsSet(draw(st.integers(0, 100)), space, cube.decode(np.array(u)), {"gen": 1})
+    values = cube.decode(np.array(u))
+    return ParamsSet(draw(st.integers(0, 100)), space, values, {"gen": 1}, draw(st.booleans()))
 
 
 events = st.one_of(

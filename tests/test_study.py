@@ -394,3 +394,18 @@ def test_a_study_resumed_in_a_new_process_continues_where_it_stopped(tmp_path, s
         lambda t: t.suggest_float("x", -1, 1) + t.suggest_int("k", 0, 3), n_trials=20
     )
     assert [t.params for t in resumed.trials] == [t.params for t in uninterrupted.trials]
+
+
+def test_running_trials_show_other_workers_where_they_are(storage):
+    study = ts.create_study(storage=storage, study_name="s", seed=0)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_int("k", 0, 9), n_trials=3)
+    pending = study.ask()
+    other_worker = ts.load_study(study_name="s", storage=storage)
+    running = other_worker.history().running()
+    assert [t.number for t in running] == [3]
+    assert set(running[0].proposal) == {"x", "k"} and running[0].params == {}
+    x = pending.suggest_float("x", 0, 1)
+    assert x == running[0].proposal["x"]
+    study.tell(pending, 1.0)
+    finished = other_worker.trials[3]
+    assert finished.params == {"x": x} and finished.proposal == {}

@@ -48,12 +48,17 @@ class TrialCreated:
 
 @dataclass(frozen=True, slots=True)
 class ParamsSet:
-    """Parameter values chosen for a running trial, with their distributions."""
+    """Parameter values of a running trial, with their distributions.
+
+    With ``proposed=True`` these are what the sampler proposed when the trial started:
+    they tell other workers where the trial is, and become parameters only when the
+    objective asks for them (a conditional objective may never ask for some)."""
 
     number: int
     distributions: Mapping[str, Distribution]
     values: Mapping[str, Any]
     notes: Mapping[str, Any] = field(default_factory=dict)
+    proposed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +112,7 @@ def _encode_params(event: ParamsSet) -> dict[str, Any]:
     return data
 
 
-def _decode_params(number: int, data: dict[str, Any]) -> ParamsSet:
+def _decode_params(number: int, data: dict[str, Any], proposed: bool) -> ParamsSet:
     distributions: dict[str, Distribution] = {}
     values: dict[str, Any] = {}
     for name, stored in data["v"].items():
@@ -119,7 +124,7 @@ def _decode_params(number: int, data: dict[str, Any]) -> ParamsSet:
         else:
             values[name] = int(stored)
         distributions[name] = distribution
-    return ParamsSet(number, distributions, values, data.get("n", {}))
+    return ParamsSet(number, distributions, values, data.get("n", {}), proposed)
 
 
 def encode(event: Event) -> tuple[str, int | None, str]:
@@ -127,7 +132,8 @@ def encode(event: Event) -> tuple[str, int | None, str]:
     if isinstance(event, TrialCreated):
         return "created", None, _dumps({"t": event.time, "c": event.claim})
     if isinstance(event, ParamsSet):
-        return "params", event.number, _dumps(_encode_params(event))
+        kind = "proposed" if event.proposed else "params"
+        return kind, event.number, _dumps(_encode_params(event))
     if isinstance(event, Reported):
         return "reported", event.number, _dumps({str(k): v for k, v in event.values.items()})
     if isinstance(event, TrialFinished):
@@ -147,8 +153,8 @@ def decode(kind: str, number: int | None, payload: str) -> Event:
     if kind == "created":
         return TrialCreated(data["t"], data["c"])
     assert number is not None or kind == "enqueued"
-    if kind == "params":
-        return _decode_params(number, data)  # type: ignore[arg-type]
+    if kind in ("params", "proposed"):
+        return _decode_params(number, data, kind == "proposed")  # type: ignore[arg-type]
     if kind == "reported":
         return Reported(number, {int(k): float(v) for k, v in data.items()})  # type: ignore[arg-type]
     if kind == "finished":

@@ -55,6 +55,8 @@ class FrozenTrial:
         started_at: Start time, seconds since the epoch.
         finished_at: End time, seconds since the epoch (None while running).
         reason: Why the trial failed, if it did.
+        proposal: For a running trial, what the sampler proposed at its start that the
+            objective has not asked for yet (empty once the trial is finished).
 
     Example:
         >>> FrozenTrial(0, TrialState.COMPLETE, 1.5, started_at=0.0).value
@@ -73,6 +75,7 @@ class FrozenTrial:
     started_at: float = 0.0
     finished_at: float | None = None
     reason: str | None = None
+    proposal: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def datetime_start(self) -> datetime.datetime:
@@ -243,6 +246,7 @@ class _Running:
         "notes",
         "number",
         "params",
+        "proposal",
         "started_at",
         "user_attrs",
     )
@@ -256,6 +260,7 @@ class _Running:
         self.intermediate: dict[int, float] = {}
         self.user_attrs: dict[str, Any] = {}
         self.notes: dict[str, Any] = {}
+        self.proposal: dict[str, Any] = {}
         self.frozen: FrozenTrial | None = None
 
     def freeze(self) -> FrozenTrial:
@@ -272,6 +277,7 @@ class _Running:
                 dict(self.notes),
                 self.fixed,
                 self.started_at,
+                proposal=dict(self.proposal),
             )
         return self.frozen
 
@@ -367,6 +373,10 @@ class HistoryBuilder:
         self.running[trial.number] = trial
 
     def _set_params(self, trial: _Running, event: ParamsSet) -> None:
+        trial.notes.update(event.notes)
+        if event.proposed:
+            trial.proposal.update(event.values)
+            return
         interned = self._interned
         for name, distribution in event.distributions.items():
             if self.seen.get(name) is not distribution:
@@ -374,8 +384,8 @@ class HistoryBuilder:
                 if self.seen.get(name) is not distribution:
                     self.seen = {**self.seen, name: distribution}
             trial.distributions[name] = distribution
+            trial.proposal.pop(name, None)
         trial.params.update(event.values)
-        trial.notes.update(event.notes)
 
     def _finish(self, running: _Running, event: TrialFinished) -> None:
         trial = running.finish(event)

@@ -69,8 +69,9 @@ class TrialRun:
         self._new_reports: dict[int, float] = {}
 
     def propose(self, params: Mapping[str, Any], notes: Mapping[str, Any]) -> None:
+        """Take the sampler's joint proposal (already written, notes included)."""
         self.proposals.update(params)
-        self.add_notes(notes)
+        self.notes.update(notes)
 
     def add_notes(self, notes: Mapping[str, Any]) -> None:
         if notes:
@@ -89,6 +90,7 @@ class TrialRun:
             notes=dict(self.notes),
             fixed_params=self.fixed,
             started_at=self.started_at,
+            proposal={n: v for n, v in self.proposals.items() if n not in self.params},
         )
 
     def suggest(self, name: str, distribution: Distribution) -> Any:

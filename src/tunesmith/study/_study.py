@@ -21,7 +21,7 @@ from tunesmith.errors import (
     NoCompletedTrialError,
     TrialFinishedError,
 )
-from tunesmith.events import Enqueued, Event, TrialCreated, TrialFinished
+from tunesmith.events import Enqueued, Event, ParamsSet, TrialCreated, TrialFinished
 from tunesmith.history import FrozenTrial, History, HistoryBuilder
 from tunesmith.pruners.base import Pruner
 from tunesmith.samplers.base import Sampler
@@ -190,6 +190,9 @@ class Study:
             if joint:
                 suggestion = self.sampler.sample(joint, history, run.rng, frozen)
                 run.propose(suggestion.params, suggestion.notes)
+                # Written at once, so that other workers' samplers see where this trial is.
+                proposed = {n: v for n, v in suggestion.params.items() if n in joint}
+                self._append([ParamsSet(number, joint, proposed, suggestion.notes, proposed=True)])
             for name, distribution in (space or {}).items():
                 trial.suggest(name, distribution)
         except BaseException as exc:
