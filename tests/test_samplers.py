@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -17,6 +18,8 @@ SAMPLERS = {
     "random": lambda: ts.RandomSampler(),
     "qmc": lambda: ts.QMCSampler(seed=0),
     "grid": lambda: ts.GridSampler(points_per_range=7, seed=0),
+    "gp": lambda: ts.GPSampler(n_startup_trials=4),
+    "tpe": lambda: ts.TPESampler(n_startup_trials=4),
 }
 
 
@@ -43,6 +46,29 @@ def test_suggestions_lie_in_the_space_with_the_types_given(space):
                     assert (
                         value is distribution.choices[index] or value == distribution.choices[index]
                     )
+
+
+def test_model_based_suggestions_stay_in_a_mixed_space(sampler):
+    choices = [None, "relu", ("a", 1), 2.5]
+    study = ts.create_study(sampler=sampler, seed=0)
+
+    def objective(trial):
+        x = trial.suggest_float("x", -2, 2)
+        lr = trial.suggest_float("lr", 1e-4, 1e-1, log=True)
+        n = trial.suggest_int("n", 1, 1000, log=True)
+        k = trial.suggest_int("k", -3, 9, step=3)
+        f = trial.suggest_float("f", 0, 1, step=0.125)
+        c = trial.suggest_categorical("c", choices)
+        return x * x + abs(math.log10(lr) + 2) + abs(n - 30) / 100 + abs(k) + f + (c is None)
+
+    study.optimize(objective, n_trials=25)
+    for trial in study.trials:
+        p = trial.params
+        assert -2 <= p["x"] <= 2 and 1e-4 <= p["lr"] <= 1e-1 and type(p["n"]) is int
+        assert 1 <= p["n"] <= 1000 and p["k"] in (-3, 0, 3, 6, 9) and type(p["k"]) is int
+        assert p["f"] * 8 == int(p["f"] * 8) and 0 <= p["f"] <= 1
+        assert any(p["c"] == c and type(p["c"]) is type(c) for c in choices)
+    assert study.best_value < 8
 
 
 def test_a_conditional_space_is_sampled_in_both_branches(sampler):

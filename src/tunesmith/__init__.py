@@ -32,11 +32,13 @@ from tunesmith.minimize import OptimizeResult, maximize, minimize
 from tunesmith.pruners import Decision, NopPruner, Pruner
 from tunesmith.samplers import (
     FiniteSampler,
+    GPSampler,
     GridSampler,
     QMCSampler,
     RandomSampler,
     Sampler,
     Suggestion,
+    TPESampler,
 )
 from tunesmith.space import Categorical, Distribution, Float, Int, SearchSpace
 from tunesmith.states import Direction, TrialState
@@ -62,6 +64,7 @@ __all__ = [
     "FiniteSampler",
     "Float",
     "FrozenTrial",
+    "GPSampler",
     "GridSampler",
     "History",
     "IncompatibleParameterError",
@@ -87,6 +90,7 @@ __all__ = [
     "StudyNotFoundError",
     "StudySummary",
     "Suggestion",
+    "TPESampler",
     "Trial",
     "TrialFinishedError",
     "TrialPruned",

@@ -2,16 +2,15 @@
 
 Glossary:
     space   mapping name -> Float | Int | Categorical, in a fixed order
-    d       number of cube dimensions (one per parameter; ``n_choices`` per categorical
-            parameter when ``one_hot=True``)
+    d       number of cube dimensions, one per parameter
     u       a point of the cube, shape (d,), or a batch of points, shape (n, d)
 
 Each numeric parameter owns one dimension. A continuous range maps linearly, or
 linearly in log space when ``log=True``. A discrete range of ``n`` values (ints, stepped
 floats) splits ``[0, 1]`` into ``n`` equal cells, one per value; a log-scaled int maps
 ``[low - 1/2, high + 1/2]`` in log space and rounds, so every integer owns a cell whose
-width follows the log scale. A categorical parameter owns either one dimension split
-into ``n`` cells (``one_hot=False``) or one dimension per choice, decoded by argmax.
+width follows the log scale. A categorical parameter's dimension is split into ``n`` cells
+too, but its cells are unordered: models compare them only for equality.
 
 Values outside a parameter's current range (a study whose range was narrowed) encode
 to coordinates outside ``[0, 1]``; samplers decide whether to keep them.
@@ -82,7 +81,14 @@ def encode_value(distribution: Distribution, value: Any) -> float:
 
 
 class UnitCube:
-    """A bijection (up to rounding) between a search space and ``[0, 1]^d``.
+    """A bijection (up to rounding) between a search space and ``[0, 1]^d``, one
+    dimension per parameter, in the space's order.
+
+    Attributes:
+        names: Parameter names, one per dimension.
+        cells: (d,) int; the number of equal cells of a discrete or categorical
+            dimension, 0 for a continuous one.
+        categorical: (d,) bool; which dimensions are categorical (unordered cells).
 
     Example:
         >>> cube = UnitCube({"x": Float(0, 10), "n": Int(1, 4), "act": Categorical(["a", "b"])})
@@ -90,39 +96,32 @@ class UnitCube:
         {'x': 5.0, 'n': 2, 'act': 'b'}
     """
 
-    def __init__(self, space: SearchSpace, *, one_hot: bool = False) -> None:
+    def __init__(self, space: SearchSpace) -> None:
         self.space: dict[str, Distribution] = dict(space)
-        self.one_hot = one_hot
-        self.slices: dict[str, slice] = {}
-        start = 0
-        for name, distribution in self.space.items():
-            width = 1
-            if one_hot and isinstance(distribution, Categorical):
-                width = distribution.n_values
-            self.slices[name] = slice(start, start + width)
-            start += width
-        self.dims = start
+        self.names = list(self.space)
+        self.dims = len(self.names)
+        self.cells = np.array([_cells(d) or 0 for d in self.space.values()], dtype=int)
+        self.categorical = np.array([isinstance(d, Categorical) for d in self.space.values()])
 
     def decode(self, u: np.ndarray) -> dict[str, Any]:
         """The parameters at cube point ``u``, shape (d,)."""
-        params = {}
-        for name, distribution in self.space.items():
-            coordinates = u[self.slices[name]]
-            if self.one_hot and isinstance(distribution, Categorical):
-                params[name] = distribution.choices[int(np.argmax(coordinates))]
-            else:
-                params[name] = decode_value(distribution, float(coordinates[0]))
-        return params
+        return {
+            name: decode_value(distribution, float(x))
+            for (name, distribution), x in zip(self.space.items(), u, strict=True)
+        }
 
     def encode(self, params: Mapping[str, Any]) -> np.ndarray:
         """The cube point of ``params``, shape (d,); every parameter must be present."""
-        u = np.empty(self.dims)
-        for name, distribution in self.space.items():
-            value = params[name]
-            if self.one_hot and isinstance(distribution, Categorical):
-                one_hot = np.zeros(distribution.n_values)
-                one_hot[distribution.index(value)] = 1.0
-                u[self.slices[name]] = one_hot
-            else:
-                u[self.slices[name]] = encode_value(distribution, value)
+        return np.array(
+            [encode_value(distribution, params[name]) for name, distribution in self.space.items()]
+        )
+
+    def snap(self, u: np.ndarray) -> np.ndarray:
+        """Points (..., d) moved into the cube, discrete coordinates to their cell centres."""
+        u = np.clip(u, 0.0, 1.0)
+        discrete = self.cells > 0
+        if discrete.any():
+            cells = self.cells[discrete]
+            index = np.minimum(np.floor(u[..., discrete] * cells), cells - 1)
+            u[..., discrete] = (index + 0.5) / cells
         return u

@@ -1,8 +1,19 @@
 """Samplers: which parameters a trial gets."""
 
 from tunesmith.samplers.base import FiniteSampler, Sampler, Suggestion
+from tunesmith.samplers.gp import GPSampler
 from tunesmith.samplers.grid import GridSampler
 from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.samplers.random import RandomSampler
+from tunesmith.samplers.tpe import TPESampler
 
-__all__ = ["FiniteSampler", "GridSampler", "QMCSampler", "RandomSampler", "Sampler", "Suggestion"]
+__all__ = [
+    "FiniteSampler",
+    "GPSampler",
+    "GridSampler",
+    "QMCSampler",
+    "RandomSampler",
+    "Sampler",
+    "Suggestion",
+    "TPESampler",
+]

@@ -24,9 +24,11 @@ from tunesmith.history import replay
 from tunesmith.pruners.base import Pruner
 from tunesmith.pruners.nop import NopPruner
 from tunesmith.samplers.base import Sampler
+from tunesmith.samplers.gp import GPSampler
 from tunesmith.samplers.grid import GridSampler
 from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.samplers.random import RandomSampler
+from tunesmith.samplers.tpe import TPESampler
 from tunesmith.states import Direction
 from tunesmith.storage.base import Storage, StudyInfo
 from tunesmith.storage.memory import MemoryStorage
@@ -37,6 +39,8 @@ SAMPLERS: dict[str, Callable[[], Sampler]] = {
     "random": RandomSampler,
     "grid": GridSampler,
     "qmc": QMCSampler,
+    "gp": GPSampler,
+    "tpe": TPESampler,
 }
 PRUNERS: dict[str, Callable[[], Pruner]] = {
     "none": NopPruner,

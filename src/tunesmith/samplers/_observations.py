@@ -1,0 +1,150 @@
+"""Trials as arrays, for the model-based samplers.
+
+Glossary:
+    d       dimensions of the space (one per parameter, see :class:`UnitCube`)
+    X       (n, d) trials' parameters in the unit cube
+    loss    (n,) objective values turned into losses: smaller is better in both directions
+    step    (n,) the last step a pruned trial reported (how far it got)
+
+A table holds the finished trials that have every parameter of its space. It grows
+incrementally: finished trials never change, so each call encodes only the trials that
+finished since the last one, and a study of 10,000 trials costs a sampler one row per
+trial, not 10,000 rows per trial.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+
+from tunesmith.encoding import UnitCube
+from tunesmith.history import FrozenTrial, History
+from tunesmith.space import Distribution, SearchSpace
+from tunesmith.states import Direction, TrialState
+
+_STATES = {TrialState.COMPLETE: 0, TrialState.PRUNED: 1, TrialState.FAIL: 2}
+
+
+class Observations:
+    """The finished trials of one history that have every parameter of ``space``."""
+
+    def __init__(self, space: SearchSpace) -> None:
+        self.cube = UnitCube(space)
+        self.source: object = None
+        self._scanned = 0
+        self._size = 0
+        self._x = np.empty((16, self.cube.dims))
+        self._loss = np.empty(16)
+        self._state = np.empty(16, dtype=np.int8)
+        self._step = np.empty(16, dtype=np.int64)
+        self._number = np.empty(16, dtype=np.int64)
+
+    def update(self, history: History) -> Observations:
+        """Take in the trials finished since the last call (or all, for a new history)."""
+        if history.source is not self.source:
+            self.source, self._scanned, self._size = history.source, 0, 0
+        finished = history.finished()
+        sign = 1.0 if history.direction is Direction.MINIMIZE else -1.0
+        names = self.cube.names
+        for i in range(self._scanned, len(finished)):
+            trial = finished[i]
+            params = trial.params
+            if all(name in params for name in names):
+                self._append(trial, sign)
+        self._scanned = len(finished)
+        return self
+
+    def _append(self, trial: FrozenTrial, sign: float) -> None:
+        if self._size == len(self._loss):
+            grow = 2 * self._size
+            self._x = np.resize(self._x, (grow, self.cube.dims))
+            self._loss = np.resize(self._loss, grow)
+            self._state = np.resize(self._state, grow)
+            self._step = np.resize(self._step, grow)
+            self._number = np.resize(self._number, grow)
+        i = self._size
+        self._x[i] = self.cube.encode(trial.params)
+        self._loss[i] = np.nan if trial.value is None else sign * trial.value
+        self._state[i] = _STATES[trial.state]
+        self._step[i] = -1 if trial.last_step is None else trial.last_step
+        self._number[i] = trial.number
+        self._size += 1
+
+    def _where(self, state: TrialState) -> np.ndarray:
+        return np.flatnonzero(self._state[: self._size] == _STATES[state])
+
+    def complete(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(X, loss)`` of the COMPLETE trials."""
+        rows = self._where(TrialState.COMPLETE)
+        return self._x[rows], self._loss[rows]
+
+    def pruned(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(X, loss, step)`` of the PRUNED trials (loss NaN if the trial never reported)."""
+        rows = self._where(TrialState.PRUNED)
+        return self._x[rows], self._loss[rows], self._step[rows]
+
+    def numbers(self, state: TrialState) -> np.ndarray:
+        """Trial numbers of the rows in ``state``, in the order the methods above return."""
+        return self._number[self._where(state)]
+
+    def failed(self) -> np.ndarray:
+        """``X`` of the FAIL trials."""
+        return self._x[self._where(TrialState.FAIL)]
+
+    def running(self, history: History, exclude: int) -> np.ndarray:
+        """``X`` of the running trials (but trial ``exclude``) whose parameters or proposal
+        cover the space: where other workers are evaluating right now."""
+        rows = []
+        names = self.cube.names
+        for trial in history.running():
+            if trial.number == exclude:
+                continue
+            where = {**trial.proposal, **trial.params}
+            if all(name in where for name in names):
+                rows.append(self.cube.encode(where))
+        return np.array(rows).reshape(len(rows), self.cube.dims)
+
+
+class ObservationCache:
+    """One :class:`Observations` table per space a sampler is asked about (the last few)."""
+
+    def __init__(self, size: int = 32) -> None:
+        self._tables: OrderedDict[tuple[object, ...], Observations] = OrderedDict()
+        self._size = size
+
+    def get(self, space: SearchSpace, history: History) -> Observations:
+        key = tuple(space.items())
+        table = self._tables.pop(key, None) or Observations(space)
+        self._tables[key] = table
+        if len(self._tables) > self._size:
+            self._tables.popitem(last=False)
+        return table.update(history)
+
+
+def modeling_space(
+    space: SearchSpace, history: History, trial: FrozenTrial
+) -> tuple[dict[str, Distribution], dict[str, Any]]:
+    """What a model-based sampler should model when asked to fill ``space`` for ``trial``.
+
+    Returns ``(joint, context)``: ``joint`` is the space to choose, extended by the
+    parameters that always occur together with it in completed trials (its group in a
+    conditional space), and ``context`` the parameters the trial already has, which the
+    model conditions on. So in ``model -> svm: C, gamma | tree: depth`` a trial that chose
+    ``svm`` gets ``C`` and ``gamma`` chosen jointly, by a model of the ``svm`` trials.
+    """
+    context = {name: value for name, value in trial.params.items() if name not in space}
+    if not trial.params and space.keys() == history.relative_space().keys():
+        return dict(space), context  # a trial's start: nothing co-occurs beyond this
+    together: set[str] | None = None
+    for done in history.completed():
+        params = done.params
+        if all(name in params for name in space) and all(name in params for name in context):
+            together = set(params) if together is None else together & params.keys()
+    joint = dict(space)
+    for name in sorted(together or ()):
+        distribution = history.distribution(name)
+        if name not in joint and name not in context and distribution is not None:
+            joint[name] = distribution
+    return joint, context
