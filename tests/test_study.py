@@ -409,3 +409,29 @@ def test_running_trials_show_other_workers_where_they_are(storage):
     study.tell(pending, 1.0)
     finished = other_worker.trials[3]
     assert finished.params == {"x": x} and finished.proposal == {}
+
+
+def test_a_trial_created_by_another_worker_mid_ask_does_not_share_its_parameters():
+    storage = ts.MemoryStorage()
+
+    class Interfering:
+        """Random sampling, but another worker starts a trial during the first call."""
+
+        def __init__(self):
+            self.inner, self.other = ts.RandomSampler(), None
+
+        def sample(self, space, history, rng, trial):
+            other, self.other = self.other, None
+            if other is not None:
+                other.ask()
+            return self.inner.sample(space, history, rng, trial)
+
+    sampler = Interfering()
+    study = ts.create_study(storage=storage, study_name="s", sampler=sampler, seed=3)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    sampler.other = ts.load_study(study_name="s", storage=storage, sampler="random")
+    mine = study.ask()
+    assert mine.number == 3  # number 2 went to the other worker
+    running = {t.number: t.proposal["x"] for t in study.history().running()}
+    assert set(running) == {2, 3} and running[2] != running[3]
+    assert mine.suggest_float("x", 0, 1) == running[3]

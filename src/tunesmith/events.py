@@ -29,6 +29,9 @@ from tunesmith.states import TrialState
 
 _EMPTY: Mapping[str, Any] = {}
 
+#: A ``ParamsSet.number`` meaning "the trial created just before, in the same batch".
+CREATED_JUST_BEFORE = -1
+
 
 @dataclass(frozen=True, slots=True)
 class Enqueued:
@@ -52,7 +55,10 @@ class ParamsSet:
 
     With ``proposed=True`` these are what the sampler proposed when the trial started:
     they tell other workers where the trial is, and become parameters only when the
-    objective asks for them (a conditional objective may never ask for some)."""
+    objective asks for them (a conditional objective may never ask for some).
+
+    ``number`` may be :data:`CREATED_JUST_BEFORE`: the trial created by the event right
+    before this one in the same atomic batch, whose number its writer cannot know yet."""
 
     number: int
     distributions: Mapping[str, Distribution]

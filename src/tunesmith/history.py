@@ -19,11 +19,12 @@ import bisect
 import datetime
 import math
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
 from tunesmith.events import (
+    CREATED_JUST_BEFORE,
     Enqueued,
     ParamsSet,
     Record,
@@ -36,6 +37,7 @@ from tunesmith.space import Distribution, SearchSpace
 from tunesmith.states import Direction, TrialState
 
 _EMPTY: Mapping[str, Any] = {}
+_FINISHED = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +172,8 @@ class History:
         self._finished = builder.finished
         self._n_finished = len(builder.finished)
         self._by_state = builder.by_state
-        self._counts = {state: len(items) for state, items in builder.by_state.items()}
-        self._running = tuple(trial.freeze() for trial in builder.running.values())
+        self._counts = [len(items) for items in builder.by_state.values()]
+        self._running = tuple([trial.freeze() for trial in builder.running.values()])
         self._space = builder.relative_space
         self._seen = builder.seen
         self._queue = tuple(builder.queue.items())
@@ -232,7 +234,7 @@ class History:
         return self._queue
 
     def _of_state(self, state: TrialState) -> Sequence[FrozenTrial]:
-        return _Prefix(self._by_state[state], self._counts[state])
+        return _Prefix(self._by_state[state], self._counts[_FINISHED.index(state)])
 
 
 class _Running:
@@ -308,9 +310,7 @@ class HistoryBuilder:
         self.trials: list[FrozenTrial | _Running] = []
         self.running: dict[int, _Running] = {}
         self.finished: list[FrozenTrial] = []
-        self.by_state: dict[TrialState, list[FrozenTrial]] = {
-            state: [] for state in TrialState if state.is_finished
-        }
+        self.by_state: dict[TrialState, list[FrozenTrial]] = {state: [] for state in _FINISHED}
         self.best_trial: FrozenTrial | None = None
         # Replaced, never mutated, so snapshots can share them.
         self.relative_space: Mapping[str, Distribution] = _EMPTY
@@ -320,6 +320,14 @@ class HistoryBuilder:
         self.source = object()
         self._created_at_seq = array("q")
         self._interned: dict[Distribution, Distribution] = {}
+        self._handlers: dict[type, Callable[[int, Any], None]] = {
+            TrialCreated: self._on_created,
+            Enqueued: self._on_enqueued,
+            ParamsSet: self._on_params,
+            Reported: self._on_reported,
+            UserAttrsSet: self._on_user_attrs,
+            TrialFinished: self._on_finished,
+        }
 
     def snapshot(self) -> History:
         return History(self)
@@ -337,31 +345,45 @@ class HistoryBuilder:
         return number
 
     def apply(self, records: Iterable[Record]) -> None:
+        handlers = self._handlers
         for seq, event in records:
             if seq <= self.last_seq:
                 continue
             self.last_seq = seq
-            self._apply(seq, event)
+            handlers[type(event)](seq, event)
 
-    def _apply(self, seq: int, event: object) -> None:
-        if isinstance(event, TrialCreated):
-            self._created_at_seq.append(seq)
-            self._create(event)
-            return
-        if isinstance(event, Enqueued):
-            self.queue[seq] = event.params
-            return
-        trial = self.running.get(getattr(event, "number", -1))
-        if trial is None:
-            return  # finished already (or unknown): a finished trial never changes
-        trial.frozen = None
-        if isinstance(event, ParamsSet):
+    def _on_created(self, seq: int, event: TrialCreated) -> None:
+        self._created_at_seq.append(seq)
+        self._create(event)
+
+    def _on_enqueued(self, seq: int, event: Enqueued) -> None:
+        self.queue[seq] = event.params
+
+    def _running_trial(self, number: int) -> _Running | None:
+        trial = self.running.get(number)
+        if trial is not None:
+            trial.frozen = None
+        return trial  # None: finished already (or unknown), and a finished trial never changes
+
+    def _on_params(self, seq: int, event: ParamsSet) -> None:
+        number = len(self.trials) - 1 if event.number == CREATED_JUST_BEFORE else event.number
+        trial = self._running_trial(number)
+        if trial is not None:
             self._set_params(trial, event)
-        elif isinstance(event, Reported):
+
+    def _on_reported(self, seq: int, event: Reported) -> None:
+        trial = self._running_trial(event.number)
+        if trial is not None:
             trial.intermediate.update(event.values)
-        elif isinstance(event, UserAttrsSet):
+
+    def _on_user_attrs(self, seq: int, event: UserAttrsSet) -> None:
+        trial = self._running_trial(event.number)
+        if trial is not None:
             trial.user_attrs.update(event.attrs)
-        elif isinstance(event, TrialFinished):
+
+    def _on_finished(self, seq: int, event: TrialFinished) -> None:
+        trial = self._running_trial(event.number)
+        if trial is not None:
             self._finish(trial, event)
 
     def _create(self, event: TrialCreated) -> None:

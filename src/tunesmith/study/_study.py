@@ -12,6 +12,7 @@ import logging
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,7 +22,14 @@ from tunesmith.errors import (
     NoCompletedTrialError,
     TrialFinishedError,
 )
-from tunesmith.events import Enqueued, Event, ParamsSet, TrialCreated, TrialFinished
+from tunesmith.events import (
+    CREATED_JUST_BEFORE,
+    Enqueued,
+    Event,
+    ParamsSet,
+    TrialCreated,
+    TrialFinished,
+)
 from tunesmith.history import FrozenTrial, History, HistoryBuilder
 from tunesmith.pruners.base import Pruner
 from tunesmith.samplers.base import Sampler
@@ -29,6 +37,7 @@ from tunesmith.space import Categorical, Float, Int, SearchSpace, check_name, to
 from tunesmith.states import Direction, TrialState
 from tunesmith.storage.base import Storage, StudyInfo
 from tunesmith.study._run import TrialRun
+from tunesmith.study._seeding import trial_rng
 from tunesmith.trial import Trial
 
 if TYPE_CHECKING:
@@ -175,30 +184,63 @@ class Study:
         if space is not None:
             _check_space(space)
         self._read()
-        claim = next(iter(self._builder.queue), None)
-        seq = self._append([TrialCreated(time.time(), claim)])
-        number = self._builder.number_created_at(seq)
-        history = self._builder.snapshot()
-        frozen = history.trial(number)
-        run = TrialRun(self, frozen, history, np.random.default_rng([self.seed, number]))
+        builder = self._builder
+        claim = next(iter(builder.queue), None)
+        # The trial is created and its joint proposal written in one atomic append. Its
+        # number is predicted (exact unless another worker creates a trial meanwhile),
+        # so the sampler can use it before the trial exists.
+        predicted = FrozenTrial(
+            len(builder.trials),
+            TrialState.RUNNING,
+            fixed_params=builder.queue[claim] if claim is not None else {},
+            started_at=time.time(),
+        )
+        history = builder.snapshot()
+        rng = trial_rng(self.seed, predicted.number)
+        proposal = self._propose(space, history, rng, predicted)
+        events: list[Event] = [TrialCreated(predicted.started_at, claim)]
+        if proposal is not None:
+            events.append(proposal)
+        seq = self._append(events)
+        number = builder.number_created_at(seq - len(events) + 1)
+        frozen = predicted if number == predicted.number else builder.trial(number)
+        run = TrialRun(self, frozen, history, rng)
         self._runs[number] = run
-        trial = Trial(run)
         try:
-            joint = history.relative_space() if space is None else space
-            if run.fixed:
-                joint = {name: d for name, d in joint.items() if name not in run.fixed}
-            if joint:
-                suggestion = self.sampler.sample(joint, history, run.rng, frozen)
-                run.propose(suggestion.params, suggestion.notes)
-                # Written at once, so that other workers' samplers see where this trial is.
-                proposed = {n: v for n, v in suggestion.params.items() if n in joint}
-                self._append([ParamsSet(number, joint, proposed, suggestion.notes, proposed=True)])
+            if frozen is not predicted:
+                # Another worker created a trial at the same moment (and may have taken
+                # the enqueued item): sample again, as the trial this really is.
+                history = run.history = builder.snapshot()
+                rng = run.rng = trial_rng(self.seed, number)
+                proposal = self._propose(space, history, rng, frozen)
+                if proposal is not None:
+                    self._append([replace(proposal, number=number)])
+            if proposal is not None:
+                run.propose(proposal.values, proposal.notes)
+            trial = Trial(run)
             for name, distribution in (space or {}).items():
                 trial.suggest(name, distribution)
         except BaseException as exc:
             self._finish(number, TrialState.FAIL, None, f"sampling failed: {exc!r}")
             raise
         return trial
+
+    def _propose(
+        self,
+        space: SearchSpace | None,
+        history: History,
+        rng: np.random.Generator,
+        trial: FrozenTrial,
+    ) -> ParamsSet | None:
+        """The sampler's joint proposal for a starting trial, as the event recording it."""
+        joint = history.relative_space() if space is None else space
+        if trial.fixed_params:
+            joint = {name: d for name, d in joint.items() if name not in trial.fixed_params}
+        if not joint:
+            return None
+        suggestion = self.sampler.sample(joint, history, rng, trial)
+        values = {name: value for name, value in suggestion.params.items() if name in joint}
+        return ParamsSet(CREATED_JUST_BEFORE, joint, values, suggestion.notes, proposed=True)
 
     def tell(
         self,
