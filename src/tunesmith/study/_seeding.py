@@ -8,6 +8,8 @@ equidistributed and passes BigCrush, so neighbouring trial numbers get unrelated
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
 
@@ -41,7 +43,7 @@ class _TrialSeed(ISeedSequence):
             np.random.SeedSequence([*self._words, child]) for child in range(first, self._spawned)
         ]
 
-    def generate_state(self, n_words: int, dtype: type = np.uint32) -> np.ndarray:
+    def generate_state(self, n_words: int, dtype: Any = np.uint32) -> np.ndarray:
         words = np.array(self._words, dtype=np.uint64)
         if np.dtype(dtype) == np.uint64:
             return words[:n_words]
@@ -50,4 +52,5 @@ class _TrialSeed(ISeedSequence):
 
 def trial_rng(seed: int, number: int) -> np.random.Generator:
     """The generator trial ``number`` of a study seeded with ``seed`` samples with."""
-    return np.random.Generator(np.random.PCG64(_TrialSeed(seed, number)))
+    # numpy accepts any ISeedSequence here; its stubs list only SeedSequence
+    return np.random.Generator(np.random.PCG64(_TrialSeed(seed, number)))  # type: ignore[arg-type]
