@@ -13,7 +13,8 @@ WORKER = textwrap.dedent(
     """
     import sys
     import tunesmith as ts
-    study = ts.create_study(storage=sys.argv[1], study_name="shared", load_if_exists=True)
+    study = ts.create_study(storage=sys.argv[1], study_name="shared", load_if_exists=True,
+                            sampler="random")
     def objective(trial):
         for step in range(3):
             trial.report(float(step), step)

@@ -339,7 +339,10 @@ def test_list_load_and_delete_studies(tmp_path):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"sampler": "bayes"}, "unknown sampler 'bayes'; choose one of 'random', 'grid', 'qmc'"),
+        (
+            {"sampler": "bayes"},
+            "unknown sampler 'bayes'; choose one of 'auto', 'random', 'grid', 'qmc', 'gp', 'tpe'",
+        ),
         ({"pruner": "magic"}, "unknown pruner 'magic'"),
         ({"storage": "mysql://x"}, "unsupported storage URL 'mysql://x'"),
         ({"direction": "up"}, "direction must be 'minimize' or 'maximize', but got 'up'"),

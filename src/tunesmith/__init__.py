@@ -31,6 +31,7 @@ from tunesmith.history import FrozenTrial, History
 from tunesmith.minimize import OptimizeResult, maximize, minimize
 from tunesmith.pruners import Decision, NopPruner, Pruner
 from tunesmith.samplers import (
+    AutoSampler,
     FiniteSampler,
     GPSampler,
     GridSampler,
@@ -56,6 +57,7 @@ from tunesmith.trial import Trial
 __version__ = "0.1.0"
 
 __all__ = [
+    "AutoSampler",
     "Categorical",
     "Decision",
     "Direction",

@@ -1,5 +1,6 @@
 """Samplers: which parameters a trial gets."""
 
+from tunesmith.samplers.auto import AutoSampler
 from tunesmith.samplers.base import FiniteSampler, Sampler, Suggestion
 from tunesmith.samplers.gp import GPSampler
 from tunesmith.samplers.grid import GridSampler
@@ -8,6 +9,7 @@ from tunesmith.samplers.random import RandomSampler
 from tunesmith.samplers.tpe import TPESampler
 
 __all__ = [
+    "AutoSampler",
     "FiniteSampler",
     "GPSampler",
     "GridSampler",

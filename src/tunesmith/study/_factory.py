@@ -23,6 +23,7 @@ from tunesmith.errors import (
 from tunesmith.history import replay
 from tunesmith.pruners.base import Pruner
 from tunesmith.pruners.nop import NopPruner
+from tunesmith.samplers.auto import AutoSampler
 from tunesmith.samplers.base import Sampler
 from tunesmith.samplers.gp import GPSampler
 from tunesmith.samplers.grid import GridSampler
@@ -36,6 +37,7 @@ from tunesmith.storage.sqlite import SQLiteStorage
 from tunesmith.study._study import Study
 
 SAMPLERS: dict[str, Callable[[], Sampler]] = {
+    "auto": AutoSampler,
     "random": RandomSampler,
     "grid": GridSampler,
     "qmc": QMCSampler,
@@ -45,7 +47,7 @@ SAMPLERS: dict[str, Callable[[], Sampler]] = {
 PRUNERS: dict[str, Callable[[], Pruner]] = {
     "none": NopPruner,
 }
-DEFAULT_SAMPLER = "random"
+DEFAULT_SAMPLER = "auto"
 _MAX_STUDY_NAME = 512
 
 
@@ -145,7 +147,8 @@ def create_study(
 
     Args:
         storage: None (in memory), ``"sqlite:///path.db"``, or a storage object.
-        sampler: ``"random"`` (default), ``"grid"``, ``"qmc"``, or a sampler object.
+        sampler: ``"auto"`` (the default: Gaussian-process BO, then TPE past 200 trials),
+            ``"gp"``, ``"tpe"``, ``"qmc"`` (Sobol), ``"random"``, ``"grid"``, or an object.
         pruner: ``"none"`` (default) or a pruner object.
         study_name: Unique in the storage; generated if not given.
         direction: ``"minimize"`` or ``"maximize"``.
