@@ -29,7 +29,14 @@ from tunesmith.history import FrozenTrial, History
 
 # Front-ends last: they use the names above through the package.
 from tunesmith.minimize import OptimizeResult, maximize, minimize
-from tunesmith.pruners import Decision, NopPruner, Pruner
+from tunesmith.pruners import (
+    Decision,
+    HyperbandPruner,
+    MedianPruner,
+    NopPruner,
+    Pruner,
+    SuccessiveHalvingPruner,
+)
 from tunesmith.samplers import (
     AutoSampler,
     FiniteSampler,
@@ -69,10 +76,12 @@ __all__ = [
     "GPSampler",
     "GridSampler",
     "History",
+    "HyperbandPruner",
     "IncompatibleParameterError",
     "Int",
     "InvalidArgumentError",
     "InvalidSpaceError",
+    "MedianPruner",
     "MemoryStorage",
     "MissingDependencyError",
     "NoCompletedTrialError",
@@ -91,6 +100,7 @@ __all__ = [
     "StudyInfo",
     "StudyNotFoundError",
     "StudySummary",
+    "SuccessiveHalvingPruner",
     "Suggestion",
     "TPESampler",
     "Trial",

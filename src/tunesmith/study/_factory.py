@@ -22,7 +22,10 @@ from tunesmith.errors import (
 )
 from tunesmith.history import replay
 from tunesmith.pruners.base import Pruner
+from tunesmith.pruners.hyperband import HyperbandPruner
+from tunesmith.pruners.median import MedianPruner
 from tunesmith.pruners.nop import NopPruner
+from tunesmith.pruners.successive_halving import SuccessiveHalvingPruner
 from tunesmith.samplers.auto import AutoSampler
 from tunesmith.samplers.base import Sampler
 from tunesmith.samplers.gp import GPSampler
@@ -46,6 +49,10 @@ SAMPLERS: dict[str, Callable[[], Sampler]] = {
 }
 PRUNERS: dict[str, Callable[[], Pruner]] = {
     "none": NopPruner,
+    "median": MedianPruner,
+    "successive_halving": SuccessiveHalvingPruner,
+    "asha": SuccessiveHalvingPruner,
+    "hyperband": HyperbandPruner,
 }
 DEFAULT_SAMPLER = "auto"
 _MAX_STUDY_NAME = 512
@@ -149,7 +156,8 @@ def create_study(
         storage: None (in memory), ``"sqlite:///path.db"``, or a storage object.
         sampler: ``"auto"`` (the default: Gaussian-process BO, then TPE past 200 trials),
             ``"gp"``, ``"tpe"``, ``"qmc"`` (Sobol), ``"random"``, ``"grid"``, or an object.
-        pruner: ``"none"`` (default) or a pruner object.
+        pruner: ``"none"`` (default), ``"median"``, ``"successive_halving"`` (or
+            ``"asha"``), ``"hyperband"``, or a pruner object.
         study_name: Unique in the storage; generated if not given.
         direction: ``"minimize"`` or ``"maximize"``.
         load_if_exists: Load the study of that name if it exists, instead of failing.

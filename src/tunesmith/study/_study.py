@@ -315,7 +315,9 @@ class Study:
         """Write what the trial told so far, and return the study's history after it."""
         events = run.take_events()
         if events:
-            self._append(events)
+            self._append(events)  # reads what others wrote meanwhile, if anything
+        else:
+            self._read()
         return self._builder.snapshot()
 
     def _append(self, events: Sequence[Event]) -> int:

@@ -1,0 +1,144 @@
+"""Hyperband (Li, Jamieson, DeSalvo, Rostamizadeh & Talwalkar 2017), asynchronous, as a
+pruner (pruner "hyperband").
+
+With resources r_min..R and reduction factor η, there are s_max + 1 brackets, s_max =
+⌊log_η(R / r_min)⌋. Bracket s starts n_s = ⌈(s_max + 1) / (s + 1) · η^s⌉ configurations
+at resource R·η^(-s) and runs successive halving from there (the paper's algorithm 1,
+table 1 for R = 81, η = 3): the aggressive brackets try many configurations cheaply, the
+conservative ones give a few the full budget from the start. Here each trial joins a
+bracket when it starts, in proportion to n_s and by its number alone (so a resumed or
+parallel study puts every trial where it was), and is compared only with trials of its
+own bracket, by asynchronous successive halving.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from tunesmith.errors import InvalidArgumentError
+from tunesmith.history import FrozenTrial, History
+from tunesmith.pruners._curves import CurveCache
+from tunesmith.pruners.base import Decision
+from tunesmith.pruners.successive_halving import SuccessiveHalvingPruner
+
+
+def smooth_round_robin(weights: list[int]) -> list[int]:
+    """One period of the smooth weighted round robin: index i appears weights[i] times,
+    spread as evenly as possible, the heaviest first."""
+    current = [0] * len(weights)
+    total = sum(weights)
+    order = []
+    for _ in range(total):
+        for i, weight in enumerate(weights):
+            current[i] += weight
+        chosen = max(range(len(weights)), key=lambda i: current[i])
+        current[chosen] -= total
+        order.append(chosen)
+    return order
+
+
+class HyperbandPruner:
+    """Asynchronous Hyperband: successive halving in brackets of different aggressiveness.
+
+    Args:
+        min_resource: r_min, the smallest resource a configuration is judged at.
+        max_resource: R, the full budget (the last step a trial reports). ``"auto"``
+            takes the last step of the first trial that completes; until then nothing
+            is pruned.
+        reduction_factor: η.
+
+    Example:
+        >>> HyperbandPruner(min_resource=1, max_resource=81).brackets()
+        [(81, 1), (34, 3), (15, 9), (8, 27), (5, 81)]
+    """
+
+    def __init__(
+        self,
+        *,
+        min_resource: int = 1,
+        max_resource: int | Literal["auto"] = "auto",
+        reduction_factor: int = 3,
+    ) -> None:
+        SuccessiveHalvingPruner(  # validates the shared arguments
+            min_resource=min_resource, reduction_factor=reduction_factor
+        )
+        if max_resource != "auto" and (
+            isinstance(max_resource, bool)
+            or not isinstance(max_resource, int)
+            or max_resource < min_resource
+        ):
+            raise InvalidArgumentError(
+                f"max_resource must be 'auto' or an integer >= min_resource ({min_resource}), "
+                f"but got {max_resource!r}"
+            )
+        self.min_resource = min_resource
+        self.max_resource = max_resource
+        self.reduction_factor = reduction_factor
+        self._curves = CurveCache()
+        self._halving: dict[tuple[int, int], SuccessiveHalvingPruner] = {}
+        self._schedules: dict[int, list[int]] = {}
+
+    def _s_max(self, max_resource: int) -> int:
+        s = 0
+        while self.min_resource * self.reduction_factor ** (s + 1) <= max_resource:
+            s += 1
+        return s
+
+    def brackets(self, max_resource: int | None = None) -> list[tuple[int, int]]:
+        """``(n_s, r_s)`` of each bracket, most aggressive first (Li et al. table 1)."""
+        resource = self._resolve(max_resource)
+        s_max = self._s_max(resource)
+        eta = self.reduction_factor
+        table = []
+        for s in range(s_max, -1, -1):
+            configs = -(-(s_max + 1) * eta**s // (s + 1))  # ceiling division
+            table.append((configs, resource // eta**s))
+        return table
+
+    def _resolve(self, max_resource: int | None) -> int:
+        if max_resource is not None:
+            return max_resource
+        if self.max_resource == "auto":
+            raise InvalidArgumentError("max_resource is 'auto'; give one to list the brackets")
+        return self.max_resource
+
+    def bracket(self, number: int, max_resource: int) -> int:
+        """The bracket of trial ``number``: 0 is the most aggressive."""
+        schedule = self._schedules.get(max_resource)
+        if schedule is None:
+            schedule = smooth_round_robin([n for n, _ in self.brackets(max_resource)])
+            self._schedules[max_resource] = schedule
+        return schedule[number % len(schedule)]
+
+    def _max_resource(self, history: History) -> int | None:
+        if self.max_resource != "auto":
+            return self.max_resource
+        completed = history.completed()
+        if not completed or completed[0].last_step is None:
+            return None
+        return max(completed[0].last_step, self.min_resource)
+
+    def decide(self, trial: FrozenTrial, history: History) -> Decision:
+        resource = self._max_resource(history)
+        if resource is None:
+            return Decision.CONTINUE
+        bracket = self.bracket(trial.number, resource)
+        halving = self._halving.get((resource, bracket))
+        if halving is None:
+            halving = SuccessiveHalvingPruner(
+                min_resource=self.min_resource,
+                reduction_factor=self.reduction_factor,
+                min_early_stopping_rate=bracket,
+                max_resource=resource,
+            )
+            halving._curves = self._curves  # one cache for every bracket
+            self._halving[(resource, bracket)] = halving
+        return halving.judge(
+            trial, history, members=lambda number: self.bracket(number, resource) == bracket
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"HyperbandPruner(min_resource={self.min_resource}, "
+            f"max_resource={self.max_resource!r}, reduction_factor={self.reduction_factor})"
+        )

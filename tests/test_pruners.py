@@ -1,0 +1,163 @@
+"""Pruners on simulated learning curves: no training, no sleeping."""
+
+from __future__ import annotations
+
+import collections
+import math
+
+import numpy as np
+import pytest
+
+import tunesmith as ts
+
+
+def curve(quality: float, step: int) -> float:
+    """A learning curve that falls towards ``quality``; better quality, lower loss."""
+    return quality + 1.0 / step
+
+
+def run(pruner, qualities, max_step, direction="minimize"):
+    """One trial per quality, run in order; returns the study."""
+    study = ts.create_study(sampler="random", pruner=pruner, direction=direction, seed=0)
+    sign = 1 if direction == "minimize" else -1
+    for quality in qualities:
+        trial = study.ask()
+        try:
+            for step in range(1, max_step + 1):
+                trial.report(sign * curve(quality, step), step)
+                if trial.should_prune():
+                    raise ts.TrialPruned()
+        except ts.TrialPruned:
+            study.tell(trial, state="pruned")
+        else:
+            study.tell(trial, sign * curve(quality, max_step))
+    return study
+
+
+def reached(study):
+    return [max(t.intermediate_values) for t in study.trials]
+
+
+def test_hyperband_brackets_follow_the_paper():
+    # Li et al. 2017, table 1 (R = 81, eta = 3)
+    assert ts.HyperbandPruner(min_resource=1, max_resource=81).brackets() == [
+        (81, 1), (34, 3), (15, 9), (8, 27), (5, 81),
+    ]  # fmt: skip
+    assert ts.HyperbandPruner(min_resource=1, max_resource=27).brackets() == [
+        (27, 1), (12, 3), (6, 9), (4, 27),
+    ]  # fmt: skip
+
+
+def test_hyperband_assigns_trials_to_brackets_in_proportion_and_by_number_alone():
+    first, second = ts.HyperbandPruner(max_resource=81), ts.HyperbandPruner(max_resource=81)
+    brackets = [first.bracket(n, 81) for n in range(143 * 2)]
+    assert collections.Counter(brackets[:143]) == {0: 81, 1: 34, 2: 15, 3: 8, 4: 5}
+    assert brackets == [second.bracket(n, 81) for n in range(143 * 2)]
+    assert brackets[:143] == brackets[143:]
+
+
+def test_successive_halving_rungs_are_geometric():
+    pruner = ts.SuccessiveHalvingPruner(min_resource=2, reduction_factor=3)
+    assert list(pruner.rungs(max_resource=100)) == [2, 6, 18, 54]
+    rate = ts.SuccessiveHalvingPruner(min_resource=1, min_early_stopping_rate=1)
+    assert list(rate.rungs(max_resource=81)) == [3, 9, 27]
+
+
+def test_successive_halving_keeps_about_one_in_eta_at_each_rung():
+    qualities = np.random.default_rng(0).random(729)
+    study = run(ts.SuccessiveHalvingPruner(min_resource=1, max_resource=27), qualities, 27)
+    steps = np.array(reached(study))
+    past_first = np.mean(steps > 1)
+    past_second = np.mean(steps > 3)
+    # synchronous halving keeps exactly 1/3 and 1/9; the asynchronous form about as many
+    assert 1 / 3 <= past_first < 0.45
+    assert 0.08 < past_second < 0.2
+
+
+def test_a_clearly_bad_curve_is_pruned_at_the_first_rung_and_the_best_never():
+    qualities = [0.5, 0.4, 0.6, 0.45, 0.55, 0.3, 5.0, 0.01]
+    study = run(ts.SuccessiveHalvingPruner(min_resource=1, max_resource=27), qualities, 27)
+    bad, best = study.trials[6], study.trials[7]
+    assert bad.state is ts.TrialState.PRUNED and max(bad.intermediate_values) == 1
+    assert best.state is ts.TrialState.COMPLETE and max(best.intermediate_values) == 27
+    assert study.best_trial.number == 7
+
+
+@pytest.mark.parametrize("direction", ["minimize", "maximize"])
+def test_hyperband_never_prunes_the_best_and_prunes_the_bad(direction):
+    rng = np.random.default_rng(1)
+    qualities = [*(rng.random(60) + 0.5), 0.0, *(rng.random(20) + 3.0)]
+    study = run(ts.HyperbandPruner(max_resource=27), qualities, 27, direction)
+    assert study.trials[60].state is ts.TrialState.COMPLETE
+    assert study.best_trial.number == 60
+    late_bad = study.trials[61:]
+    assert sum(t.state is ts.TrialState.PRUNED for t in late_bad) >= 12
+
+
+def test_hyperband_compares_a_trial_only_within_its_bracket():
+    pruner = ts.HyperbandPruner(min_resource=1, max_resource=9)
+    # bracket 0 holds excellent trials; every other bracket much worse ones
+    qualities = [0.0 if pruner.bracket(n, 9) == 0 else 10.0 + n / 100 for n in range(60)]
+    study = run(pruner, qualities, 9)
+    others = [t for t in study.trials if pruner.bracket(t.number, 9) == 1]
+    # were they compared with bracket 0, all would be pruned at their first rung (3)
+    assert any(t.state is ts.TrialState.COMPLETE for t in others)
+
+
+def test_hyperband_with_auto_max_resource_waits_for_a_complete_trial():
+    study = run(ts.HyperbandPruner(), [1.0, 5.0, 0.5, 5.0, 6.0, 0.1], 27)
+    assert study.trials[0].state is ts.TrialState.COMPLETE
+    assert max(study.trials[0].intermediate_values) == 27
+
+
+def test_median_pruner_respects_startup_and_warm_up():
+    pruner = ts.MedianPruner(n_startup_trials=3, n_warmup_steps=5)
+    study = run(pruner, [1.0, 9.0, 1.2, 0.9, 9.0, 8.0], 20)
+    states = [t.state.name for t in study.trials]
+    assert states[:3] == ["COMPLETE"] * 3  # startup: nothing pruned, however bad
+    assert states[3] == "COMPLETE" and states[4] == "PRUNED" and states[5] == "PRUNED"
+    assert max(study.trials[4].intermediate_values) == 5  # pruned at the end of warm-up
+
+
+def test_median_pruner_judges_only_every_interval():
+    pruner = ts.MedianPruner(n_startup_trials=1, n_warmup_steps=2, interval_steps=4)
+    study = run(pruner, [1.0, 9.0], 20)
+    assert max(study.trials[1].intermediate_values) == 2
+
+
+def test_pruning_works_across_processes_and_a_resume(tmp_path):
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    qualities = np.random.default_rng(3).random(60)
+    for chunk in (qualities[:30], qualities[30:]):
+        pruner = ts.HyperbandPruner(max_resource=27)
+        study = ts.create_study(
+            storage=url, study_name="p", load_if_exists=True, sampler="random", pruner=pruner
+        )
+        for quality in chunk:
+            trial = study.ask()
+            for step in range(1, 28):
+                trial.report(curve(quality, step), step)
+                if trial.should_prune():
+                    study.tell(trial, state="pruned")
+                    break
+            else:
+                study.tell(trial, curve(quality, 27))
+    trials = ts.load_study(study_name="p", storage=url).trials
+    assert len(trials) == 60 and sum(t.state is ts.TrialState.PRUNED for t in trials) >= 20
+    assert all(t.intermediate_values for t in trials)
+    best = min(trials, key=lambda t: t.value if t.state is ts.TrialState.COMPLETE else math.inf)
+    assert best.number == ts.load_study(study_name="p", storage=url).best_trial.number
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: ts.SuccessiveHalvingPruner(reduction_factor=1), "reduction_factor must be"),
+        (lambda: ts.SuccessiveHalvingPruner(min_resource=0), "min_resource must be"),
+        (lambda: ts.HyperbandPruner(min_resource=10, max_resource=5), "max_resource must be"),
+        (lambda: ts.MedianPruner(interval_steps=0), "interval_steps must be"),
+    ],
+)
+def test_bad_pruner_arguments_are_clear_errors(make, message):
+    with pytest.raises(ts.InvalidArgumentError, match=message):
+        make()
