@@ -161,3 +161,27 @@ def test_pruning_works_across_processes_and_a_resume(tmp_path):
 def test_bad_pruner_arguments_are_clear_errors(make, message):
     with pytest.raises(ts.InvalidArgumentError, match=message):
         make()
+
+
+def test_bohb_pairs_hyperband_and_models_the_largest_budget():
+    study = ts.create_study(sampler="bohb", seed=0)
+    assert isinstance(study.pruner, ts.HyperbandPruner)
+    assert isinstance(ts.create_study(sampler="bohb", pruner="none").pruner, ts.NopPruner)
+    total_steps = 0
+
+    def objective(trial):
+        nonlocal total_steps
+        x, y = trial.suggest_float("x", 0, 1), trial.suggest_float("y", 0, 1)
+        for step in range(1, 28):
+            total_steps += 1
+            trial.report((x - 0.7) ** 2 + (y - 0.2) ** 2 + 0.5 / step, step)
+            if trial.should_prune():
+                raise ts.TrialPruned()
+        return (x - 0.7) ** 2 + (y - 0.2) ** 2 + 0.5 / 27
+
+    study.optimize(objective, n_trials=150)
+    late = study.trials[75:]
+    distance = np.median([math.hypot(t.params["x"] - 0.7, t.params["y"] - 0.2) for t in late])
+    assert distance < 0.25  # uniform draws: about 0.45
+    assert study.best_value - 0.5 / 27 < 0.01
+    assert total_steps < 150 * 27 / 2

@@ -39,6 +39,7 @@ from tunesmith.pruners import (
 )
 from tunesmith.samplers import (
     AutoSampler,
+    BOHBSampler,
     FiniteSampler,
     GPSampler,
     GridSampler,
@@ -65,6 +66,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AutoSampler",
+    "BOHBSampler",
     "Categorical",
     "Decision",
     "Direction",

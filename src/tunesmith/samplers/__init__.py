@@ -2,6 +2,7 @@
 
 from tunesmith.samplers.auto import AutoSampler
 from tunesmith.samplers.base import FiniteSampler, Sampler, Suggestion
+from tunesmith.samplers.bohb import BOHBSampler
 from tunesmith.samplers.gp import GPSampler
 from tunesmith.samplers.grid import GridSampler
 from tunesmith.samplers.qmc import QMCSampler
@@ -10,6 +11,7 @@ from tunesmith.samplers.tpe import TPESampler
 
 __all__ = [
     "AutoSampler",
+    "BOHBSampler",
     "FiniteSampler",
     "GPSampler",
     "GridSampler",

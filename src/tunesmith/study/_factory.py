@@ -28,6 +28,7 @@ from tunesmith.pruners.nop import NopPruner
 from tunesmith.pruners.successive_halving import SuccessiveHalvingPruner
 from tunesmith.samplers.auto import AutoSampler
 from tunesmith.samplers.base import Sampler
+from tunesmith.samplers.bohb import BOHBSampler
 from tunesmith.samplers.gp import GPSampler
 from tunesmith.samplers.grid import GridSampler
 from tunesmith.samplers.qmc import QMCSampler
@@ -46,6 +47,7 @@ SAMPLERS: dict[str, Callable[[], Sampler]] = {
     "qmc": QMCSampler,
     "gp": GPSampler,
     "tpe": TPESampler,
+    "bohb": BOHBSampler,
 }
 PRUNERS: dict[str, Callable[[], Pruner]] = {
     "none": NopPruner,
@@ -155,7 +157,8 @@ def create_study(
     Args:
         storage: None (in memory), ``"sqlite:///path.db"``, or a storage object.
         sampler: ``"auto"`` (the default: Gaussian-process BO, then TPE past 200 trials),
-            ``"gp"``, ``"tpe"``, ``"qmc"`` (Sobol), ``"random"``, ``"grid"``, or an object.
+            ``"gp"``, ``"tpe"``, ``"qmc"`` (Sobol), ``"random"``, ``"grid"``, ``"bohb"``
+            (which brings the Hyperband pruner unless ``pruner`` is given), or an object.
         pruner: ``"none"`` (default), ``"median"``, ``"successive_halving"`` (or
             ``"asha"``), ``"hyperband"``, or a pruner object.
         study_name: Unique in the storage; generated if not given.
@@ -196,9 +199,16 @@ def create_study(
         info=info,
         storage=resolved_storage,
         sampler=make_sampler(sampler),
-        pruner=make_pruner(pruner),
+        pruner=make_pruner(_paired_pruner(sampler, pruner)),
         seed=study_seed,
     )
+
+
+def _paired_pruner(sampler: object, pruner: str | Pruner | None) -> str | Pruner | None:
+    """BOHB is a sampler and a pruner together: ``sampler="bohb"`` brings Hyperband."""
+    if pruner is None and (sampler == "bohb" or isinstance(sampler, BOHBSampler)):
+        return "hyperband"
+    return pruner
 
 
 def load_study(
@@ -232,7 +242,7 @@ def load_study(
         info=info,
         storage=resolved_storage,
         sampler=make_sampler(sampler),
-        pruner=make_pruner(pruner),
+        pruner=make_pruner(_paired_pruner(sampler, pruner)),
         seed=study_seed,
     )
 
