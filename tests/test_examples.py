@@ -208,6 +208,36 @@ def check_time_budget(output: str, cwd: Path) -> None:
     assert number(output, "best cross-validated accuracy") > 0.9
 
 
+def check_hyperband_linear(output: str, cwd: Path) -> None:
+    assert number(output, "configurations per search") == 143  # one iteration, R = 81, eta = 3
+    assert field(output, "points per budget") == "[2, 4, 12, 34, 100]"  # never an empty subset
+    rows = {
+        label: (float(a), float(b), float(error), int(points), int(full))
+        for label, a, b, error, points, full in re.findall(
+            r"^(hyperband|random search|bohb)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+(\d+)$",
+            output,
+            re.MULTILINE,
+        )
+    }
+    assert set(rows) == {"hyperband", "random search", "bohb"}, output
+    a, b, error, points, full = rows["random search"]
+    assert points == 143 * 100 and full == 143
+    random_error, random_points = error, points
+    for label, tolerance in (("hyperband", 0.15), ("bohb", 0.2)):
+        a, b, error, points, full = rows[label]
+        assert abs(a - 2.37) <= tolerance and abs(b - 0.62) <= tolerance, (label, output)
+        assert 0.08 < error < 0.13  # the noise variance is 0.09
+        assert 5 <= full < 143  # some trials reached the full data, most were dropped early
+        assert points <= 0.3 * random_points  # the point of Hyperband: a fraction of the work
+    # Same seed, same random configurations: Hyperband's best full-data error can only be
+    # that of random search (it kept the best configuration) or a little worse.
+    hyperband_error = rows["hyperband"][2]
+    assert random_error <= hyperband_error <= random_error + 0.01
+    assert rows["hyperband"][3] <= 0.25 * random_points
+    ratio = number(output, "hyperband / random search data points")
+    assert ratio == pytest.approx(rows["hyperband"][3] / random_points, abs=0.006)
+
+
 CHECKS: dict[str, Callable[[str, Path], None]] = {
     "demo.py": check_demo,
     "grid_linear_model.py": check_grid_linear_model,
@@ -216,6 +246,7 @@ CHECKS: dict[str, Callable[[str, Path], None]] = {
     "cv_threshold.py": check_cv_threshold,
     "categorical_mixed.py": check_categorical_mixed,
     "time_budget.py": check_time_budget,
+    "hyperband_linear.py": check_hyperband_linear,
 }
 
 

@@ -10,6 +10,7 @@ import tunesmith as ts
 from tunesmith.encoding import UnitCube
 from tunesmith.events import (
     Enqueued,
+    Heartbeat,
     ParamsSet,
     Reported,
     TrialCreated,
@@ -35,7 +36,8 @@ def params_events(draw: st.DrawFn) -> ParamsSet:
 
 
 events = st.one_of(
-    st.builds(TrialCreated, finite, st.none() | st.integers(1, 100)),
+    st.builds(TrialCreated, finite, st.none() | st.integers(1, 100), st.none() | finite),
+    st.builds(Heartbeat, st.integers(0, 9), finite),
     params_events(),
     st.builds(UserAttrsSet, st.integers(0, 9), st.dictionaries(st.text(max_size=4), json_values)),
     st.builds(Reported, st.integers(0, 9), st.dictionaries(st.integers(0, 99), finite)),

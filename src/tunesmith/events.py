@@ -43,10 +43,22 @@ class Enqueued:
 @dataclass(frozen=True, slots=True)
 class TrialCreated:
     """A worker started a trial; ``claim`` is the sequence number of the ``Enqueued``
-    event whose parameters it takes (the first trial to claim an item gets it)."""
+    event whose parameters it takes (the first trial to claim an item gets it).
+
+    With a ``lease`` (seconds), the worker promises a ``Heartbeat`` at least that often;
+    a trial whose lease runs out is presumed dead and may be failed by anyone."""
 
     time: float
     claim: int | None = None
+    lease: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Heartbeat:
+    """The worker running a trial is alive: its lease runs from ``time`` again."""
+
+    number: int
+    time: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +106,9 @@ class TrialFinished:
     reason: str | None = None
 
 
-Event: TypeAlias = Enqueued | TrialCreated | ParamsSet | UserAttrsSet | Reported | TrialFinished
+Event: TypeAlias = (
+    Enqueued | TrialCreated | ParamsSet | UserAttrsSet | Reported | Heartbeat | TrialFinished
+)
 #: What storages return: the event's sequence number (increasing within a study) and the event.
 Record: TypeAlias = tuple[int, Event]
 
@@ -136,7 +150,12 @@ def _decode_params(number: int, data: dict[str, Any], proposed: bool) -> ParamsS
 def encode(event: Event) -> tuple[str, int | None, str]:
     """The storage record of an event: ``(kind, trial number, JSON payload)``."""
     if isinstance(event, TrialCreated):
-        return "created", None, _dumps({"t": event.time, "c": event.claim})
+        data = {"t": event.time, "c": event.claim}
+        if event.lease is not None:
+            data["l"] = event.lease
+        return "created", None, _dumps(data)
+    if isinstance(event, Heartbeat):
+        return "heartbeat", event.number, _dumps(event.time)
     if isinstance(event, ParamsSet):
         kind = "proposed" if event.proposed else "params"
         return kind, event.number, _dumps(_encode_params(event))
@@ -157,7 +176,9 @@ def decode(kind: str, number: int | None, payload: str) -> Event:
     """Inverse of :func:`encode`."""
     data = json.loads(payload)
     if kind == "created":
-        return TrialCreated(data["t"], data["c"])
+        return TrialCreated(data["t"], data["c"], data.get("l"))
+    if kind == "heartbeat":
+        return Heartbeat(number, float(data))  # type: ignore[arg-type]
     assert number is not None or kind == "enqueued"
     if kind in ("params", "proposed"):
         return _decode_params(number, data, kind == "proposed")  # type: ignore[arg-type]

@@ -26,6 +26,7 @@ from typing import Any, overload
 from tunesmith.events import (
     CREATED_JUST_BEFORE,
     Enqueued,
+    Heartbeat,
     ParamsSet,
     Record,
     Reported,
@@ -59,6 +60,8 @@ class FrozenTrial:
         reason: Why the trial failed, if it did.
         proposal: For a running trial, what the sampler proposed at its start that the
             objective has not asked for yet (empty once the trial is finished).
+        expires_at: For a running trial that holds a lease, when it runs out unless its
+            worker sends a heartbeat (seconds since the epoch).
 
     Example:
         >>> FrozenTrial(0, TrialState.COMPLETE, 1.5, started_at=0.0).value
@@ -78,6 +81,7 @@ class FrozenTrial:
     finished_at: float | None = None
     reason: str | None = None
     proposal: Mapping[str, Any] = field(default_factory=dict)
+    expires_at: float | None = None
 
     @property
     def datetime_start(self) -> datetime.datetime:
@@ -241,10 +245,12 @@ class _Running:
     """A running trial inside the builder: updated in place, frozen on demand."""
 
     __slots__ = (
+        "alive_at",
         "distributions",
         "fixed",
         "frozen",
         "intermediate",
+        "lease",
         "notes",
         "number",
         "params",
@@ -253,9 +259,13 @@ class _Running:
         "user_attrs",
     )
 
-    def __init__(self, number: int, started_at: float, fixed: Mapping[str, Any]) -> None:
+    def __init__(
+        self, number: int, started_at: float, fixed: Mapping[str, Any], lease: float | None
+    ) -> None:
         self.number = number
         self.started_at = started_at
+        self.alive_at = started_at
+        self.lease = lease
         self.fixed = fixed
         self.params: dict[str, Any] = {}
         self.distributions: dict[str, Distribution] = {}
@@ -280,6 +290,7 @@ class _Running:
                 self.fixed,
                 self.started_at,
                 proposal=dict(self.proposal),
+                expires_at=None if self.lease is None else self.alive_at + self.lease,
             )
         return self.frozen
 
@@ -326,6 +337,7 @@ class HistoryBuilder:
             ParamsSet: self._on_params,
             Reported: self._on_reported,
             UserAttrsSet: self._on_user_attrs,
+            Heartbeat: self._on_heartbeat,
             TrialFinished: self._on_finished,
         }
 
@@ -381,6 +393,11 @@ class HistoryBuilder:
         if trial is not None:
             trial.user_attrs.update(event.attrs)
 
+    def _on_heartbeat(self, seq: int, event: Heartbeat) -> None:
+        trial = self._running_trial(event.number)
+        if trial is not None:
+            trial.alive_at = max(trial.alive_at, event.time)
+
     def _on_finished(self, seq: int, event: TrialFinished) -> None:
         trial = self._running_trial(event.number)
         if trial is not None:
@@ -390,7 +407,7 @@ class HistoryBuilder:
         fixed = _EMPTY
         if event.claim is not None and event.claim in self.queue:
             fixed = self.queue.pop(event.claim)
-        trial = _Running(len(self.trials), event.time, fixed)
+        trial = _Running(len(self.trials), event.time, fixed, event.lease)
         self.trials.append(trial)
         self.running[trial.number] = trial
 

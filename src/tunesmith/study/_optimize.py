@@ -13,6 +13,7 @@ from tunesmith.errors import InvalidArgumentError, TrialPruned
 from tunesmith.history import FrozenTrial
 from tunesmith.space import SearchSpace
 from tunesmith.states import TrialState
+from tunesmith.study._heartbeat import HeartbeatThread
 
 if TYPE_CHECKING:
     from tunesmith.study._study import Callback, Objective, Study
@@ -114,20 +115,22 @@ def run_optimize(
     study._stop_requested = False
     done = 0
     try:
-        while not study._stop_requested:
-            if n_trials is not None and done >= n_trials:
-                break
-            if deadline is not None and time.monotonic() >= deadline:
-                break
-            if callable(exhausted):
-                history = study.history()
-                if exhausted(space if space is not None else history.relative_space(), history):
+        with HeartbeatThread(study, study.lease_seconds):
+            while not study._stop_requested:
+                if n_trials is not None and done >= n_trials:
                     break
-            frozen = run_trial(study, objective, catch_types, space)
-            done += 1
-            for callback in callbacks:
-                callback(study, frozen)
-            progress.update(study)
+                if deadline is not None and time.monotonic() >= deadline:
+                    break
+                if callable(exhausted):
+                    history = study.history()
+                    space_now = space if space is not None else history.relative_space()
+                    if exhausted(space_now, history):
+                        break
+                frozen = run_trial(study, objective, catch_types, space)
+                done += 1
+                for callback in callbacks:
+                    callback(study, frozen)
+                progress.update(study)
     finally:
         progress.close()
         study._stop_requested = False
@@ -140,7 +143,7 @@ def run_trial(
     space: SearchSpace | None = None,
 ) -> FrozenTrial:
     """Ask, evaluate, tell. The trial is finished whatever happens in the objective."""
-    trial = study.ask(space)
+    trial = study._ask(space, lease=study.lease_seconds)
     try:
         value = objective(trial)
     except TrialPruned:

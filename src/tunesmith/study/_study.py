@@ -112,10 +112,14 @@ class Study:
         self.sampler = sampler
         self.pruner = pruner
         self.seed = seed
+        #: Seconds a trial run by :meth:`optimize` may go without a heartbeat before other
+        #: workers presume its worker dead and fail it (heartbeats come every fifth of it).
+        self.lease_seconds = 60.0
         self._builder = HistoryBuilder(info.direction, seed)
         self._runs: dict[int, TrialRun] = {}
         self._stop_requested = False
-        self._sync()
+        self._read()
+        self._reap()
 
     # --- reading -----------------------------------------------------------------------
 
@@ -181,9 +185,13 @@ class Study:
         Parameters enqueued with :meth:`enqueue` are used first. Finish the trial with
         :meth:`tell`.
         """
+        return self._ask(space, lease=None)
+
+    def _ask(self, space: SearchSpace | None, lease: float | None) -> Trial:
         if space is not None:
             _check_space(space)
         self._read()
+        self._reap()
         builder = self._builder
         claim = next(iter(builder.queue), None)
         # The trial is created and its joint proposal written in one atomic append. Its
@@ -198,7 +206,7 @@ class Study:
         history = builder.snapshot()
         rng = trial_rng(self.seed, predicted.number)
         proposal = self._propose(space, history, rng, predicted)
-        events: list[Event] = [TrialCreated(predicted.started_at, claim)]
+        events: list[Event] = [TrialCreated(predicted.started_at, claim, lease)]
         if proposal is not None:
             events.append(proposal)
         seq = self._append(events)
@@ -224,6 +232,31 @@ class Study:
             self._finish(number, TrialState.FAIL, None, f"sampling failed: {exc!r}")
             raise
         return trial
+
+    def _reap(self) -> None:
+        """Fail the trials of other workers whose lease ran out (their worker died)."""
+        now = time.time()
+        expired = [
+            trial
+            for trial in self._builder.running.values()
+            if trial.lease is not None
+            and trial.alive_at + trial.lease < now
+            and trial.number not in self._runs
+        ]
+        if expired:
+            self._append(
+                [
+                    TrialFinished(
+                        trial.number,
+                        TrialState.FAIL,
+                        None,
+                        now,
+                        f"lease expired: no heartbeat for {now - trial.alive_at:.0f} s "
+                        "(its worker died or hung)",
+                    )
+                    for trial in expired
+                ]
+            )
 
     def _propose(
         self,
