@@ -31,16 +31,16 @@ def test_processes_sharing_a_sqlite_study_lose_and_duplicate_nothing(tmp_path):
     ts.create_study(storage=url, study_name="shared")
     workers = [
         subprocess.Popen(
-            [sys.executable, "-c", WORKER, url, "60"], stderr=subprocess.PIPE, text=True
+            [sys.executable, "-c", WORKER, url, "50"], stderr=subprocess.PIPE, text=True
         )
-        for _ in range(4)
+        for _ in range(8)
     ]
     errors = [worker.communicate(timeout=240)[1] for worker in workers]
-    assert [worker.returncode for worker in workers] == [0] * 4, errors
+    assert [worker.returncode for worker in workers] == [0] * 8, errors
     assert not any("locked" in e for e in errors)
     trials = ts.load_study(study_name="shared", storage=url).trials
-    assert len(trials) == 240
-    assert [t.number for t in trials] == list(range(240))
+    assert len(trials) == 400
+    assert [t.number for t in trials] == list(range(400))
     assert all(t.state is ts.TrialState.COMPLETE for t in trials)
     assert all(t.intermediate_values == {0: 0.0, 1: 1.0, 2: 2.0} for t in trials)
     with sqlite3.connect(db) as connection:

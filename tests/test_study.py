@@ -186,12 +186,12 @@ def test_bad_reports_and_attributes_are_rejected():
 
 
 def test_the_budget_ends_optimize():
-    study = ts.create_study(seed=0)
+    study = ts.create_study(sampler="random", seed=0)
     started = time.monotonic()
     study.optimize(lambda t: time.sleep(0.01) or t.suggest_float("x", 0, 1), timeout=0.3)
     elapsed = time.monotonic() - started
     assert 0.3 <= elapsed < 1.5
-    assert 5 <= len(study.trials) <= 31
+    assert 2 <= len(study.trials) <= 31
 
 
 def test_a_callback_can_stop_the_study():
@@ -364,7 +364,7 @@ def test_bad_study_arguments_are_clear_errors(kwargs, message):
         ({"n_trials": -1}, "n_trials must be a non-negative integer"),
         ({"n_trials": 2.5}, "n_trials must be a non-negative integer"),
         ({"timeout": 0}, "timeout must be a positive number"),
-        ({"n_jobs": 4}, "n_jobs must be 1"),
+        ({"n_jobs": 0}, "n_jobs must be a positive integer or -1"),
         ({"catch": [42]}, "catch must hold exception classes"),
         ({"callbacks": [1]}, "callbacks must be callable"),
     ],

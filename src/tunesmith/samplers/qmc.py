@@ -1,22 +1,30 @@
-"""Quasi-random search: a scrambled Sobol sequence, which covers the space more evenly
-than independent random draws (Owen 1998; Joe & Kuo 2008 direction numbers, via scipy).
+"""Quasi-random search: a scrambled Sobol sequence, which covers the space more evenly than
+independent random draws (Sobol 1967; Owen scrambling; Joe & Kuo 2008 direction numbers,
+via scipy).
 
-Trial *k* takes point *k* of the sequence, so parallel workers and resumed studies fill
-the same design as a sequential run. A parameter sampled on its own (one that only some
-trials have) walks a one-dimensional sequence scrambled for its name.
+Trial *k* takes point *k* of the sequence, and a parameter takes the coordinate of its
+position in the trial's order of parameters (the order the objective asks for them).
+So a parameter gets the same value whether it is drawn with the others when the trial
+starts or on its own when the objective asks for it: parallel workers and resumed
+studies fill exactly the design a sequential run fills.
 """
 
 from __future__ import annotations
 
-import zlib
+import warnings
+from collections import OrderedDict
 
 import numpy as np
 from scipy.stats import qmc
 
-from tunesmith.encoding import UnitCube
+from tunesmith.encoding import decode_value
 from tunesmith.history import FrozenTrial, History
 from tunesmith.samplers.base import Suggestion
 from tunesmith.space import SearchSpace
+
+#: Coordinates per Sobol engine; positions past it use further, independently scrambled
+#: engines.
+_BLOCK = 64
 
 
 class QMCSampler:
@@ -36,29 +44,45 @@ class QMCSampler:
     def __init__(self, *, seed: int | None = None, scramble: bool = True) -> None:
         self.seed = seed
         self.scramble = scramble
-        self._engines: dict[tuple[int, int, int], qmc.Sobol] = {}
+        self._engines: dict[tuple[int, int], qmc.Sobol] = {}
+        self._points: OrderedDict[tuple[int, int, int], np.ndarray] = OrderedDict()
 
     def sample(
         self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
     ) -> Suggestion:
-        # One-parameter spaces get a sequence of their own, so that parameters drawn one by
-        # one are not all equal to the same coordinate.
-        key = zlib.crc32(next(iter(space)).encode()) if len(space) == 1 else 0
         seed = history.seed if self.seed is None else self.seed
-        point = self._point(seed, len(space), key, trial.number)
-        return Suggestion(UnitCube(space).decode(point))
+        order = list({**trial.proposal, **trial.params})  # positions already taken
+        params = {}
+        for name, distribution in space.items():
+            if name in order:
+                position = order.index(name)
+            else:
+                position = len(order)
+                order.append(name)
+            coordinate = self._point(seed, position // _BLOCK, trial.number)[position % _BLOCK]
+            params[name] = decode_value(distribution, float(coordinate))
+        return Suggestion(params)
 
-    def _point(self, seed: int, dims: int, key: int, index: int) -> np.ndarray:
-        engine = self._engines.get((seed, dims, key))
+    def _point(self, seed: int, block: int, index: int) -> np.ndarray:
+        key = (seed, block, index)
+        point = self._points.get(key)
+        if point is not None:
+            return point
+        engine = self._engines.get((seed, block))
         if engine is None:
-            sequence = np.random.SeedSequence([seed, dims, key])
-            engine = qmc.Sobol(dims, scramble=self.scramble, seed=np.random.default_rng(sequence))
-            self._engines[(seed, dims, key)] = engine
+            sequence = np.random.SeedSequence([seed, block])
+            engine = qmc.Sobol(_BLOCK, scramble=self.scramble, seed=np.random.default_rng(sequence))
+            self._engines[(seed, block)] = engine
         if index < engine.num_generated:
             engine.reset()
         if index > engine.num_generated:  # scipy's fast_forward(0) fails after a draw
             engine.fast_forward(index - engine.num_generated)
-        point: np.ndarray = engine.random(1)[0]
+        with warnings.catch_warnings():  # one point at a time is the point of a sequence
+            warnings.simplefilter("ignore", UserWarning)
+            point = engine.random(1)[0]
+        self._points[key] = point
+        if len(self._points) > 256:
+            self._points.popitem(last=False)
         return point
 
     def __repr__(self) -> str:

@@ -94,6 +94,16 @@ class SQLiteStorage:
                     f"of tunesmith reads version {SCHEMA_VERSION}"
                 )
 
+    def __getstate__(self) -> dict[str, object]:
+        # Worker processes get the path and settings; they open their own connection.
+        return {"path": self.path, "timeout": self.timeout, "durable": self.durable}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+        self._connection = None
+        self._pid = -1
+
     def _connect(self) -> sqlite3.Connection:
         # A connection must not cross fork(); each process opens its own.
         if self._connection is None or self._pid != os.getpid():

@@ -9,11 +9,11 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from tunesmith.errors import InvalidArgumentError, TrialPruned
-from tunesmith.history import FrozenTrial
+from tunesmith.errors import InvalidArgumentError
 from tunesmith.space import SearchSpace
-from tunesmith.states import TrialState
+from tunesmith.study._evaluate import TrialLimits, run_trial
 from tunesmith.study._heartbeat import HeartbeatThread
+from tunesmith.study._workers import resolve_jobs, run_in_processes
 
 if TYPE_CHECKING:
     from tunesmith.study._study import Callback, Objective, Study
@@ -44,11 +44,6 @@ def _check_arguments(
         or math.isnan(timeout)
     ):
         raise InvalidArgumentError(f"timeout must be a positive number of seconds, got {timeout!r}")
-    if n_jobs != 1:
-        raise InvalidArgumentError(
-            f"n_jobs must be 1 in this version of tunesmith, but got {n_jobs!r}; run "
-            "several processes against one SQLite study to work in parallel"
-        )
     types = (catch,) if isinstance(catch, type) else tuple(catch)  # type: ignore[arg-type]
     for item in types:
         if not (isinstance(item, type) and issubclass(item, BaseException)):
@@ -106,58 +101,65 @@ def run_optimize(
     callbacks: Sequence[Callback],
     progress_bar: bool | None,
     space: SearchSpace | None = None,
+    trial_timeout: float | None = None,
+    trial_memory_limit: int | None = None,
 ) -> None:
     catch_types = _check_arguments(objective, n_trials, timeout, n_jobs, catch, callbacks)
-    deadline = None if timeout is None else time.monotonic() + timeout
+    jobs = resolve_jobs(n_jobs)
+    limits = TrialLimits.check(trial_timeout, trial_memory_limit)
     show = sys.stderr.isatty() if progress_bar is None else bool(progress_bar)
     progress = _Progress(show, n_trials, timeout)
-    exhausted = getattr(study.sampler, "exhausted", None)
     study._stop_requested = False
-    done = 0
     try:
-        with HeartbeatThread(study, study.lease_seconds):
-            while not study._stop_requested:
-                if n_trials is not None and done >= n_trials:
-                    break
-                if deadline is not None and time.monotonic() >= deadline:
-                    break
-                if callable(exhausted):
-                    history = study.history()
-                    space_now = space if space is not None else history.relative_space()
-                    if exhausted(space_now, history):
-                        break
-                frozen = run_trial(study, objective, catch_types, space)
-                done += 1
-                for callback in callbacks:
-                    callback(study, frozen)
-                progress.update(study)
+        if jobs > 1 or limits.memory is not None:
+            run_in_processes(
+                study,
+                objective,
+                n_jobs=jobs,
+                n_trials=n_trials,
+                timeout=timeout,
+                catch=catch_types,
+                callbacks=callbacks,
+                progress=progress,
+                space=space,
+                limits=limits,
+            )
+        else:
+            _run_here(study, objective, n_trials, timeout, catch_types, callbacks, progress,
+                      space, limits)  # fmt: skip
     finally:
         progress.close()
         study._stop_requested = False
 
 
-def run_trial(
+def _run_here(
     study: Study,
     objective: Objective,
+    n_trials: int | None,
+    timeout: float | None,
     catch: tuple[type[BaseException], ...],
-    space: SearchSpace | None = None,
-) -> FrozenTrial:
-    """Ask, evaluate, tell. The trial is finished whatever happens in the objective."""
-    trial = study._ask(space, lease=study.lease_seconds)
-    try:
-        value = objective(trial)
-    except TrialPruned:
-        return study.tell(trial, state=TrialState.PRUNED)
-    except catch as exc:
-        _LOG.warning("trial %d failed and the study goes on: %r", trial.number, exc, exc_info=True)
-        return study._finish(trial.number, TrialState.FAIL, None, _reason(exc))
-    except BaseException as exc:
-        study._finish(trial.number, TrialState.FAIL, None, _reason(exc))
-        raise
-    return study.tell(trial, value)
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, KeyboardInterrupt):
-        return "interrupted (KeyboardInterrupt)"
-    return f"{type(exc).__name__}: {exc}"
+    callbacks: Sequence[Callback],
+    progress: _Progress,
+    space: SearchSpace | None,
+    limits: TrialLimits,
+) -> None:
+    """The loop in this process."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    exhausted = getattr(study.sampler, "exhausted", None)
+    done = 0
+    with HeartbeatThread(study, study.lease_seconds):
+        while not study._stop_requested:
+            if n_trials is not None and done >= n_trials:
+                break
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            if callable(exhausted):
+                history = study.history()
+                space_now = space if space is not None else history.relative_space()
+                if exhausted(space_now, history):
+                    break
+            frozen = run_trial(study, objective, catch, space, limits)
+            done += 1
+            for callback in callbacks:
+                callback(study, frozen)
+            progress.update(study)

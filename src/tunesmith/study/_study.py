@@ -12,7 +12,7 @@ import logging
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -106,6 +106,7 @@ class Study:
     def __init__(
         self, *, info: StudyInfo, storage: Storage, sampler: Sampler, pruner: Pruner, seed: int
     ) -> None:
+        self._info = info
         self.study_name = info.name
         self.direction: Direction = info.direction
         self.storage = storage
@@ -395,6 +396,8 @@ class Study:
         callbacks: Sequence[Callback] = (),
         progress_bar: bool | None = None,
         space: SearchSpace | None = None,
+        trial_timeout: float | None = None,
+        trial_memory_limit: int | None = None,
     ) -> None:
         """Run trials until ``n_trials`` more have finished, ``timeout`` seconds have passed,
         :meth:`stop` is called, or the sampler has no new point (grid search).
@@ -403,7 +406,9 @@ class Study:
             objective: ``objective(trial) -> float``.
             n_trials: How many trials this call runs (None: no limit).
             timeout: Seconds after which no new trial starts (None: no limit).
-            n_jobs: Worker count; only 1 is supported in this version.
+            n_jobs: Worker processes (``-1``: one per CPU). They share the study through
+                its storage, the in-memory default included, and the trial budget; lambdas
+                and closures work as objectives on Linux (workers are forked).
             catch: Exception types that fail the trial and let the study go on. Any other
                 exception fails the trial and then propagates (the default, so a bug in the
                 objective shows at once). The trial and its reason are stored either way.
@@ -413,6 +418,11 @@ class Study:
                 is a terminal.
             space: Parameters every trial has, sampled jointly from the first trial on;
                 the objective finds them in ``trial.params`` (see :meth:`ask`).
+            trial_timeout: Seconds after which a trial is interrupted and FAILs, and the
+                study goes on (Unix; the objective must be running Python code to notice).
+            trial_memory_limit: Bytes of address space each worker may use; a trial that
+                needs more FAILs with a MemoryError and the study goes on (Unix; trials
+                then run in worker processes even with ``n_jobs=1``).
         """
         from tunesmith.study._optimize import run_optimize
 
@@ -426,6 +436,20 @@ class Study:
             callbacks=callbacks,
             progress_bar=progress_bar,
             space=space,
+            trial_timeout=trial_timeout,
+            trial_memory_limit=trial_memory_limit,
+        )
+
+    def spec(self, storage: Storage | None = None) -> StudySpec:
+        """What a worker process needs to rebuild this study (optionally on another
+        storage object that reaches the same study)."""
+        return StudySpec(
+            self._info,
+            self.storage if storage is None else storage,
+            self.sampler,
+            self.pruner,
+            self.seed,
+            self.lease_seconds,
         )
 
     def to_dataframe(self) -> pandas.DataFrame:
@@ -442,6 +466,29 @@ class Study:
             f"Study(name={self.study_name!r}, direction={self.direction.value!r}, "
             f"trials={len(self._builder.trials)}, storage={self.storage!r})"
         )
+
+
+@dataclass(frozen=True)
+class StudySpec:
+    """A study's parts, picklable: a worker process builds its own ``Study`` from it."""
+
+    info: StudyInfo
+    storage: Storage
+    sampler: Sampler
+    pruner: Pruner
+    seed: int
+    lease_seconds: float
+
+    def build(self) -> Study:
+        study = Study(
+            info=self.info,
+            storage=self.storage,
+            sampler=self.sampler,
+            pruner=self.pruner,
+            seed=self.seed,
+        )
+        study.lease_seconds = self.lease_seconds
+        return study
 
 
 def _trial_number(value: object) -> int:
