@@ -51,7 +51,13 @@ from tunesmith.samplers import (
 )
 from tunesmith.space import Categorical, Distribution, Float, Int, SearchSpace
 from tunesmith.states import Direction, TrialState
-from tunesmith.storage import MemoryStorage, SQLiteStorage, Storage, StudyInfo
+from tunesmith.storage import (
+    MemoryStorage,
+    PostgresStorage,
+    SQLiteStorage,
+    Storage,
+    StudyInfo,
+)
 from tunesmith.study import (
     Study,
     StudySummary,
@@ -89,6 +95,7 @@ __all__ = [
     "NoCompletedTrialError",
     "NopPruner",
     "OptimizeResult",
+    "PostgresStorage",
     "Pruner",
     "QMCSampler",
     "RandomSampler",

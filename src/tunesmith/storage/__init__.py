@@ -2,6 +2,7 @@
 
 from tunesmith.storage.base import Storage, StudyInfo
 from tunesmith.storage.memory import MemoryStorage
+from tunesmith.storage.postgres import PostgresStorage
 from tunesmith.storage.sqlite import SQLiteStorage
 
-__all__ = ["MemoryStorage", "SQLiteStorage", "Storage", "StudyInfo"]
+__all__ = ["MemoryStorage", "PostgresStorage", "SQLiteStorage", "Storage", "StudyInfo"]

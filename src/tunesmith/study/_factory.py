@@ -37,6 +37,7 @@ from tunesmith.samplers.tpe import TPESampler
 from tunesmith.states import Direction
 from tunesmith.storage.base import Storage, StudyInfo
 from tunesmith.storage.memory import MemoryStorage
+from tunesmith.storage.postgres import PostgresStorage
 from tunesmith.storage.sqlite import SQLiteStorage
 from tunesmith.study._study import Study
 
@@ -110,9 +111,12 @@ def make_storage(storage: str | Storage | None) -> Storage:
             options = parse_qs(url.query)
             durable = options.get("durable", ["0"])[0] in ("1", "true", "yes")
             return SQLiteStorage(url.path[1:], durable=durable)
+        if url.scheme in ("postgresql", "postgres"):
+            return PostgresStorage(storage)
         raise InvalidArgumentError(
-            f"unsupported storage URL {storage!r}; use 'sqlite:///relative/path.db' or "
-            "'sqlite:////absolute/path.db', or pass a storage object"
+            f"unsupported storage URL {storage!r}; use 'sqlite:///relative/path.db', "
+            "'sqlite:////absolute/path.db' or 'postgresql://user@host/database', or pass a "
+            "storage object"
         )
     required = ("create", "info", "studies", "delete", "append", "read")
     if not all(callable(getattr(storage, method, None)) for method in required):
@@ -155,7 +159,8 @@ def create_study(
     """Create a study (or load it, with ``load_if_exists=True``).
 
     Args:
-        storage: None (in memory), ``"sqlite:///path.db"``, or a storage object.
+        storage: None (in memory), ``"sqlite:///path.db"``,
+            ``"postgresql://user:password@host/database"``, or a storage object.
         sampler: ``"auto"`` (the default: Gaussian-process BO, then TPE past 200 trials),
             ``"gp"``, ``"tpe"``, ``"qmc"`` (Sobol), ``"random"``, ``"grid"``, ``"bohb"``
             (which brings the Hyperband pruner unless ``pruner`` is given), or an object.

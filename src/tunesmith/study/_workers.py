@@ -69,7 +69,7 @@ def _context() -> Any:
 
 def _dumps(value: object) -> bytes:
     try:
-        import cloudpickle  # type: ignore[import-untyped]
+        import cloudpickle
 
         return bytes(cloudpickle.dumps(value))
     except ImportError:

@@ -1,4 +1,4 @@
-"""Several processes optimizing one SQLite study at once."""
+"""Several processes optimizing one study at once, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+
+import pytest
 
 import tunesmith as ts
 
@@ -25,9 +27,10 @@ WORKER = textwrap.dedent(
 )
 
 
-def test_processes_sharing_a_sqlite_study_lose_and_duplicate_nothing(tmp_path):
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_processes_sharing_a_study_lose_and_duplicate_nothing(kind, tmp_path, request):
     db = tmp_path / "shared.db"
-    url = f"sqlite:///{db}"
+    url = f"sqlite:///{db}" if kind == "sqlite" else request.getfixturevalue("postgres_url")
     ts.create_study(storage=url, study_name="shared")
     workers = [
         subprocess.Popen(
@@ -43,5 +46,6 @@ def test_processes_sharing_a_sqlite_study_lose_and_duplicate_nothing(tmp_path):
     assert [t.number for t in trials] == list(range(400))
     assert all(t.state is ts.TrialState.COMPLETE for t in trials)
     assert all(t.intermediate_values == {0: 0.0, 1: 1.0, 2: 2.0} for t in trials)
-    with sqlite3.connect(db) as connection:
-        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    if kind == "sqlite":
+        with sqlite3.connect(db) as connection:
+            assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
