@@ -11,9 +11,9 @@ import contextlib
 import logging
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tunesmith.errors import InvalidArgumentError, TrialPruned, TunesmithError
 from tunesmith.history import FrozenTrial
@@ -100,10 +100,11 @@ def run_trial(
     catch: tuple[type[BaseException], ...],
     space: SearchSpace | None = None,
     limits: TrialLimits = TrialLimits(),
+    notes: Mapping[str, Any] | None = None,
 ) -> FrozenTrial:
     """Ask, evaluate, tell. The trial is finished whatever happens in the objective; a
     trial that breaks its limits fails and the study goes on."""
-    trial = study._ask(space, lease=study.lease_seconds)
+    trial = study._ask(space, lease=study.lease_seconds, notes=notes)
     limited: tuple[type[BaseException], ...] = (TrialTimeLimitExceeded,)
     if limits.memory is not None:
         limited += (MemoryError,)

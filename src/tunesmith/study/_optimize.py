@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from tunesmith.errors import InvalidArgumentError
 from tunesmith.space import SearchSpace
+from tunesmith.study._distributed import run_on_executor
 from tunesmith.study._evaluate import TrialLimits, run_trial
 from tunesmith.study._heartbeat import HeartbeatThread
 from tunesmith.study._workers import resolve_jobs, run_in_processes
@@ -103,6 +104,7 @@ def run_optimize(
     space: SearchSpace | None = None,
     trial_timeout: float | None = None,
     trial_memory_limit: int | None = None,
+    client: object = None,
 ) -> None:
     catch_types = _check_arguments(objective, n_trials, timeout, n_jobs, catch, callbacks)
     jobs = resolve_jobs(n_jobs)
@@ -111,7 +113,17 @@ def run_optimize(
     progress = _Progress(show, n_trials, timeout)
     study._stop_requested = False
     try:
-        if jobs > 1 or limits.memory is not None:
+        if client is not None:
+            if jobs != 1:
+                raise InvalidArgumentError(
+                    "give n_jobs or client, not both: with a client, its workers run the trials"
+                )
+            run_on_executor(
+                study, objective, client=client, n_trials=n_trials, timeout=timeout,
+                catch=catch_types, callbacks=callbacks, progress=progress, space=space,
+                limits=limits,
+            )  # fmt: skip
+        elif jobs > 1 or limits.memory is not None:
             run_in_processes(
                 study,
                 objective,

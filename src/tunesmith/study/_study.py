@@ -188,7 +188,12 @@ class Study:
         """
         return self._ask(space, lease=None)
 
-    def _ask(self, space: SearchSpace | None, lease: float | None) -> Trial:
+    def _ask(
+        self,
+        space: SearchSpace | None,
+        lease: float | None,
+        notes: Mapping[str, Any] | None = None,
+    ) -> Trial:
         if space is not None:
             _check_space(space)
         self._read()
@@ -206,7 +211,7 @@ class Study:
         )
         history = builder.snapshot()
         rng = trial_rng(self.seed, predicted.number)
-        proposal = self._propose(space, history, rng, predicted)
+        proposal = self._propose(space, history, rng, predicted, notes)
         events: list[Event] = [TrialCreated(predicted.started_at, claim, lease)]
         if proposal is not None:
             events.append(proposal)
@@ -221,7 +226,7 @@ class Study:
                 # the enqueued item): sample again, as the trial this really is.
                 history = run.history = builder.snapshot()
                 rng = run.rng = trial_rng(self.seed, number)
-                proposal = self._propose(space, history, rng, frozen)
+                proposal = self._propose(space, history, rng, frozen, notes)
                 if proposal is not None:
                     self._append([replace(proposal, number=number)])
             if proposal is not None:
@@ -265,16 +270,22 @@ class Study:
         history: History,
         rng: np.random.Generator,
         trial: FrozenTrial,
+        notes: Mapping[str, Any] | None = None,
     ) -> ParamsSet | None:
-        """The sampler's joint proposal for a starting trial, as the event recording it."""
+        """The sampler's joint proposal for a starting trial (and the study's own notes on
+        it), as the event recording it."""
         joint = history.relative_space() if space is None else space
         if trial.fixed_params:
             joint = {name: d for name, d in joint.items() if name not in trial.fixed_params}
-        if not joint:
+        if not joint and not notes:
             return None
-        suggestion = self.sampler.sample(joint, history, rng, trial)
-        values = {name: value for name, value in suggestion.params.items() if name in joint}
-        return ParamsSet(CREATED_JUST_BEFORE, joint, values, suggestion.notes, proposed=True)
+        values: dict[str, Any] = {}
+        all_notes = dict(notes or {})
+        if joint:
+            suggestion = self.sampler.sample(joint, history, rng, trial)
+            values = {name: value for name, value in suggestion.params.items() if name in joint}
+            all_notes = {**suggestion.notes, **all_notes}
+        return ParamsSet(CREATED_JUST_BEFORE, joint, values, all_notes, proposed=True)
 
     def tell(
         self,
@@ -398,6 +409,7 @@ class Study:
         space: SearchSpace | None = None,
         trial_timeout: float | None = None,
         trial_memory_limit: int | None = None,
+        client: object = None,
     ) -> None:
         """Run trials until ``n_trials`` more have finished, ``timeout`` seconds have passed,
         :meth:`stop` is called, or the sampler has no new point (grid search).
@@ -423,6 +435,10 @@ class Study:
             trial_memory_limit: Bytes of address space each worker may use; a trial that
                 needs more FAILs with a MemoryError and the study goes on (Unix; trials
                 then run in worker processes even with ``n_jobs=1``).
+            client: A ``dask.distributed.Client`` (or any ``concurrent.futures``
+                executor): each trial runs as a task on its workers, against the study's
+                storage (PostgreSQL or SQLite for workers on other machines or processes;
+                an in-memory study is served to workers on this machine).
         """
         from tunesmith.study._optimize import run_optimize
 
@@ -438,6 +454,7 @@ class Study:
             space=space,
             trial_timeout=trial_timeout,
             trial_memory_limit=trial_memory_limit,
+            client=client,
         )
 
     def spec(self, storage: Storage | None = None) -> StudySpec:
