@@ -36,7 +36,13 @@ def params_events(draw: st.DrawFn) -> ParamsSet:
 
 
 events = st.one_of(
-    st.builds(TrialCreated, finite, st.none() | st.integers(1, 100), st.none() | finite),
+    st.builds(
+        TrialCreated,
+        finite,
+        st.none() | st.integers(1, 100),
+        st.none() | finite,
+        st.integers(0, 3),
+    ),
     st.builds(Heartbeat, st.integers(0, 9), finite),
     params_events(),
     st.builds(UserAttrsSet, st.integers(0, 9), st.dictionaries(st.text(max_size=4), json_values)),
@@ -49,7 +55,12 @@ events = st.one_of(
         finite,
         st.none() | st.text(),
     ),
-    st.builds(Enqueued, st.dictionaries(st.text(min_size=1, max_size=4), json_values)),
+    st.builds(
+        Enqueued,
+        st.dictionaries(st.text(min_size=1, max_size=4), json_values),
+        st.none() | st.integers(0, 3),
+        st.none() | st.integers(0, 9),
+    ),
 )
 
 
@@ -96,6 +107,23 @@ def test_an_enqueued_item_goes_to_the_first_trial_that_claims_it():
     assert history.trial(0).fixed_params == {"x": 1}
     assert history.trial(1).fixed_params == {}
     assert history.queued() == ()
+
+
+def test_a_dead_trial_is_retried_once_however_many_workers_reap_it():
+    history = replay(
+        _records(
+            TrialCreated(0.0, lease=1.0, retries=2),
+            TrialFinished(0, ts.TrialState.FAIL, None, 5.0, "lease expired"),
+            Enqueued({"x": 1}, retries=1, retry_of=0),
+            TrialFinished(0, ts.TrialState.FAIL, None, 5.0, "lease expired"),
+            Enqueued({"x": 1}, retries=1, retry_of=0),
+            TrialCreated(6.0, claim=3),
+        ),
+        MIN,
+    )
+    assert history.queued() == ()
+    retry = history.trial(1)
+    assert retry.fixed_params == {"x": 1} and retry.notes == {"retry_of": 0}
 
 
 def test_best_trial_follows_the_direction_and_keeps_the_earliest_on_ties():

@@ -24,7 +24,7 @@ WORKER = textwrap.dedent(
         trial.should_prune()   # the report reaches the storage
         time.sleep(float(sys.argv[3]))
         return x
-    study.optimize(objective, n_trials=1)
+    study.optimize(objective, n_trials=1, retries=int(sys.argv[4]) if len(sys.argv) > 4 else 0)
     """
 )
 
@@ -94,3 +94,24 @@ def test_trials_asked_by_hand_hold_no_lease():
     time.sleep(0.05)
     other.optimize(lambda t: 1.0, n_trials=1)
     assert other.trials[0].state is ts.TrialState.RUNNING
+
+
+def test_a_dead_trial_with_retries_left_runs_again_with_its_parameters(tmp_path):
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    ts.create_study(storage=url, study_name="s")
+    worker = subprocess.Popen([sys.executable, "-c", WORKER, url, "0.5", "60", "1"])
+    try:
+        [running] = _wait_for_running(url)
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait()
+    finally:
+        worker.kill()
+    time.sleep(0.7)
+    survivor = ts.load_study(study_name="s", storage=url, sampler="random")
+    survivor.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    dead, retry, fresh = survivor.trials
+    assert dead.number == running.number
+    assert dead.state is ts.TrialState.FAIL and "lease expired" in dead.reason
+    assert retry.notes["retry_of"] == dead.number and retry.params == dead.params
+    assert retry.fixed_params == dead.params and retry.state is ts.TrialState.COMPLETE
+    assert "retry_of" not in fresh.notes

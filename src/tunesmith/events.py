@@ -35,9 +35,12 @@ CREATED_JUST_BEFORE = -1
 
 @dataclass(frozen=True, slots=True)
 class Enqueued:
-    """Parameters a user asked to evaluate before anything is sampled."""
+    """Parameters to evaluate before anything is sampled: given by the user, or those of a
+    trial whose worker died (``retry_of``), with the retries it has left."""
 
     params: Mapping[str, Any]
+    retries: int | None = None
+    retry_of: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +49,13 @@ class TrialCreated:
     event whose parameters it takes (the first trial to claim an item gets it).
 
     With a ``lease`` (seconds), the worker promises a ``Heartbeat`` at least that often;
-    a trial whose lease runs out is presumed dead and may be failed by anyone."""
+    a trial whose lease runs out is presumed dead and may be failed by anyone, who then
+    enqueues its parameters again if it has ``retries`` left."""
 
     time: float
     claim: int | None = None
     lease: float | None = None
+    retries: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +158,8 @@ def encode(event: Event) -> tuple[str, int | None, str]:
         data = {"t": event.time, "c": event.claim}
         if event.lease is not None:
             data["l"] = event.lease
+        if event.retries:
+            data["r"] = event.retries
         return "created", None, _dumps(data)
     if isinstance(event, Heartbeat):
         return "heartbeat", event.number, _dumps(event.time)
@@ -168,7 +175,8 @@ def encode(event: Event) -> tuple[str, int | None, str]:
         attrs = {k: to_json_value(v) for k, v in event.attrs.items()}
         return "user_attrs", event.number, _dumps(attrs)
     if isinstance(event, Enqueued):
-        return "enqueued", None, _dumps({k: to_json_value(v) for k, v in event.params.items()})
+        params = {k: to_json_value(v) for k, v in event.params.items()}
+        return "enqueued", None, _dumps({"p": params, "r": event.retries, "o": event.retry_of})
     raise TypeError(f"not an event: {event!r}")
 
 
@@ -176,7 +184,7 @@ def decode(kind: str, number: int | None, payload: str) -> Event:
     """Inverse of :func:`encode`."""
     data = json.loads(payload)
     if kind == "created":
-        return TrialCreated(data["t"], data["c"], data.get("l"))
+        return TrialCreated(data["t"], data["c"], data.get("l"), data.get("r", 0))
     if kind == "heartbeat":
         return Heartbeat(number, float(data))  # type: ignore[arg-type]
     assert number is not None or kind == "enqueued"
@@ -191,5 +199,6 @@ def decode(kind: str, number: int | None, payload: str) -> Event:
         attrs = {k: from_json_value(v) for k, v in data.items()}
         return UserAttrsSet(number, attrs)  # type: ignore[arg-type]
     if kind == "enqueued":
-        return Enqueued({k: from_json_value(v) for k, v in data.items()})
+        params = {k: from_json_value(v) for k, v in data["p"].items()}
+        return Enqueued(params, data["r"], data["o"])
     raise StorageError(f"unknown event kind {kind!r} in the storage; is tunesmith up to date?")

@@ -10,7 +10,8 @@ Replay rules, the same for every storage and every reader:
 - a trial's number is the count of ``TrialCreated`` events before its own;
 - the first ``TrialFinished`` of a trial wins; later events for a finished trial are
   ignored (a finished trial is never changed again);
-- the first trial that claims an ``Enqueued`` item gets its parameters.
+- the first trial that claims an ``Enqueued`` item gets its parameters;
+- a dead trial is retried at most once: later ``Enqueued`` retries of it are ignored.
 """
 
 from __future__ import annotations
@@ -180,7 +181,7 @@ class History:
         self._running = tuple([trial.freeze() for trial in builder.running.values()])
         self._space = builder.relative_space
         self._seen = builder.seen
-        self._queue = tuple(builder.queue.items())
+        self._queue = tuple((seq, item.params) for seq, item in builder.queue.items())
 
     def __len__(self) -> int:
         """Number of trials, running ones included."""
@@ -255,14 +256,21 @@ class _Running:
         "number",
         "params",
         "proposal",
+        "retries",
         "started_at",
         "user_attrs",
     )
 
     def __init__(
-        self, number: int, started_at: float, fixed: Mapping[str, Any], lease: float | None
+        self,
+        number: int,
+        started_at: float,
+        fixed: Mapping[str, Any],
+        lease: float | None,
+        retries: int,
     ) -> None:
         self.number = number
+        self.retries = retries
         self.started_at = started_at
         self.alive_at = started_at
         self.lease = lease
@@ -326,10 +334,11 @@ class HistoryBuilder:
         # Replaced, never mutated, so snapshots can share them.
         self.relative_space: Mapping[str, Distribution] = _EMPTY
         self.seen: Mapping[str, Distribution] = _EMPTY
-        self.queue: dict[int, Mapping[str, Any]] = {}
+        self.queue: dict[int, Enqueued] = {}
         self.last_seq = 0
         self.source = object()
         self._created_at_seq = array("q")
+        self._retried: set[int] = set()
         self._interned: dict[Distribution, Distribution] = {}
         self._handlers: dict[type, Callable[[int, Any], None]] = {
             TrialCreated: self._on_created,
@@ -369,7 +378,11 @@ class HistoryBuilder:
         self._create(event)
 
     def _on_enqueued(self, seq: int, event: Enqueued) -> None:
-        self.queue[seq] = event.params
+        if event.retry_of is not None:
+            if event.retry_of in self._retried:
+                return  # another worker already enqueued this retry
+            self._retried.add(event.retry_of)
+        self.queue[seq] = event
 
     def _running_trial(self, number: int) -> _Running | None:
         trial = self.running.get(number)
@@ -404,10 +417,14 @@ class HistoryBuilder:
             self._finish(trial, event)
 
     def _create(self, event: TrialCreated) -> None:
-        fixed = _EMPTY
+        fixed, retries, retry_of = _EMPTY, event.retries, None
         if event.claim is not None and event.claim in self.queue:
-            fixed = self.queue.pop(event.claim)
-        trial = _Running(len(self.trials), event.time, fixed, event.lease)
+            item = self.queue.pop(event.claim)
+            fixed, retry_of = item.params, item.retry_of
+            retries = event.retries if item.retries is None else item.retries
+        trial = _Running(len(self.trials), event.time, fixed, event.lease, retries)
+        if retry_of is not None:
+            trial.notes["retry_of"] = retry_of
         self.trials.append(trial)
         self.running[trial.number] = trial
 

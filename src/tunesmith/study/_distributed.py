@@ -26,7 +26,7 @@ from tunesmith.errors import InvalidArgumentError
 from tunesmith.space import SearchSpace
 from tunesmith.states import TrialState
 from tunesmith.storage.memory import MemoryStorage
-from tunesmith.study._evaluate import TrialLimits, run_trial, set_limits
+from tunesmith.study._evaluate import TrialPolicy, run_trial, set_limits
 from tunesmith.study._heartbeat import HeartbeatThread
 from tunesmith.study._remote import RemoteStorage, StorageServer
 
@@ -54,7 +54,7 @@ def remote_trial(
     slot: str,
     catch: tuple[type[BaseException], ...],
     space: SearchSpace | None,
-    limits: TrialLimits,
+    limits: TrialPolicy,
 ) -> int:
     """One trial, run in an executor's worker; returns the trial's number."""
     key = (spec.info.name, repr(spec.storage))
@@ -104,7 +104,7 @@ def run_on_executor(
     callbacks: Sequence[Callback],
     progress: Any,
     space: SearchSpace | None,
-    limits: TrialLimits,
+    limits: TrialPolicy,
 ) -> None:
     """Keep up to twice the executor's capacity of trial tasks in flight until done."""
     if n_trials is None and timeout is None:

@@ -32,14 +32,16 @@ _LOG = logging.getLogger("tunesmith")
 
 
 @dataclass(frozen=True)
-class TrialLimits:
-    """Per-trial limits: wall time (seconds) and address space (bytes)."""
+class TrialPolicy:
+    """How each trial runs: its wall-time limit (seconds), address-space limit (bytes),
+    and how often it is run again if its worker dies."""
 
     seconds: float | None = None
     memory: int | None = None
+    retries: int = 0
 
     @classmethod
-    def check(cls, seconds: object, memory: object) -> TrialLimits:
+    def check(cls, seconds: object, memory: object, retries: object = 0) -> TrialPolicy:
         if seconds is not None and (
             isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0
         ):
@@ -54,14 +56,16 @@ class TrialLimits:
             )
         if memory is not None and resource is None:
             raise InvalidArgumentError("trial_memory_limit needs a Unix platform")
-        return cls(None if seconds is None else float(seconds), memory)
+        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+            raise InvalidArgumentError(f"retries must be an integer >= 0, but got {retries!r}")
+        return cls(None if seconds is None else float(seconds), memory, retries)
 
 
 class TrialTimeLimitExceeded(TunesmithError):
     """Raised inside an objective that ran past ``trial_timeout``."""
 
 
-def set_limits(limits: TrialLimits, *, in_worker: bool) -> None:
+def set_limits(limits: TrialPolicy, *, in_worker: bool) -> None:
     """Apply the limits that hold for a whole worker process (memory)."""
     if limits.memory is not None and in_worker and resource is not None:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -99,12 +103,12 @@ def run_trial(
     objective: Objective,
     catch: tuple[type[BaseException], ...],
     space: SearchSpace | None = None,
-    limits: TrialLimits = TrialLimits(),
+    limits: TrialPolicy = TrialPolicy(),
     notes: Mapping[str, Any] | None = None,
 ) -> FrozenTrial:
     """Ask, evaluate, tell. The trial is finished whatever happens in the objective; a
     trial that breaks its limits fails and the study goes on."""
-    trial = study._ask(space, lease=study.lease_seconds, notes=notes)
+    trial = study._ask(space, lease=study.lease_seconds, notes=notes, retries=limits.retries)
     limited: tuple[type[BaseException], ...] = (TrialTimeLimitExceeded,)
     if limits.memory is not None:
         limited += (MemoryError,)

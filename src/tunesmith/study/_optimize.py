@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from tunesmith.errors import InvalidArgumentError
 from tunesmith.space import SearchSpace
 from tunesmith.study._distributed import run_on_executor
-from tunesmith.study._evaluate import TrialLimits, run_trial
+from tunesmith.study._evaluate import TrialPolicy, run_trial
 from tunesmith.study._heartbeat import HeartbeatThread
 from tunesmith.study._workers import resolve_jobs, run_in_processes
 
@@ -104,11 +104,12 @@ def run_optimize(
     space: SearchSpace | None = None,
     trial_timeout: float | None = None,
     trial_memory_limit: int | None = None,
+    retries: int = 0,
     client: object = None,
 ) -> None:
     catch_types = _check_arguments(objective, n_trials, timeout, n_jobs, catch, callbacks)
     jobs = resolve_jobs(n_jobs)
-    limits = TrialLimits.check(trial_timeout, trial_memory_limit)
+    limits = TrialPolicy.check(trial_timeout, trial_memory_limit, retries)
     show = sys.stderr.isatty() if progress_bar is None else bool(progress_bar)
     progress = _Progress(show, n_trials, timeout)
     study._stop_requested = False
@@ -153,7 +154,7 @@ def _run_here(
     callbacks: Sequence[Callback],
     progress: _Progress,
     space: SearchSpace | None,
-    limits: TrialLimits,
+    limits: TrialPolicy,
 ) -> None:
     """The loop in this process."""
     deadline = None if timeout is None else time.monotonic() + timeout

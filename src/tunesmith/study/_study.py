@@ -193,6 +193,7 @@ class Study:
         space: SearchSpace | None,
         lease: float | None,
         notes: Mapping[str, Any] | None = None,
+        retries: int = 0,
     ) -> Trial:
         if space is not None:
             _check_space(space)
@@ -206,13 +207,13 @@ class Study:
         predicted = FrozenTrial(
             len(builder.trials),
             TrialState.RUNNING,
-            fixed_params=builder.queue[claim] if claim is not None else {},
+            fixed_params=builder.queue[claim].params if claim is not None else {},
             started_at=time.time(),
         )
         history = builder.snapshot()
         rng = trial_rng(self.seed, predicted.number)
         proposal = self._propose(space, history, rng, predicted, notes)
-        events: list[Event] = [TrialCreated(predicted.started_at, claim, lease)]
+        events: list[Event] = [TrialCreated(predicted.started_at, claim, lease, retries)]
         if proposal is not None:
             events.append(proposal)
         seq = self._append(events)
@@ -240,7 +241,8 @@ class Study:
         return trial
 
     def _reap(self) -> None:
-        """Fail the trials of other workers whose lease ran out (their worker died)."""
+        """Fail the trials of other workers whose lease ran out (their worker died), and
+        enqueue their parameters again if they have retries left."""
         now = time.time()
         expired = [
             trial
@@ -249,20 +251,18 @@ class Study:
             and trial.alive_at + trial.lease < now
             and trial.number not in self._runs
         ]
-        if expired:
-            self._append(
-                [
-                    TrialFinished(
-                        trial.number,
-                        TrialState.FAIL,
-                        None,
-                        now,
-                        f"lease expired: no heartbeat for {now - trial.alive_at:.0f} s "
-                        "(its worker died or hung)",
-                    )
-                    for trial in expired
-                ]
+        events: list[Event] = []
+        for trial in expired:
+            reason = (
+                f"lease expired: no heartbeat for {now - trial.alive_at:.0f} s "
+                "(its worker died or hung)"
             )
+            events.append(TrialFinished(trial.number, TrialState.FAIL, None, now, reason))
+            if trial.retries > 0:
+                params = {**trial.proposal, **trial.fixed, **trial.params}
+                events.append(Enqueued(params, trial.retries - 1, trial.number))
+        if events:  # two workers reaping at once: replay keeps the first finish and retry
+            self._append(events)
 
     def _propose(
         self,
@@ -409,6 +409,7 @@ class Study:
         space: SearchSpace | None = None,
         trial_timeout: float | None = None,
         trial_memory_limit: int | None = None,
+        retries: int = 0,
         client: object = None,
     ) -> None:
         """Run trials until ``n_trials`` more have finished, ``timeout`` seconds have passed,
@@ -435,6 +436,8 @@ class Study:
             trial_memory_limit: Bytes of address space each worker may use; a trial that
                 needs more FAILs with a MemoryError and the study goes on (Unix; trials
                 then run in worker processes even with ``n_jobs=1``).
+            retries: How many times a trial whose worker died (its lease ran out) is run
+                again with the same parameters, by whichever worker notices first.
             client: A ``dask.distributed.Client`` (or any ``concurrent.futures``
                 executor): each trial runs as a task on its workers, against the study's
                 storage (PostgreSQL or SQLite for workers on other machines or processes;
@@ -454,6 +457,7 @@ class Study:
             space=space,
             trial_timeout=trial_timeout,
             trial_memory_limit=trial_memory_limit,
+            retries=retries,
             client=client,
         )
 

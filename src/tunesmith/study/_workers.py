@@ -29,7 +29,7 @@ from tunesmith.errors import InvalidArgumentError
 from tunesmith.history import FrozenTrial
 from tunesmith.space import SearchSpace
 from tunesmith.storage.memory import MemoryStorage
-from tunesmith.study._evaluate import TrialLimits, run_trial, set_limits
+from tunesmith.study._evaluate import TrialPolicy, run_trial, set_limits
 from tunesmith.study._heartbeat import HeartbeatThread
 from tunesmith.study._remote import RemoteStorage, StorageServer
 
@@ -59,7 +59,7 @@ class _Plan:
     deadline: float | None
     catch: tuple[type[BaseException], ...]
     space: SearchSpace | None
-    limits: TrialLimits
+    limits: TrialPolicy
 
 
 def _context() -> Any:
@@ -119,7 +119,7 @@ def run_in_processes(
     callbacks: Sequence[Callback],
     progress: Any,
     space: SearchSpace | None,
-    limits: TrialLimits,
+    limits: TrialPolicy,
 ) -> None:
     """Run ``n_jobs`` worker processes until the budget is spent or something stops them."""
     context = _context()
