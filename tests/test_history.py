@@ -54,6 +54,7 @@ events = st.one_of(
         st.none() | finite,
         finite,
         st.none() | st.text(),
+        st.booleans(),
     ),
     st.builds(
         Enqueued,
@@ -75,6 +76,21 @@ def test_every_event_round_trips_through_its_record(event):
 
 def _records(*events):
     return list(enumerate(events, start=1))
+
+
+def test_a_finish_that_adopts_the_proposal_makes_it_the_parameters():
+    x, k = ts.Float(0, 1), ts.Int(0, 3)
+    history = replay(
+        _records(
+            TrialCreated(0.0),
+            ParamsSet(-1, {"x": x, "k": k}, {"x": 0.5, "k": 2}, proposed=True),
+            TrialFinished(0, ts.TrialState.COMPLETE, 1.0, 1.0, adopt=True),
+        ),
+        MIN,
+    )
+    trial = history.trial(0)
+    assert trial.params == {"x": 0.5, "k": 2} and trial.distributions == {"x": x, "k": k}
+    assert trial.proposal == {} and dict(history.relative_space()) == {"x": x, "k": k}
 
 
 def test_trial_numbers_follow_creation_order():

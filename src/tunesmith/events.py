@@ -11,7 +11,7 @@ Every storage keeps an event as a *record*: ``(kind, trial number or None, JSON 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -27,7 +27,30 @@ from tunesmith.space import (
 )
 from tunesmith.states import TrialState
 
-_EMPTY: Mapping[str, Any] = {}
+
+class _Empty(Mapping[Any, Any]):
+    """An immutable empty mapping; one instance, which pickles to itself."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: Any) -> Any:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return "{}"
+
+    def __reduce__(self) -> str:
+        return "EMPTY"
+
+
+#: The empty mapping events and trials share, rather than an empty dict each.
+EMPTY: Mapping[Any, Any] = _Empty()
 
 #: A ``ParamsSet.number`` meaning "the trial created just before, in the same batch".
 CREATED_JUST_BEFORE = -1
@@ -80,7 +103,7 @@ class ParamsSet:
     number: int
     distributions: Mapping[str, Distribution]
     values: Mapping[str, Any]
-    notes: Mapping[str, Any] = field(default_factory=dict)
+    notes: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
     proposed: bool = False
 
 
@@ -102,13 +125,18 @@ class Reported:
 
 @dataclass(frozen=True, slots=True)
 class TrialFinished:
-    """The end of a trial. Only the first one for a trial counts."""
+    """The end of a trial. Only the first one for a trial counts.
+
+    With ``adopt``, the trial's parameters are exactly what was proposed when it started
+    (the objective asked for all of them, with the proposed distributions): they are not
+    written a second time."""
 
     number: int
     state: TrialState
     value: float | None
     time: float
     reason: str | None = None
+    adopt: bool = False
 
 
 Event: TypeAlias = (
@@ -149,7 +177,7 @@ def _decode_params(number: int, data: dict[str, Any], proposed: bool) -> ParamsS
         else:
             values[name] = int(stored)
         distributions[name] = distribution
-    return ParamsSet(number, distributions, values, data.get("n", {}), proposed)
+    return ParamsSet(number, distributions, values, data.get("n") or EMPTY, proposed)
 
 
 def encode(event: Event) -> tuple[str, int | None, str]:
@@ -170,6 +198,8 @@ def encode(event: Event) -> tuple[str, int | None, str]:
         return "reported", event.number, _dumps({str(k): v for k, v in event.values.items()})
     if isinstance(event, TrialFinished):
         payload = {"s": event.state.value, "v": event.value, "t": event.time, "r": event.reason}
+        if event.adopt:
+            payload["a"] = 1
         return "finished", event.number, _dumps(payload)
     if isinstance(event, UserAttrsSet):
         attrs = {k: to_json_value(v) for k, v in event.attrs.items()}
@@ -194,7 +224,14 @@ def decode(kind: str, number: int | None, payload: str) -> Event:
         return Reported(number, {int(k): float(v) for k, v in data.items()})  # type: ignore[arg-type]
     if kind == "finished":
         state = TrialState(data["s"])
-        return TrialFinished(number, state, data["v"], data["t"], data["r"])  # type: ignore[arg-type]
+        return TrialFinished(
+            number,  # type: ignore[arg-type]
+            state,
+            data["v"],
+            data["t"],
+            data["r"],
+            bool(data.get("a")),
+        )
     if kind == "user_attrs":
         attrs = {k: from_json_value(v) for k, v in data.items()}
         return UserAttrsSet(number, attrs)  # type: ignore[arg-type]

@@ -26,6 +26,7 @@ from typing import Any, overload
 
 from tunesmith.events import (
     CREATED_JUST_BEFORE,
+    EMPTY,
     Enqueued,
     Heartbeat,
     ParamsSet,
@@ -38,7 +39,7 @@ from tunesmith.events import (
 from tunesmith.space import Distribution, SearchSpace
 from tunesmith.states import Direction, TrialState
 
-_EMPTY: Mapping[str, Any] = {}
+_EMPTY = EMPTY
 _FINISHED = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
 
 
@@ -72,16 +73,16 @@ class FrozenTrial:
     number: int
     state: TrialState
     value: float | None = None
-    params: Mapping[str, Any] = field(default_factory=dict)
-    distributions: Mapping[str, Distribution] = field(default_factory=dict)
-    intermediate_values: Mapping[int, float] = field(default_factory=dict)
-    user_attrs: Mapping[str, Any] = field(default_factory=dict)
-    notes: Mapping[str, Any] = field(default_factory=dict)
-    fixed_params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+    distributions: Mapping[str, Distribution] = field(default_factory=lambda: _EMPTY)
+    intermediate_values: Mapping[int, float] = field(default_factory=lambda: _EMPTY)
+    user_attrs: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+    notes: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+    fixed_params: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
     started_at: float = 0.0
     finished_at: float | None = None
     reason: str | None = None
-    proposal: Mapping[str, Any] = field(default_factory=dict)
+    proposal: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
     expires_at: float | None = None
 
     @property
@@ -243,7 +244,9 @@ class History:
 
 
 class _Running:
-    """A running trial inside the builder: updated in place, frozen on demand."""
+    """A running trial inside the builder. Its mappings are never changed in place, only
+    replaced (they often are the very dicts of the events), so freezing it copies
+    nothing and a snapshot never sees later updates."""
 
     __slots__ = (
         "alive_at",
@@ -256,6 +259,7 @@ class _Running:
         "number",
         "params",
         "proposal",
+        "proposal_space",
         "retries",
         "started_at",
         "user_attrs",
@@ -275,35 +279,36 @@ class _Running:
         self.alive_at = started_at
         self.lease = lease
         self.fixed = fixed
-        self.params: dict[str, Any] = {}
-        self.distributions: dict[str, Distribution] = {}
-        self.intermediate: dict[int, float] = {}
-        self.user_attrs: dict[str, Any] = {}
-        self.notes: dict[str, Any] = {}
-        self.proposal: dict[str, Any] = {}
+        self.params: Mapping[str, Any] = _EMPTY
+        self.distributions: Mapping[str, Distribution] = _EMPTY
+        self.intermediate: Mapping[int, float] = _EMPTY
+        self.user_attrs: Mapping[str, Any] = _EMPTY
+        self.notes: Mapping[str, Any] = _EMPTY
+        self.proposal: Mapping[str, Any] = _EMPTY
+        self.proposal_space: Mapping[str, Distribution] = _EMPTY
         self.frozen: FrozenTrial | None = None
 
     def freeze(self) -> FrozenTrial:
-        """The trial as it stands; copies, so later updates do not show through."""
+        """The trial as it stands."""
         if self.frozen is None:
             self.frozen = FrozenTrial(
                 self.number,
                 TrialState.RUNNING,
                 None,
-                dict(self.params),
-                dict(self.distributions),
-                dict(self.intermediate),
-                dict(self.user_attrs),
-                dict(self.notes),
+                self.params,
+                self.distributions,
+                self.intermediate,
+                self.user_attrs,
+                self.notes,
                 self.fixed,
                 self.started_at,
-                proposal=dict(self.proposal),
+                proposal=self.proposal,
                 expires_at=None if self.lease is None else self.alive_at + self.lease,
             )
         return self.frozen
 
     def finish(self, event: TrialFinished) -> FrozenTrial:
-        """The finished trial; the record is discarded, so its dicts are handed over."""
+        """The finished trial."""
         return FrozenTrial(
             self.number,
             event.state,
@@ -318,6 +323,12 @@ class _Running:
             event.time,
             event.reason,
         )
+
+
+def _merged(current: Mapping[Any, Any], new: Mapping[Any, Any]) -> Mapping[Any, Any]:
+    """``current`` updated by ``new``, as a new mapping (or ``new`` itself, if nothing
+    was there: the event's dicts are never changed, so they can be shared)."""
+    return new if not current else {**current, **new}
 
 
 class HistoryBuilder:
@@ -339,6 +350,7 @@ class HistoryBuilder:
         self.source = object()
         self._created_at_seq = array("q")
         self._retried: set[int] = set()
+        self._last_space: Mapping[str, Distribution] = _EMPTY
         self._interned: dict[Distribution, Distribution] = {}
         self._handlers: dict[type, Callable[[int, Any], None]] = {
             TrialCreated: self._on_created,
@@ -399,12 +411,12 @@ class HistoryBuilder:
     def _on_reported(self, seq: int, event: Reported) -> None:
         trial = self._running_trial(event.number)
         if trial is not None:
-            trial.intermediate.update(event.values)
+            trial.intermediate = _merged(trial.intermediate, event.values)
 
     def _on_user_attrs(self, seq: int, event: UserAttrsSet) -> None:
         trial = self._running_trial(event.number)
         if trial is not None:
-            trial.user_attrs.update(event.attrs)
+            trial.user_attrs = _merged(trial.user_attrs, event.attrs)
 
     def _on_heartbeat(self, seq: int, event: Heartbeat) -> None:
         trial = self._running_trial(event.number)
@@ -424,26 +436,56 @@ class HistoryBuilder:
             retries = event.retries if item.retries is None else item.retries
         trial = _Running(len(self.trials), event.time, fixed, event.lease, retries)
         if retry_of is not None:
-            trial.notes["retry_of"] = retry_of
+            trial.notes = {"retry_of": retry_of}
         self.trials.append(trial)
         self.running[trial.number] = trial
 
     def _set_params(self, trial: _Running, event: ParamsSet) -> None:
-        trial.notes.update(event.notes)
+        if event.notes:
+            trial.notes = _merged(trial.notes, event.notes)
         if event.proposed:
-            trial.proposal.update(event.values)
+            trial.proposal = _merged(trial.proposal, event.values)
+            trial.proposal_space = _merged(trial.proposal_space, event.distributions)
             return
-        interned = self._interned
-        for name, distribution in event.distributions.items():
-            if self.seen.get(name) is not distribution:
-                distribution = interned.setdefault(distribution, distribution)
-                if self.seen.get(name) is not distribution:
-                    self.seen = {**self.seen, name: distribution}
-            trial.distributions[name] = distribution
-            trial.proposal.pop(name, None)
-        trial.params.update(event.values)
+        distributions = self._intern(event.distributions)
+        trial.distributions = self.intern_space(_merged(trial.distributions, distributions))
+        if trial.proposal:
+            trial.proposal = {n: v for n, v in trial.proposal.items() if n not in event.values}
+        trial.params = _merged(trial.params, event.values)
+
+    def _intern(self, distributions: Mapping[str, Distribution]) -> Mapping[str, Distribution]:
+        """The distributions with equal ones replaced by one shared object, and ``seen``
+        updated; returns the given mapping when nothing needed replacing."""
+        replaced: dict[str, Distribution] | None = None
+        for name, distribution in distributions.items():
+            if self.seen.get(name) is distribution:
+                continue
+            shared = self._interned.setdefault(distribution, distribution)
+            if self.seen.get(name) is not shared:
+                self.seen = {**self.seen, name: shared}
+            if shared is not distribution:
+                replaced = replaced if replaced is not None else dict(distributions)
+                replaced[name] = shared
+        return distributions if replaced is None else replaced
+
+    def intern_space(self, space: Mapping[str, Distribution]) -> Mapping[str, Distribution]:
+        """The previous trial's mapping instead of an equal one: most trials have the
+        same space, and one dict for all of them saves a dict per trial."""
+        last = self._last_space
+        if (
+            last is not space
+            and len(last) == len(space)
+            and all(last.get(name) is distribution for name, distribution in space.items())
+        ):
+            return last
+        self._last_space = space
+        return space
 
     def _finish(self, running: _Running, event: TrialFinished) -> None:
+        if event.adopt and running.proposal:
+            space = running.proposal_space
+            adopted = {name: space[name] for name in running.proposal}
+            self._set_params(running, ParamsSet(running.number, adopted, running.proposal))
         trial = running.finish(event)
         self.trials[trial.number] = trial
         del self.running[trial.number]
@@ -459,7 +501,7 @@ class HistoryBuilder:
             self.best_trial = trial
         space = self.relative_space
         if len(self.by_state[TrialState.COMPLETE]) == 1:
-            self.relative_space = dict(trial.distributions)
+            self.relative_space = trial.distributions
         elif any(
             trial.distributions.get(name) is not distribution
             for name, distribution in space.items()

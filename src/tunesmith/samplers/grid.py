@@ -119,14 +119,16 @@ def _axis_for(name: str, distribution: Distribution, points: int | None) -> _Axi
             return _Axis(name, sorted({int(v) for v in values}))
         positions = np.unique(np.round(np.linspace(0, n_values - 1, points)).astype(int))
         return _Axis(name, [distribution.value_at(int(p)) for p in positions])
+    assert isinstance(distribution, Float)
     spaced = np.geomspace if distribution.log else np.linspace
-    values = spaced(distribution.low, distribution.high, points)
+    low, high = distribution.low, distribution.high
+    values = np.clip(spaced(low, high, points), low, high)  # geomspace may round outside
     # Inner points to 12 significant digits (2.4, not 2.4000000000000004); ends exact.
     rounded = [float(f"{v:.12g}") for v in values[1:-1]]
     ends = [distribution.low, distribution.high] if points > 1 else [distribution.low]
     grid = [ends[0], *rounded, *ends[1:]]
     if len(set(grid)) < len(grid) or grid != sorted(grid):  # a range too narrow to round
-        grid = [float(v) for v in values]
+        grid = sorted({float(v) for v in values})  # (and maybe for `points` distinct values)
     return _Axis(name, grid)
 
 

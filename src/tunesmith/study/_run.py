@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tunesmith.errors import InvalidArgumentError, SamplerError
-from tunesmith.events import Event, ParamsSet, Reported, UserAttrsSet
+from tunesmith.events import EMPTY, Event, ParamsSet, Reported, UserAttrsSet
 from tunesmith.history import FrozenTrial, History
 from tunesmith.space import Categorical, Distribution, Float, check_compatible
 from tunesmith.states import TrialState
@@ -67,11 +67,17 @@ class TrialRun:
         self._new_notes: dict[str, Any] = {}
         self._new_attrs: dict[str, Any] = {}
         self._new_reports: dict[int, float] = {}
+        self._proposed: Mapping[str, Any] = EMPTY
+        self._proposed_space: Mapping[str, Distribution] = EMPTY
+        self._flushed_params = False
 
-    def propose(self, params: Mapping[str, Any], notes: Mapping[str, Any]) -> None:
+    def propose(
+        self, params: Mapping[str, Any], notes: Mapping[str, Any], space: Mapping[str, Any]
+    ) -> None:
         """Take the sampler's joint proposal (already written, notes included)."""
         self.proposals.update(params)
         self.notes.update(notes)
+        self._proposed, self._proposed_space = params, space
 
     def add_notes(self, notes: Mapping[str, Any]) -> None:
         if notes:
@@ -168,19 +174,38 @@ class TrialRun:
         self.user_attrs[key] = value
         self._new_attrs[key] = value
 
-    def take_events(self) -> list[Event]:
-        """The events for what the trial learned since the last call."""
+    def adopts_proposal(self) -> bool:
+        """Whether the parameters not yet written are exactly the proposal, with its
+        distributions: then the trial's end says so instead of writing them again."""
+        proposed, names = self._proposed, self._new_params
+        return (
+            not self._flushed_params
+            and bool(names)
+            and len(names) == len(proposed)
+            and all(
+                name in proposed
+                and self.distributions[name] is self._proposed_space.get(name)
+                and proposed[name] == self.params[name]
+                and type(proposed[name]) is type(self.params[name])
+                for name in names
+            )
+        )
+
+    def take_events(self, *, adopt: bool = False) -> list[Event]:
+        """The events for what the trial learned since the last call (with ``adopt``, its
+        parameters are left to the ``TrialFinished(adopt=True)`` that follows)."""
         events: list[Event] = []
+        if adopt:
+            self._new_params = []
         if self._new_params or self._new_notes:
             names = self._new_params
+            space = {name: self.distributions[name] for name in names}
+            values = {name: self.params[name] for name in names}
+            notes = self._new_notes or EMPTY
             events.append(
-                ParamsSet(
-                    self.number,
-                    {name: self.distributions[name] for name in names},
-                    {name: self.params[name] for name in names},
-                    self._new_notes,
-                )
+                ParamsSet(self.number, self.study._builder.intern_space(space), values, notes)
             )
+            self._flushed_params = self._flushed_params or bool(names)
             self._new_params, self._new_notes = [], {}
         if self._new_attrs:
             events.append(UserAttrsSet(self.number, self._new_attrs))

@@ -24,6 +24,7 @@ from tunesmith.errors import (
 )
 from tunesmith.events import (
     CREATED_JUST_BEFORE,
+    EMPTY,
     Enqueued,
     Event,
     ParamsSet,
@@ -231,7 +232,7 @@ class Study:
                 if proposal is not None:
                     self._append([replace(proposal, number=number)])
             if proposal is not None:
-                run.propose(proposal.values, proposal.notes)
+                run.propose(proposal.values, proposal.notes, proposal.distributions)
             trial = Trial(run)
             for name, distribution in (space or {}).items():
                 trial.suggest(name, distribution)
@@ -279,12 +280,13 @@ class Study:
             joint = {name: d for name, d in joint.items() if name not in trial.fixed_params}
         if not joint and not notes:
             return None
-        values: dict[str, Any] = {}
-        all_notes = dict(notes or {})
+        values: Mapping[str, Any] = EMPTY
+        all_notes: Mapping[str, Any] = notes or EMPTY
         if joint:
             suggestion = self.sampler.sample(joint, history, rng, trial)
             values = {name: value for name, value in suggestion.params.items() if name in joint}
-            all_notes = {**suggestion.notes, **all_notes}
+            if suggestion.notes:
+                all_notes = {**suggestion.notes, **all_notes}
         return ParamsSet(CREATED_JUST_BEFORE, joint, values, all_notes, proposed=True)
 
     def tell(
@@ -339,9 +341,10 @@ class Study:
         self, number: int, state: TrialState, value: float | None, reason: str | None
     ) -> FrozenTrial:
         run = self._runs.pop(number, None)
-        events: list[Event] = run.take_events() if run is not None else []
+        adopt = run is not None and run.adopts_proposal()
+        events: list[Event] = run.take_events(adopt=adopt) if run is not None else []
         finished_at = time.time()
-        events.append(TrialFinished(number, state, value, finished_at, reason))
+        events.append(TrialFinished(number, state, value, finished_at, reason, adopt))
         self._append(events)
         if run is not None:
             run.finished = True
