@@ -484,8 +484,12 @@ class HistoryBuilder:
     def _finish(self, running: _Running, event: TrialFinished) -> None:
         if event.adopt and running.proposal:
             space = running.proposal_space
-            adopted = {name: space[name] for name in running.proposal}
-            self._set_params(running, ParamsSet(running.number, adopted, running.proposal))
+            if len(space) != len(running.proposal):
+                space = {name: space[name] for name in running.proposal}
+            distributions = self.intern_space(_merged(running.distributions, self._intern(space)))
+            running.distributions = distributions
+            running.params = _merged(running.params, running.proposal)
+            running.proposal = _EMPTY
         trial = running.finish(event)
         self.trials[trial.number] = trial
         del self.running[trial.number]

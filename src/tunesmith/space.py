@@ -116,6 +116,8 @@ class Float:
 
     def contains(self, value: object) -> bool:
         """Whether ``value`` is a float this distribution could produce."""
+        if type(value) is float and self.step is None:  # the common case first
+            return self.low <= value <= self.high
         if not _is_real(value):
             return False
         number = float(value)  # type: ignore[arg-type]
@@ -370,9 +372,21 @@ def from_json_value(value: Any) -> Any:
 
 def choice_key(value: Any) -> str:
     """A string that identifies a choice by value *and* type (``1``, ``1.0``, ``True`` differ)."""
-    if isinstance(value, str):
-        return "s" + value
-    return json.dumps(_tag(value, _CHOICE), sort_keys=True)
+    kind = type(value)  # the common types first, without JSON; containers start with [ or {
+    if kind is str:
+        return "s" + str(value)
+    if kind is int:
+        return "i" + str(value)
+    if kind is bool:
+        return "b" + str(value)
+    if kind is float and math.isfinite(value):
+        return "f" + repr(value)
+    if value is None:
+        return "n"
+    tagged = _tag(value, _CHOICE)
+    if not isinstance(tagged, (list, dict)):  # a numpy scalar, say: key it as its Python value
+        return choice_key(tagged)
+    return json.dumps(tagged, sort_keys=True)
 
 
 def distribution_to_json(distribution: Distribution) -> dict[str, Any]:

@@ -7,7 +7,7 @@ in one trial returns the same value.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 from tunesmith.errors import InvalidArgumentError
@@ -22,14 +22,7 @@ _CACHE: dict[tuple[Any, ...], Distribution] = {}
 _CACHE_SIZE = 4096
 
 
-def _cached(key: tuple[Any, ...], make: Any) -> Any:
-    try:
-        return _CACHE[key]
-    except KeyError:
-        pass
-    except TypeError:  # unhashable arguments: build without caching
-        return make()
-    distribution = make()
+def _remember(key: tuple[Any, ...], distribution: Distribution) -> Distribution:
     if len(_CACHE) >= _CACHE_SIZE:
         _CACHE.clear()
     _CACHE[key] = distribution
@@ -42,7 +35,7 @@ class TrialDriver(Protocol):
     number: int
     params: dict[str, Any]
     distributions: dict[str, Distribution]
-    user_attrs: dict[str, Any]
+    user_attrs: Mapping[str, Any]
 
     def suggest(self, name: str, distribution: Distribution) -> Any: ...
     def report(self, value: float, step: int) -> None: ...
@@ -103,7 +96,7 @@ class Trial:
     ) -> float:
         """A float in ``[low, high]``: on a log scale if ``log``, on a grid if ``step``."""
         key = ("f", type(low), low, type(high), high, log, type(step), step)
-        distribution = _cached(key, lambda: Float(low, high, log=log, step=step))
+        distribution = _CACHE.get(key) or _remember(key, Float(low, high, log=log, step=step))
         value: float = self._driver.suggest(check_name(name), distribution)
         return value
 
@@ -112,7 +105,7 @@ class Trial:
     ) -> int:
         """An int in ``[low, high]`` (both included), a multiple of ``step`` from ``low``."""
         key = ("i", type(low), low, type(high), high, log, type(step), step)
-        distribution = _cached(key, lambda: Int(low, high, log=log, step=step))
+        distribution = _CACHE.get(key) or _remember(key, Int(low, high, log=log, step=step))
         value: int = self._driver.suggest(check_name(name), distribution)
         return value
 
@@ -121,7 +114,10 @@ class Trial:
         key: tuple[Any, ...] = ("c", type(choices))
         if isinstance(choices, (list, tuple)):
             key += tuple((type(choice), choice) for choice in choices)
-        distribution = _cached(key, lambda: Categorical(choices))
+        try:
+            distribution = _CACHE.get(key) or _remember(key, Categorical(choices))
+        except TypeError:  # unhashable choices (lists, dicts): build without caching
+            distribution = Categorical(choices)
         value: T = self._driver.suggest(check_name(name), distribution)
         return value
 

@@ -56,17 +56,18 @@ class TrialRun:
         self.fixed: Mapping[str, Any] = frozen.fixed_params
         self.history = history
         self.rng = rng
-        self.proposals: dict[str, Any] = {}
+        self.proposals: Mapping[str, Any] = EMPTY
         self.params: dict[str, Any] = {}
         self.distributions: dict[str, Distribution] = {}
-        self.user_attrs: dict[str, Any] = {}
-        self.notes: dict[str, Any] = {}
-        self.intermediate: dict[int, float] = {}
+        # Most trials never set these: they stay the shared empty mapping until they do.
+        self.user_attrs: Mapping[str, Any] = EMPTY
+        self.notes: Mapping[str, Any] = EMPTY
+        self.intermediate: Mapping[int, float] = EMPTY
         self.finished = False
         self._new_params: list[str] = []
-        self._new_notes: dict[str, Any] = {}
-        self._new_attrs: dict[str, Any] = {}
-        self._new_reports: dict[int, float] = {}
+        self._new_notes: Mapping[str, Any] = EMPTY
+        self._new_attrs: Mapping[str, Any] = EMPTY
+        self._new_reports: Mapping[int, float] = EMPTY
         self._proposed: Mapping[str, Any] = EMPTY
         self._proposed_space: Mapping[str, Distribution] = EMPTY
         self._flushed_params = False
@@ -75,14 +76,15 @@ class TrialRun:
         self, params: Mapping[str, Any], notes: Mapping[str, Any], space: Mapping[str, Any]
     ) -> None:
         """Take the sampler's joint proposal (already written, notes included)."""
-        self.proposals.update(params)
-        self.notes.update(notes)
+        self.proposals = {**self.proposals, **params}
+        if notes:
+            self.notes = {**self.notes, **notes}
         self._proposed, self._proposed_space = params, space
 
     def add_notes(self, notes: Mapping[str, Any]) -> None:
         if notes:
-            self.notes.update(notes)
-            self._new_notes.update(notes)
+            self.notes = {**self.notes, **notes}
+            self._new_notes = {**self._new_notes, **notes}
 
     def frozen(self) -> FrozenTrial:
         """The trial as it stands, for samplers and pruners."""
@@ -147,8 +149,9 @@ class TrialRun:
                 f"{sampler!r} must return a value of {distribution!r} for {name!r}, "
                 f"but returned {shown}"
             )
-        for other, proposed in suggestion.params.items():
-            self.proposals.setdefault(other, proposed)
+        others = {n: v for n, v in suggestion.params.items() if n not in self.proposals}
+        if others:
+            self.proposals = {**self.proposals, **others}
         self.add_notes(suggestion.notes)
         return value
 
@@ -162,8 +165,12 @@ class TrialRun:
                 value,
             )
             return
-        self.intermediate[step] = value
-        self._new_reports[step] = value
+        if self.intermediate is EMPTY:
+            self.intermediate = {}
+        if self._new_reports is EMPTY:
+            self._new_reports = {}
+        self.intermediate[step] = value  # type: ignore[index]
+        self._new_reports[step] = value  # type: ignore[index]
 
     def should_prune(self) -> bool:
         history = self.study._flush(self)
@@ -171,8 +178,8 @@ class TrialRun:
         return decision.value == "prune"
 
     def set_user_attr(self, key: str, value: Any) -> None:
-        self.user_attrs[key] = value
-        self._new_attrs[key] = value
+        self.user_attrs = {**self.user_attrs, key: value}
+        self._new_attrs = {**self._new_attrs, key: value}
 
     def adopts_proposal(self) -> bool:
         """Whether the parameters not yet written are exactly the proposal, with its
@@ -206,11 +213,11 @@ class TrialRun:
                 ParamsSet(self.number, self.study._builder.intern_space(space), values, notes)
             )
             self._flushed_params = self._flushed_params or bool(names)
-            self._new_params, self._new_notes = [], {}
+            self._new_params, self._new_notes = [], EMPTY
         if self._new_attrs:
             events.append(UserAttrsSet(self.number, self._new_attrs))
-            self._new_attrs = {}
+            self._new_attrs = EMPTY
         if self._new_reports:
             events.append(Reported(self.number, self._new_reports))
-            self._new_reports = {}
+            self._new_reports = EMPTY
         return events
