@@ -47,9 +47,8 @@ def main() -> None:
 
     study = ts.create_study(
         direction="maximize",
-        # Quasi-random (Sobol) points cover the space more evenly than independent draws;
-        # trial k takes point k, so a second run carries on with the same sequence.
-        sampler="qmc",
+        # The default sampler, "auto": a few Sobol points, then Bayesian optimization with a
+        # Gaussian process (TPE once the study grows past 200 trials).
         seed=0,
         storage=storage,
         study_name="demo",
