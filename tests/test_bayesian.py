@@ -67,7 +67,7 @@ def test_the_marginal_likelihood_gradient_matches_finite_differences():
     x[:, 2] = (np.floor(x[:, 2] * 3) + 0.5) / 3
     cat = np.array([False, False, True])
     y = np.sin(5 * x[:, 0]) + x[:, 1] + (x[:, 2] > 0.5)
-    squared, prior = _differences(x, x, cat), Prior.for_dims(3)
+    squared, prior = _differences(x, x, cat), Prior()
     theta = rng.normal(size=5) * 0.5
     error = optimize.check_grad(
         lambda t: _neg_log_posterior(t, squared, y, prior)[0],

@@ -16,10 +16,9 @@ Glossary (shapes):
 
 Hyperparameters are fitted by maximizing the log marginal likelihood (R&W eq. 2.30)
 plus log priors (a MAP estimate, as Snoek et al. 2012 sec. 3.2 suggest with their
-integrated variant as the alternative). The length-scale prior is the dimension-scaled
-log-normal of Hvarfner, Hellsten & Nardi (2024): log ℓ ~ N(√2 + ½ log d, 3), which keeps
-models smooth as d grows. Expected improvement (Jones et al. 1998; Snoek et al. eq. 2)
-is computed in log space, stably far into the tail (Ament et al. 2023).
+integrated variant as the alternative); see :class:`Prior`. Expected improvement
+(Jones et al. 1998; Snoek et al. eq. 2) is computed in log space, stably far into the
+tail (Ament et al. 2023).
 """
 
 from __future__ import annotations
@@ -37,18 +36,21 @@ _JITTER = 1e-8
 
 @dataclass(frozen=True)
 class Prior:
-    """Gaussian priors on log length scale, log signal variance and log noise variance."""
+    """Gaussian priors on log length scale, log signal variance and log noise variance.
 
-    lengthscale_mean: float
-    lengthscale_var: float = 3.0
+    The default length-scale prior, log ℓ ~ N(-0.7, 1), puts the median length scale at
+    half the unit range. In bench/quality.py it found optima much faster at 30 to 100
+    trials than the dimension-scaled prior of Hvarfner et al. (2024), N(√2 + ½ log d, 3),
+    which favours smoother models: on Branin, Hartmann-6 and the mixed spaces those
+    models often took the first basin found for the whole landscape and stayed there.
+    """
+
+    lengthscale_mean: float = -0.7
+    lengthscale_var: float = 1.0
     signal_mean: float = 0.0
     signal_var: float = 1.0
     noise_mean: float = -6.0
     noise_var: float = 4.0
-
-    @classmethod
-    def for_dims(cls, dims: int) -> Prior:
-        return cls(lengthscale_mean=math.sqrt(2.0) + 0.5 * math.log(max(dims, 1)))
 
 
 def _differences(a: np.ndarray, b: np.ndarray, cat: np.ndarray) -> np.ndarray:
@@ -117,7 +119,7 @@ def fit_hyperparameters(
     """MAP estimate of θ = (log λ (d), log s, log η), started from the prior's mode and
     from ``previous`` (the last fit, which is usually close)."""
     dims = x.shape[1]
-    prior = prior or Prior.for_dims(dims)
+    prior = prior or Prior()
     squared = _differences(x, x, cat)
     mode = np.concatenate(
         [np.full(dims, -2.0 * prior.lengthscale_mean), [prior.signal_mean, prior.noise_mean]]

@@ -33,6 +33,7 @@ from tunesmith.encoding import UnitCube
 from tunesmith.history import FrozenTrial, History
 from tunesmith.samplers._gp import (
     GaussianProcess,
+    Prior,
     fit_hyperparameters,
     log_expected_improvement,
 )
@@ -79,6 +80,7 @@ class GPSampler:
         n_candidates: Sobol candidates scored before local refinement (default grows with
             the number of parameters, 256 to 2048).
         n_restarts: Best candidates refined locally.
+        prior: Priors of the kernel hyperparameters (see :class:`~._gp.Prior`).
 
     Example:
         >>> import tunesmith as ts
@@ -95,11 +97,13 @@ class GPSampler:
         warping: Warping = "power",
         n_candidates: int | None = None,
         n_restarts: int = 5,
+        prior: Prior | None = None,
     ) -> None:
         self.n_startup_trials = n_startup_trials
         self.warping = warping
         self.n_candidates = n_candidates
         self.n_restarts = n_restarts
+        self.prior = prior
         self._startup = QMCSampler()
         self._observations = ObservationCache()
         self._fits: dict[tuple[str, ...], np.ndarray] = {}
@@ -117,7 +121,9 @@ class GPSampler:
         cube = table.cube
         y = transform_losses(loss, self.warping)
         key = tuple(cube.names)
-        theta = fit_hyperparameters(x, y, cube.categorical, previous=self._fits.get(key))
+        theta = fit_hyperparameters(
+            x, y, cube.categorical, previous=self._fits.get(key), prior=self.prior or Prior()
+        )
         self._fits[key] = theta
         model = GaussianProcess(x, y, cube.categorical, theta)
         best = float(model.predict(x)[0].min())
@@ -201,7 +207,9 @@ def optimize_acquisition(
 
 
 def _seen(point: np.ndarray, points: np.ndarray) -> bool:
-    return bool(len(points)) and bool(np.any(np.all(np.abs(points - point) < 1e-9, axis=1)))
+    """Whether ``point`` is (within 1e-5 of the range, in every coordinate) one of
+    ``points``: evaluating a deterministic objective there again teaches nothing."""
+    return bool(len(points)) and bool(np.any(np.all(np.abs(points - point) < 1e-5, axis=1)))
 
 
 def _refine(
