@@ -116,9 +116,9 @@ class BOHBSampler:
         order = np.argsort(loss, kind="stable")
         n_good = max(cube.dims + 1, math.ceil(self.good_fraction * len(loss)))
         good, bad = x[order[:n_good]], x[order[n_good:]]
-        below = ParzenEstimator(good, np.ones(len(good)), cube, prior_weight=1.0)
-        above = ParzenEstimator(bad, np.ones(len(bad)), cube, prior_weight=1.0)
-        wide = ParzenEstimator(good, np.ones(len(good)), cube, prior_weight=1.0)
+        below = ParzenEstimator(good, np.ones(len(good)), cube, 1.0, bandwidth="scott")
+        above = ParzenEstimator(bad, np.ones(len(bad)), cube, 1.0, bandwidth="scott")
+        wide = ParzenEstimator(good, np.ones(len(good)), cube, 1.0, bandwidth="scott")
         wide.sigma = np.minimum(wide.sigma * self.bandwidth_factor, 1.0)
         fixed = np.array([name in context for name in cube.names])
         fixed_values = np.array(

@@ -13,8 +13,9 @@ Glossary (shapes):
     γ(n)    number of "good" trials: min(⌈0.1 n⌉, 25) (Bergstra et al. sec. 4.1)
     l(x)    Parzen density of the good trials, g(x) of the others (eq. 2 of the paper)
     μ       (k, d) kernel centres, one per observation plus the prior's
-    σ       (d,) bandwidths of numeric dimensions; β categorical "bandwidth" (the
-            probability of leaving an observation's category)
+    σ       (k, d) bandwidths of numeric dimensions: per observation and dimension, the
+            larger gap to its neighbours (sec. 4.2), clipped below at 1/min(100, k)
+    β       categorical "bandwidth": the probability of leaving an observation's category
 The next point maximizes l(x) / g(x) over candidates drawn from l (sec. 4.1, eq. 3: this
 maximizes expected improvement under the TPE model).
 """
@@ -22,6 +23,7 @@ maximizes expected improvement under the TPE model).
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 import numpy as np
 from scipy import special
@@ -35,7 +37,21 @@ from tunesmith.space import SearchSpace
 from tunesmith.states import TrialState
 
 _PRIOR_SIGMA = 1.0
-_SIGMA0 = 0.2
+
+
+def _neighbour_gaps(centers: np.ndarray) -> np.ndarray:
+    """Per observation and dimension, the larger gap to its neighbours along that
+    dimension (Bergstra et al. 2011, sec. 4.2): narrow kernels where observations crowd."""
+    count, dims = centers.shape
+    if count <= 1:
+        return np.ones((count, dims))
+    order = np.argsort(centers, axis=0)
+    sorted_ = np.take_along_axis(centers, order, axis=0)
+    padded = np.vstack([np.zeros((1, dims)), sorted_, np.ones((1, dims))])
+    gaps = np.maximum(padded[1:-1] - padded[:-2], padded[2:] - padded[1:-1])
+    result = np.empty_like(gaps)
+    np.put_along_axis(result, order, gaps, axis=0)
+    return result
 
 
 def good_count(n: int) -> int:
@@ -60,22 +76,33 @@ class ParzenEstimator:
     """
 
     def __init__(
-        self, centers: np.ndarray, weights: np.ndarray, cube: UnitCube, prior_weight: float
+        self,
+        centers: np.ndarray,
+        weights: np.ndarray,
+        cube: UnitCube,
+        prior_weight: float,
+        *,
+        bandwidth: Literal["gaps", "scott"] = "gaps",
     ) -> None:
         count, dims = centers.shape
         self.cube = cube
         prior = np.full((1, dims), 0.5)
         self.mu = np.vstack([centers, prior])
-        total = weights.sum()
-        mixture = np.append(weights / total if total > 0 else weights, prior_weight)
+        # the prior weighs as much as one observation of weight prior_weight
+        mixture = np.append(weights, prior_weight)
         self.log_weights = np.log(mixture / mixture.sum())
         scale = max(count, 1) ** (-1.0 / (dims + 4))
         low = 1.0 / min(100.0, 1.0 + count)
-        sigma = np.clip(_SIGMA0 * scale, low, 1.0) * np.ones(dims)
+        if bandwidth == "gaps":
+            sigma_all = _neighbour_gaps(centers)
+        else:  # the normal reference rule, as BOHB's KDEs use (Scott 1992)
+            spread = centers.std(axis=0) if count > 1 else np.ones(dims)
+            sigma_all = np.tile(1.06 * spread * scale, (count, 1))
+        sigma_all = np.clip(sigma_all, low, 1.0)  # the "magic clip"
         discrete = cube.cells > 0
-        sigma[discrete] = np.maximum(sigma[discrete], 0.5 / np.maximum(cube.cells[discrete], 1))
-        self.sigma = np.tile(sigma, (count + 1, 1))
-        self.sigma[-1] = _PRIOR_SIGMA
+        floor = 0.5 / np.maximum(cube.cells[discrete], 1)
+        sigma_all[:, discrete] = np.maximum(sigma_all[:, discrete], floor)
+        self.sigma = np.vstack([sigma_all, np.full((1, dims), _PRIOR_SIGMA)])
         self.beta = np.full(count + 1, min(0.5 * scale, 1.0))
         self.beta[-1] = 1.0  # the prior is uniform over categories
         numeric = ~cube.categorical
