@@ -62,6 +62,19 @@ def _differences(a: np.ndarray, b: np.ndarray, cat: np.ndarray) -> np.ndarray:
     return squared
 
 
+def _scaled_r2(a: np.ndarray, b: np.ndarray, lam: np.ndarray, cat: np.ndarray) -> np.ndarray:
+    """r² between every row of ``a`` and of ``b``: (len(a), len(b)), by matrix products
+    (the (m, n, d) tensor of differences would cost d times the memory)."""
+    numeric = ~cat
+    scale = np.sqrt(lam[numeric])
+    sa, sb = a[:, numeric] * scale, b[:, numeric] * scale
+    r2 = (sa * sa).sum(axis=1)[:, None] + (sb * sb).sum(axis=1)[None, :] - 2.0 * sa @ sb.T
+    np.maximum(r2, 0.0, out=r2)
+    for dim in np.flatnonzero(cat):
+        r2 += lam[dim] * (a[:, dim, None] != b[None, :, dim])
+    return r2
+
+
 def _matern(r2: np.ndarray, signal: float) -> tuple[np.ndarray, np.ndarray]:
     """k(r²) and dk/d(r²), elementwise."""
     r = np.sqrt(np.maximum(r2, 0.0))
@@ -115,9 +128,11 @@ def fit_hyperparameters(
     *,
     previous: np.ndarray | None = None,
     prior: Prior | None = None,
+    restart: bool = True,
 ) -> np.ndarray:
-    """MAP estimate of θ = (log λ (d), log s, log η), started from the prior's mode and
-    from ``previous`` (the last fit, which is usually close)."""
+    """MAP estimate of θ = (log λ (d), log s, log η), started from ``previous`` (the last
+    fit, which is usually close) and, with ``restart`` or without a previous fit, from
+    the prior's mode."""
     dims = x.shape[1]
     prior = prior or Prior()
     squared = _differences(x, x, cat)
@@ -126,7 +141,9 @@ def fit_hyperparameters(
     )
     bounds = [(-2 * math.log(50.0), -2 * math.log(0.005))] * dims
     bounds += [(math.log(0.05), math.log(20.0)), (math.log(1e-6), math.log(1.0))]
-    starts = [mode] if previous is None or len(previous) != len(mode) else [previous, mode]
+    starts = [mode]
+    if previous is not None and len(previous) == len(mode):
+        starts = [previous, mode] if restart else [previous]
     best_theta, best_value = mode, math.inf
     for start in starts:
         result = optimize.minimize(
@@ -149,14 +166,15 @@ class GaussianProcess:
     def __init__(self, x: np.ndarray, y: np.ndarray, cat: np.ndarray, theta: np.ndarray) -> None:
         self.x, self.y, self.cat = x, y, cat
         self.lam, self.signal, self.noise = _unpack(theta, x.shape[1])
-        r2 = _differences(x, x, cat) @ self.lam
+        r2 = _scaled_r2(x, x, self.lam, cat)
+        np.fill_diagonal(r2, 0.0)
         kernel = _matern(r2, self.signal)[0] + (self.noise + _JITTER) * np.eye(len(x))
         self.factor = linalg.cho_factor(kernel, lower=True, check_finite=False)
         self.alpha = linalg.cho_solve(self.factor, y, check_finite=False)
 
     def predict(self, xq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Posterior mean and variance of the latent function at ``xq`` (m, d)."""
-        k = _matern(_differences(xq, self.x, self.cat) @ self.lam, self.signal)[0]
+        k = _matern(_scaled_r2(xq, self.x, self.lam, self.cat), self.signal)[0]
         v = linalg.solve_triangular(self.factor[0], k.T, lower=True, check_finite=False)
         variance = np.maximum(self.signal - (v * v).sum(axis=0), 1e-12)
         return k @ self.alpha, variance

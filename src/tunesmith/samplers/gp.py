@@ -107,6 +107,7 @@ class GPSampler:
         self._startup = QMCSampler()
         self._observations = ObservationCache()
         self._fits: dict[tuple[str, ...], np.ndarray] = {}
+        self._fit_count = 0
 
     def sample(
         self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
@@ -121,8 +122,16 @@ class GPSampler:
         cube = table.cube
         y = transform_losses(loss, self.warping)
         key = tuple(cube.names)
+        # A full restart from the prior's mode now and then; otherwise the last fit, a
+        # good start, is refined (the fit dominates the cost past a hundred trials).
+        self._fit_count += 1
         theta = fit_hyperparameters(
-            x, y, cube.categorical, previous=self._fits.get(key), prior=self.prior or Prior()
+            x,
+            y,
+            cube.categorical,
+            previous=self._fits.get(key),
+            prior=self.prior or Prior(),
+            restart=len(x) < 50 or self._fit_count % 10 == 0,
         )
         self._fits[key] = theta
         model = GaussianProcess(x, y, cube.categorical, theta)
