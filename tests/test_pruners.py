@@ -185,3 +185,13 @@ def test_bohb_pairs_hyperband_and_models_the_largest_budget():
     assert distance < 0.35  # uniform draws: about 0.5
     assert study.best_value - 0.5 / 27 < 0.01
     assert total_steps < 150 * 27 / 2
+
+
+def test_hyperband_rungs_follow_the_brackets_when_r_is_no_power_of_eta():
+    pruner = ts.HyperbandPruner(min_resource=4, max_resource=100)
+    assert pruner.brackets() == [(9, 11), (5, 33), (3, 100)]
+    assert [pruner.rungs(bracket, 100) for bracket in range(3)] == [[11, 33], [33], []]
+    last = [n for n in range(40) if pruner.bracket(n, 100) == 2]
+    qualities = [0.0 if n not in last else 5.0 + n for n in range(40)]  # its trials all bad
+    study = run(pruner, qualities, 100)
+    assert all(study.trials[n].state is ts.TrialState.COMPLETE for n in last)

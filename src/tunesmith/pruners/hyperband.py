@@ -3,12 +3,13 @@ pruner (pruner "hyperband").
 
 With resources r_min..R and reduction factor η, there are s_max + 1 brackets, s_max =
 ⌊log_η(R / r_min)⌋. Bracket s starts n_s = ⌈(s_max + 1) / (s + 1) · η^s⌉ configurations
-at resource R·η^(-s) and runs successive halving from there (the paper's algorithm 1,
-table 1 for R = 81, η = 3): the aggressive brackets try many configurations cheaply, the
-conservative ones give a few the full budget from the start. Here each trial joins a
-bracket when it starts, in proportion to n_s and by its number alone (so a resumed or
-parallel study puts every trial where it was), and is compared only with trials of its
-own bracket, by asynchronous successive halving.
+at resource R·η^(-s) and runs successive halving from there, at rungs R·η^(-s), ...,
+R·η^(-1) (the paper's algorithm 1, table 1 for R = 81, η = 3; rounded to whole steps,
+never below r_min): the aggressive brackets try many configurations cheaply, the
+conservative ones give a few the full budget from the start, and the last never prunes.
+Here each trial joins a bracket when it starts, in proportion to n_s and by its number
+alone (so a resumed or parallel study puts every trial where it was), and is compared
+only with trials of its own bracket, by asynchronous successive halving.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from typing import Literal
 
 from tunesmith.errors import InvalidArgumentError
 from tunesmith.history import FrozenTrial, History
-from tunesmith.pruners._curves import CurveCache
 from tunesmith.pruners.base import Decision
 from tunesmith.pruners.successive_halving import SuccessiveHalvingPruner
 
@@ -59,7 +59,7 @@ class HyperbandPruner:
         max_resource: int | Literal["auto"] = "auto",
         reduction_factor: int = 3,
     ) -> None:
-        SuccessiveHalvingPruner(  # validates the shared arguments
+        self._halving = SuccessiveHalvingPruner(  # validates the shared arguments
             min_resource=min_resource, reduction_factor=reduction_factor
         )
         if max_resource != "auto" and (
@@ -74,8 +74,6 @@ class HyperbandPruner:
         self.min_resource = min_resource
         self.max_resource = max_resource
         self.reduction_factor = reduction_factor
-        self._curves = CurveCache()
-        self._halving: dict[tuple[int, int], SuccessiveHalvingPruner] = {}
         self._schedules: dict[int, list[int]] = {}
 
     def _s_max(self, max_resource: int) -> int:
@@ -92,7 +90,7 @@ class HyperbandPruner:
         table = []
         for s in range(s_max, -1, -1):
             configs = -(-(s_max + 1) * eta**s // (s + 1))  # ceiling division
-            table.append((configs, resource // eta**s))
+            table.append((configs, max(self.min_resource, round(resource / eta**s))))
         return table
 
     def _resolve(self, max_resource: int | None) -> int:
@@ -101,6 +99,13 @@ class HyperbandPruner:
         if self.max_resource == "auto":
             raise InvalidArgumentError("max_resource is 'auto'; give one to list the brackets")
         return self.max_resource
+
+    def rungs(self, bracket: int, max_resource: int) -> list[int]:
+        """The resources at which trials of ``bracket`` are judged, lowest first."""
+        s = self._s_max(max_resource) - bracket
+        eta = self.reduction_factor
+        resources = (max(self.min_resource, round(max_resource / eta**j)) for j in range(s, 0, -1))
+        return sorted(set(resources))
 
     def bracket(self, number: int, max_resource: int) -> int:
         """The bracket of trial ``number``: 0 is the most aggressive."""
@@ -123,18 +128,11 @@ class HyperbandPruner:
         if resource is None:
             return Decision.CONTINUE
         bracket = self.bracket(trial.number, resource)
-        halving = self._halving.get((resource, bracket))
-        if halving is None:
-            halving = SuccessiveHalvingPruner(
-                min_resource=self.min_resource,
-                reduction_factor=self.reduction_factor,
-                min_early_stopping_rate=bracket,
-                max_resource=resource,
-            )
-            halving._curves = self._curves  # one cache for every bracket
-            self._halving[(resource, bracket)] = halving
-        return halving.judge(
-            trial, history, members=lambda number: self.bracket(number, resource) == bracket
+        return self._halving.judge(
+            trial,
+            history,
+            members=lambda number: self.bracket(number, resource) == bracket,
+            rungs=self.rungs(bracket, resource),
         )
 
     def __repr__(self) -> str:

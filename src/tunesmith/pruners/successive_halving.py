@@ -11,7 +11,7 @@ others: with many workers the decisions are made as results arrive.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from tunesmith.errors import InvalidArgumentError
 from tunesmith.history import FrozenTrial, History
@@ -82,15 +82,15 @@ class SuccessiveHalvingPruner:
         trial: FrozenTrial,
         history: History,
         members: Callable[[int], bool] | None,
-        max_resource: int | None = None,
+        rungs: Sequence[int] | None = None,
     ) -> Decision:
         """The decision for ``trial`` against the trials whose numbers ``members``
-        accepts (all if None)."""
+        accepts (all if None), at ``rungs`` (this pruner's own if None)."""
         if not trial.intermediate_values:
             return Decision.CONTINUE
         last = max(trial.intermediate_values)
         rung = None
-        for resource in self.rungs(max_resource):
+        for resource in self.rungs() if rungs is None else rungs:
             if resource > last:
                 break
             rung = resource

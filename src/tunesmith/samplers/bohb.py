@@ -12,7 +12,8 @@ trial pruned at step r has a value at every budget up to r.
 Glossary:
     b       a budget: a step value; a trial's loss at b is its report at the first step ≥ b
     N_b     trials with a loss at budget b
-    N_min   d + 1, the fewest observations a model is built on (the paper's N_min)
+    N_min   2 (d + 1): the fewest observations a model is built on, so that the good
+            and the bad set each have more points than dimensions (as in hpbandster)
 """
 
 from __future__ import annotations
@@ -107,7 +108,8 @@ class BOHBSampler:
         key = tuple(model_space.items())
         curves = self._curves.setdefault(key, _Curves(model_space))
         cube = curves.cube
-        observed = self._at_largest_budget(curves.rows(history), cube.dims + 1)
+        # Like hpbandster: both the good and the bad set need more points than dimensions.
+        observed = self._at_largest_budget(curves.rows(history), 2 * (cube.dims + 1))
         if observed is None:
             return self._startup.sample(space, history, rng, trial)
         if rng.random() < self.random_fraction:
@@ -133,7 +135,7 @@ class BOHBSampler:
     def _at_largest_budget(
         rows: list[tuple[np.ndarray, list[int], list[float]]], n_min: int
     ) -> tuple[np.ndarray, np.ndarray] | None:
-        """(X, loss) at the largest budget with at least N_min + 2 observations."""
+        """(X, loss) at the largest budget with at least ``n_min`` observations."""
         reached = sorted({steps[-1] for _, steps, _ in rows}, reverse=True)
         for budget in reached:
             at_budget = [
@@ -141,7 +143,7 @@ class BOHBSampler:
                 for x, steps, losses in rows
                 if steps[-1] >= budget
             ]
-            if len(at_budget) >= n_min + 2:
+            if len(at_budget) >= n_min:
                 xs, values = zip(*at_budget, strict=True)
                 return np.array(xs), np.array(values)
         return None
