@@ -16,8 +16,8 @@ demo: $(STAMP)
 	$(BIN)/python examples/demo.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests examples bench
-	$(BIN)/ruff format --check src tests examples bench
+	$(BIN)/ruff check src tests examples $(wildcard bench/*.py)
+	$(BIN)/ruff format --check src tests examples $(wildcard bench/*.py)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
