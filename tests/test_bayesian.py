@@ -151,3 +151,39 @@ def test_maximize_is_optimized_as_such(sampler):
     study = ts.create_study(sampler=sampler, direction="maximize", seed=0)
     study.optimize(lambda t: -((t.suggest_float("x", -3, 3) - 2) ** 2), n_trials=30)
     assert abs(study.best_params["x"] - 2) < 0.3
+
+
+def _history_with_durations():
+    """Trials on [0, 1] with two equally good basins, at 0.2 (cheap) and 0.8 (slow)."""
+    from tunesmith.events import ParamsSet, TrialCreated, TrialFinished
+    from tunesmith.history import replay
+
+    space = {"x": ts.Float(0, 1)}
+    records, seq = [], 0
+    for number, x in enumerate([0.0, 0.1, 0.3, 0.4, 0.5, 0.6, 0.7, 0.9, 1.0]):
+        loss = min((x - 0.2) ** 2, (x - 0.8) ** 2)
+        seconds = 0.1 if x < 0.5 else 30.0
+        for event in (
+            TrialCreated(1000.0 * number),
+            ParamsSet(number, space, {"x": x}),
+            TrialFinished(number, ts.TrialState.COMPLETE, loss, 1000.0 * number + seconds),
+        ):
+            seq += 1
+            records.append((seq, event))
+    return space, replay(records, ts.Direction.MINIMIZE)
+
+
+def test_expected_improvement_per_second_prefers_the_cheap_basin():
+    space, history = _history_with_durations()
+    trial = ts.FrozenTrial(9, ts.TrialState.RUNNING)
+
+    def suggestions(sampler):
+        return [
+            sampler.sample(space, history, np.random.default_rng(seed), trial).params["x"]
+            for seed in range(8)
+        ]
+
+    cheap = suggestions(ts.GPSampler(cost_aware=True))
+    assert all(abs(x - 0.2) < 0.1 for x in cheap), cheap
+    plain = suggestions(ts.GPSampler())
+    assert any(abs(x - 0.8) < 0.1 for x in plain), plain  # without costs, both basins

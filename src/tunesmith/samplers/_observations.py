@@ -40,6 +40,7 @@ class Observations:
         self._state = np.empty(16, dtype=np.int8)
         self._step = np.empty(16, dtype=np.int64)
         self._number = np.empty(16, dtype=np.int64)
+        self._duration = np.empty(16)
 
     def update(self, history: History) -> Observations:
         """Take in the trials finished since the last call (or all, for a new history)."""
@@ -64,12 +65,14 @@ class Observations:
             self._state = np.resize(self._state, grow)
             self._step = np.resize(self._step, grow)
             self._number = np.resize(self._number, grow)
+            self._duration = np.resize(self._duration, grow)
         i = self._size
         self._x[i] = self.cube.encode(trial.params)
         self._loss[i] = np.nan if trial.value is None else sign * trial.value
         self._state[i] = _STATES[trial.state]
         self._step[i] = -1 if trial.last_step is None else trial.last_step
         self._number[i] = trial.number
+        self._duration[i] = np.nan if trial.duration is None else trial.duration
         self._size += 1
 
     def _where(self, state: TrialState) -> np.ndarray:
@@ -84,6 +87,10 @@ class Observations:
         """``(X, loss, step)`` of the PRUNED trials (loss NaN if the trial never reported)."""
         rows = self._where(TrialState.PRUNED)
         return self._x[rows], self._loss[rows], self._step[rows]
+
+    def durations(self) -> np.ndarray:
+        """Seconds each COMPLETE trial took, in the order :meth:`complete` returns."""
+        return self._duration[self._where(TrialState.COMPLETE)]
 
     def numbers(self, state: TrialState) -> np.ndarray:
         """Trial numbers of the rows in ``state``, in the order the methods above return."""

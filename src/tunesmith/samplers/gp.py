@@ -13,6 +13,8 @@ Algorithms", made to work on real hyperparameter spaces:
   exhaustive sweeps over discrete and categorical ones, so those stay exact;
 - running trials added as if they had done badly (a constant liar), so k parallel
   workers get k different points;
+- optionally, expected improvement per second (``cost_aware=True``): a second GP of the
+  trials' log durations discounts slow configurations (Snoek et al. sec. 3.2);
 - a conditional space is modeled group by group: a parameter only some trials have is
   chosen by a GP of the trials that have it, given the parameters already chosen.
 
@@ -37,7 +39,7 @@ from tunesmith.samplers._gp import (
     fit_hyperparameters,
     log_expected_improvement,
 )
-from tunesmith.samplers._observations import ObservationCache, modeling_space
+from tunesmith.samplers._observations import ObservationCache, Observations, modeling_space
 from tunesmith.samplers.base import Suggestion
 from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.space import SearchSpace
@@ -81,6 +83,10 @@ class GPSampler:
             the number of parameters, 256 to 2048).
         n_restarts: Best candidates refined locally.
         prior: Priors of the kernel hyperparameters (see :class:`~._gp.Prior`).
+        cost_aware: Maximize expected improvement per second rather than expected
+            improvement: a second GP models how long trials take, so that cheap
+            configurations are preferred where they promise as much (for objectives
+            whose cost varies with the parameters, e.g. model size).
 
     Example:
         >>> import tunesmith as ts
@@ -98,12 +104,14 @@ class GPSampler:
         n_candidates: int | None = None,
         n_restarts: int = 5,
         prior: Prior | None = None,
+        cost_aware: bool = False,
     ) -> None:
         self.n_startup_trials = n_startup_trials
         self.warping = warping
         self.n_candidates = n_candidates
         self.n_restarts = n_restarts
         self.prior = prior
+        self.cost_aware = cost_aware
         self._startup = QMCSampler()
         self._observations = ObservationCache()
         self._fits: dict[tuple[str, ...], np.ndarray] = {}
@@ -139,10 +147,10 @@ class GPSampler:
         pending = table.running(history, exclude=trial.number)
         model = model.with_pending(pending)
         fixed = np.array([name in context for name in cube.names])
+        cost = self._cost_model(table, x, cube) if self.cost_aware else None
         point = optimize_acquisition(
-            model,
+            Acquisition(model, best, cost),
             cube,
-            best,
             rng,
             fixed=fixed,
             fixed_values=cube.encode(_fill(cube, context)),
@@ -153,8 +161,18 @@ class GPSampler:
         params = cube.decode(point)
         return Suggestion({name: params[name] for name in joint})
 
+    def _cost_model(
+        self, table: Observations, x: np.ndarray, cube: UnitCube
+    ) -> GaussianProcess | None:
+        """A GP of the trials' log durations, in seconds (None until they vary)."""
+        log_seconds = np.log(np.maximum(table.durations(), 1e-6))
+        if log_seconds.std() < 1e-9:
+            return None
+        theta = fit_hyperparameters(x, log_seconds - log_seconds.mean(), cube.categorical)
+        return GaussianProcess(x, log_seconds - log_seconds.mean(), cube.categorical, theta)
+
     def __repr__(self) -> str:
-        return f"GPSampler(warping={self.warping!r})"
+        return f"GPSampler(warping={self.warping!r}, cost_aware={self.cost_aware})"
 
 
 def _fill(cube: UnitCube, context: dict[str, Any]) -> dict[str, Any]:
@@ -169,15 +187,36 @@ def _any_value(distribution: Any) -> Any:
     return distribution.choices[0] if hasattr(distribution, "choices") else distribution.low
 
 
-def _score(model: GaussianProcess, points: np.ndarray, best: float) -> np.ndarray:
-    mean, variance = model.predict(points)
-    return log_expected_improvement(mean, variance, best)[0]
+class Acquisition:
+    """log EI under ``model`` below ``best``; with a ``cost`` model (a GP of log seconds),
+    log EI per second: log EI minus the predicted log duration (Snoek et al. sec. 3.2)."""
+
+    def __init__(
+        self, model: GaussianProcess, best: float, cost: GaussianProcess | None = None
+    ) -> None:
+        self.model, self.best, self.cost = model, best, cost
+
+    def __call__(self, points: np.ndarray) -> np.ndarray:
+        mean, variance = self.model.predict(points)
+        value = log_expected_improvement(mean, variance, self.best)[0]
+        if self.cost is not None:
+            value = value - self.cost.predict(points)[0]
+        return value
+
+    def with_gradient(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Values and their gradients (m, d) by the numeric coordinates."""
+        mean, variance, d_mean, d_variance = self.model.predict_with_gradient(points)
+        value, by_mean, by_variance = log_expected_improvement(mean, variance, self.best)
+        grad = by_mean[:, None] * d_mean + by_variance[:, None] * d_variance
+        if self.cost is not None:
+            cost, _, d_cost, _ = self.cost.predict_with_gradient(points)
+            value, grad = value - cost, grad - d_cost
+        return value, grad
 
 
 def optimize_acquisition(
-    model: GaussianProcess,
+    acquisition: Acquisition,
     cube: UnitCube,
-    best: float,
     rng: np.random.Generator,
     *,
     fixed: np.ndarray,
@@ -186,29 +225,29 @@ def optimize_acquisition(
     n_candidates: int,
     n_restarts: int,
 ) -> np.ndarray:
-    """The cube point maximizing log EI, with ``fixed`` coordinates held at ``fixed_values``
-    and no point of ``avoid`` (observed or pending) proposed again."""
+    """The cube point maximizing the acquisition, with ``fixed`` coordinates held at
+    ``fixed_values`` and no point of ``avoid`` (observed or pending) proposed again."""
     dims = cube.dims
     with warnings.catch_warnings():  # any count works; powers of 2 just balance best
         warnings.simplefilter("ignore", UserWarning)
         candidates = qmc.Sobol(dims, scramble=True, seed=rng).random(n_candidates)
     # Candidates near the best observations: where EI's peaks usually are.
-    order = np.argsort(model.predict(avoid)[0])[: min(5, len(avoid))]
+    order = np.argsort(acquisition.model.predict(avoid)[0])[: min(5, len(avoid))]
     local = avoid[np.repeat(order, 20)] + rng.normal(0, 0.05, (20 * len(order), dims))
     candidates = np.vstack([candidates, local])
     candidates[:, fixed] = fixed_values[fixed]
     candidates = cube.snap(candidates)
-    scores = _score(model, candidates, best)
+    scores = acquisition(candidates)
     starts = candidates[np.argsort(-scores)[:n_restarts]]
     continuous = (cube.cells == 0) & ~fixed
     discrete = (cube.cells > 0) & ~fixed
     for _ in range(2):
         if continuous.any():
-            starts = _refine(model, starts, continuous, best)
+            starts = _refine(acquisition, starts, continuous)
         if discrete.any():
-            starts = _sweep(model, cube, starts, discrete, best, rng)
+            starts = _sweep(acquisition, cube, starts, discrete, rng)
     starts = cube.snap(starts)
-    ranked = starts[np.argsort(-_score(model, starts, best))]
+    ranked = starts[np.argsort(-acquisition(starts))]
     for point in np.vstack([ranked, candidates[np.argsort(-scores)]]):
         if not _seen(point, avoid):
             return point
@@ -221,9 +260,7 @@ def _seen(point: np.ndarray, points: np.ndarray) -> bool:
     return bool(len(points)) and bool(np.any(np.all(np.abs(points - point) < 1e-5, axis=1)))
 
 
-def _refine(
-    model: GaussianProcess, starts: np.ndarray, free: np.ndarray, best: float
-) -> np.ndarray:
+def _refine(acquisition: Acquisition, starts: np.ndarray, free: np.ndarray) -> np.ndarray:
     """L-BFGS-B on the ``free`` coordinates of every start at once: the starts are
     independent, so one problem over their concatenation has their sum as objective."""
     points = starts.copy()
@@ -231,9 +268,7 @@ def _refine(
 
     def negative(flat: np.ndarray) -> tuple[float, np.ndarray]:
         points[:, free] = flat.reshape(count, width)
-        mean, variance, d_mean, d_variance = model.predict_with_gradient(points)
-        value, by_mean, by_variance = log_expected_improvement(mean, variance, best)
-        grad = by_mean[:, None] * d_mean + by_variance[:, None] * d_variance
+        value, grad = acquisition.with_gradient(points)
         return -float(value.sum()), -grad[:, free].ravel()
 
     result = optimize.minimize(
@@ -249,11 +284,10 @@ def _refine(
 
 
 def _sweep(
-    model: GaussianProcess,
+    acquisition: Acquisition,
     cube: UnitCube,
     starts: np.ndarray,
     free: np.ndarray,
-    best: float,
     rng: np.random.Generator,
 ) -> np.ndarray:
     """Coordinate ascent over discrete and categorical dimensions, one at a time: every
@@ -271,5 +305,5 @@ def _sweep(
                 indices = indices[(indices >= 0) & (indices < cells)]
             trials = np.repeat(point[None, :], len(indices), axis=0)
             trials[:, dim] = (indices + 0.5) / cells
-            points[i] = trials[int(np.argmax(_score(model, trials, best)))]
+            points[i] = trials[int(np.argmax(acquisition(trials)))]
     return points
