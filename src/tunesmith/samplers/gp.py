@@ -44,16 +44,28 @@ from tunesmith.samplers.base import Suggestion
 from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.space import SearchSpace
 
-Warping = Literal["power", "rank", "none"]
+Warping = Literal["tail", "power", "rank", "none"]
 #: Discrete dimensions with at most this many cells are swept exhaustively.
 _SWEEP_ALL = 32
 
 
 def transform_losses(loss: np.ndarray, warping: Warping) -> np.ndarray:
-    """Losses made Gaussian-looking and standardized (smaller stays better)."""
+    """Losses made Gaussian-looking and standardized (smaller stays better).
+
+    ``"tail"`` keeps the better half as it is and compresses the worse half
+    logarithmically: bad outliers (a diverged run, a huge Rosenbrock value) stop
+    flattening the model, and the good values, where the optimum is, keep their
+    resolution (a power transform fitted to the whole sample can squash the best values
+    together instead).
+    """
     n = len(loss)
     if warping == "rank":
         y = stats.norm.ppf((stats.rankdata(loss) - 0.5) / n)
+    elif warping == "tail":
+        median = np.median(loss)
+        scale = np.median(np.abs(loss - median)) or loss.std() or 1.0
+        y = (loss - median) / scale
+        y = np.where(y > 0, np.log1p(np.maximum(y, 0.0)), y)
     else:
         spread = loss.std()
         y = (loss - loss.mean()) / (spread if spread > 0 else 1.0)
