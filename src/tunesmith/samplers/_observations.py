@@ -41,11 +41,13 @@ class Observations:
         self._step = np.empty(16, dtype=np.int64)
         self._number = np.empty(16, dtype=np.int64)
         self._duration = np.empty(16)
+        self._keys: set[bytes] = set()
 
     def update(self, history: History) -> Observations:
         """Take in the trials finished since the last call (or all, for a new history)."""
         if history.source is not self.source:
             self.source, self._scanned, self._size = history.source, 0, 0
+            self._keys = set()
         finished = history.finished()
         sign = 1.0 if history.direction is Direction.MINIMIZE else -1.0
         names = self.cube.names
@@ -68,6 +70,7 @@ class Observations:
             self._duration = np.resize(self._duration, grow)
         i = self._size
         self._x[i] = self.cube.encode(trial.params)
+        self._keys.add(point_key(self._x[i]))
         self._loss[i] = np.nan if trial.value is None else sign * trial.value
         self._state[i] = _STATES[trial.state]
         self._step[i] = -1 if trial.last_step is None else trial.last_step
@@ -100,6 +103,11 @@ class Observations:
         """``X`` of the FAIL trials."""
         return self._x[self._where(TrialState.FAIL)]
 
+    def taken(self, history: History, exclude: int) -> set[bytes]:
+        """Keys (:func:`point_key`) of every point a finished or running trial has."""
+        running = self.running(history, exclude)
+        return self._keys | {point_key(row) for row in running} if len(running) else self._keys
+
     def running(self, history: History, exclude: int) -> np.ndarray:
         """``X`` of the running trials (but trial ``exclude``) whose parameters or proposal
         cover the space: where other workers are evaluating right now."""
@@ -112,6 +120,11 @@ class Observations:
             if all(name in where for name in names):
                 rows.append(self.cube.encode(where))
         return np.array(rows).reshape(len(rows), self.cube.dims)
+
+
+def point_key(point: np.ndarray) -> bytes:
+    """A hashable identity of a cube point (to 1e-9), to spot repeated parameters."""
+    return bytes(np.round(point, 9).tobytes())
 
 
 class ObservationCache:

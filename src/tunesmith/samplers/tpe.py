@@ -30,7 +30,12 @@ from scipy import special
 
 from tunesmith.encoding import UnitCube, encode_value
 from tunesmith.history import FrozenTrial, History
-from tunesmith.samplers._observations import ObservationCache, Observations, modeling_space
+from tunesmith.samplers._observations import (
+    ObservationCache,
+    Observations,
+    modeling_space,
+    point_key,
+)
 from tunesmith.samplers.base import Suggestion
 from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.space import SearchSpace
@@ -238,7 +243,12 @@ class TPESampler:
         )
         candidates = below.sample(rng, self.n_ei_candidates, fixed, fixed_values)
         score = below.log_pdf(candidates) - above.log_pdf(candidates)
-        params = cube.decode(candidates[int(np.argmax(score))])
+        # The best candidate no trial has evaluated yet (in discrete spaces l(x) often
+        # puts the top candidates on a point already tried).
+        taken = table.taken(history, exclude=trial.number)
+        order = np.argsort(-score)
+        chosen = next((i for i in order if point_key(candidates[i]) not in taken), order[0])
+        params = cube.decode(candidates[chosen])
         return Suggestion({name: params[name] for name in joint})
 
     def _split(
