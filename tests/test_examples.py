@@ -238,6 +238,17 @@ def check_hyperband_linear(output: str, cwd: Path) -> None:
     assert ratio == pytest.approx(rows["hyperband"][3] / random_points, abs=0.006)
 
 
+def check_bayesian_linear(output: str, cwd: Path) -> None:
+    found = re.search(r"^Bayesian \(GP-EI\):\s+a = ([-\d.]+), b = ([-\d.]+)$", output, re.MULTILINE)
+    assert found is not None, output
+    assert abs(float(found.group(1)) - 2.37) < 0.1 and abs(float(found.group(2)) - 0.62) < 0.1
+    error = float(re.search(r"mean squared error:\s+([\d.]+) after 25 trials", output).group(1))
+    assert 0.085 < error < 0.092  # within 2 % of the least-squares fit's (0.0896)
+    needed = re.search(r"random search needs: (more than )?(\d+) trials", output)
+    assert needed is not None and int(needed.group(2)) > 25
+    assert number(output, "random search's best after 25 trials") > error
+
+
 CHECKS: dict[str, Callable[[str, Path], None]] = {
     "demo.py": check_demo,
     "grid_linear_model.py": check_grid_linear_model,
@@ -247,6 +258,7 @@ CHECKS: dict[str, Callable[[str, Path], None]] = {
     "categorical_mixed.py": check_categorical_mixed,
     "time_budget.py": check_time_budget,
     "hyperband_linear.py": check_hyperband_linear,
+    "bayesian_linear.py": check_bayesian_linear,
 }
 
 
