@@ -116,6 +116,15 @@ class UnitCube:
             [encode_value(distribution, params[name]) for name, distribution in self.space.items()]
         )
 
+    def fixed(self, params: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+        """A mask of the dimensions ``params`` gives, and a point holding their values
+        there (0 elsewhere): the coordinates a sampler must not move."""
+        mask = np.array([name in params for name in self.names], dtype=bool)
+        values = np.array(
+            [encode_value(d, params[n]) if n in params else 0.0 for n, d in self.space.items()]
+        )
+        return mask, values
+
     def snap(self, u: np.ndarray) -> np.ndarray:
         """Points (..., d) moved into the cube, discrete coordinates to their cell centres."""
         u = np.clip(u, 0.0, 1.0)

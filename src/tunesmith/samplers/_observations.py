@@ -134,6 +134,15 @@ class ObservationCache:
         self._tables: OrderedDict[tuple[object, ...], Observations] = OrderedDict()
         self._size = size
 
+    def for_trial(
+        self, space: SearchSpace, history: History, trial: FrozenTrial
+    ) -> tuple[dict[str, Distribution], dict[str, Any], Observations]:
+        """What to choose, what is given, and the observations to model them with (the
+        trials that have both): see :func:`modeling_space`."""
+        joint, context = modeling_space(space, history, trial)
+        model_space = {**joint, **{name: trial.distributions[name] for name in context}}
+        return joint, context, self.get(model_space, history)
+
     def get(self, space: SearchSpace, history: History) -> Observations:
         key = tuple(space.items())
         table = self._tables.pop(key, None) or Observations(space)

@@ -22,7 +22,7 @@ import math
 
 import numpy as np
 
-from tunesmith.encoding import UnitCube, encode_value
+from tunesmith.encoding import UnitCube
 from tunesmith.history import FrozenTrial, History
 from tunesmith.samplers._observations import modeling_space
 from tunesmith.samplers.base import Suggestion
@@ -122,10 +122,7 @@ class BOHBSampler:
         above = ParzenEstimator(bad, np.ones(len(bad)), cube, 1.0, bandwidth="scott")
         wide = ParzenEstimator(good, np.ones(len(good)), cube, 1.0, bandwidth="scott")
         wide.sigma = np.minimum(wide.sigma * self.bandwidth_factor, 1.0)
-        fixed = np.array([name in context for name in cube.names])
-        fixed_values = np.array(
-            [encode_value(cube.space[n], context[n]) if n in context else 0.0 for n in cube.names]
-        )
+        fixed, fixed_values = cube.fixed(context)
         candidates = wide.sample(rng, self.n_candidates, fixed, fixed_values)
         score = below.log_pdf(candidates) - above.log_pdf(candidates)
         params = cube.decode(candidates[int(np.argmax(score))])

@@ -25,7 +25,7 @@ hundred trials. The "auto" sampler hands over to TPE beyond that.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 from scipy import optimize, stats
@@ -39,7 +39,7 @@ from tunesmith.samplers._gp import (
     fit_hyperparameters,
     log_expected_improvement,
 )
-from tunesmith.samplers._observations import ObservationCache, Observations, modeling_space
+from tunesmith.samplers._observations import ObservationCache, Observations
 from tunesmith.samplers.base import Suggestion
 from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.space import SearchSpace
@@ -132,9 +132,7 @@ class GPSampler:
     def sample(
         self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
     ) -> Suggestion:
-        joint, context = modeling_space(space, history, trial)
-        model_space = {**joint, **{name: trial.distributions[name] for name in context}}
-        table = self._observations.get(model_space, history)
+        joint, context, table = self._observations.for_trial(space, history, trial)
         x, loss = table.complete()
         startup = self.n_startup_trials or _default_startup(len(joint))
         if len(x) < max(startup, 2):
@@ -158,14 +156,14 @@ class GPSampler:
         best = float(model.predict(x)[0].min())
         pending = table.running(history, exclude=trial.number)
         model = model.with_pending(pending)
-        fixed = np.array([name in context for name in cube.names])
+        fixed, fixed_values = cube.fixed(context)
         cost = self._cost_model(table, x, cube) if self.cost_aware else None
         point = optimize_acquisition(
             Acquisition(model, best, cost),
             cube,
             rng,
             fixed=fixed,
-            fixed_values=cube.encode(_fill(cube, context)),
+            fixed_values=fixed_values,
             avoid=np.vstack([x, pending]) if len(pending) else x,
             n_candidates=self.n_candidates or 2 ** min(11, max(8, 7 + cube.dims.bit_length())),
             n_restarts=self.n_restarts,
@@ -185,18 +183,6 @@ class GPSampler:
 
     def __repr__(self) -> str:
         return f"GPSampler(warping={self.warping!r}, cost_aware={self.cost_aware})"
-
-
-def _fill(cube: UnitCube, context: dict[str, Any]) -> dict[str, Any]:
-    """Context values, and a placeholder for the other dimensions (overwritten later)."""
-    filled = {}
-    for name, distribution in cube.space.items():
-        filled[name] = context[name] if name in context else _any_value(distribution)
-    return filled
-
-
-def _any_value(distribution: Any) -> Any:
-    return distribution.choices[0] if hasattr(distribution, "choices") else distribution.low
 
 
 class Acquisition:

@@ -28,12 +28,11 @@ from typing import Literal
 import numpy as np
 from scipy import special
 
-from tunesmith.encoding import UnitCube, encode_value
+from tunesmith.encoding import UnitCube
 from tunesmith.history import FrozenTrial, History
 from tunesmith.samplers._observations import (
     ObservationCache,
     Observations,
-    modeling_space,
     point_key,
 )
 from tunesmith.samplers.base import Suggestion
@@ -225,22 +224,14 @@ class TPESampler:
     def sample(
         self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
     ) -> Suggestion:
-        joint, context = modeling_space(space, history, trial)
-        model_space = {**joint, **{name: trial.distributions[name] for name in context}}
-        table = self._observations.get(model_space, history)
+        joint, context, table = self._observations.for_trial(space, history, trial)
         good, bad, bad_weights, ranked = self._split(table, history, trial.number)
         if ranked < max(self.n_startup_trials, 1):
             return self._startup.sample(space, history, rng, trial)
         cube = table.cube
         below = ParzenEstimator(good, np.ones(len(good)), cube, self.prior_weight)
         above = ParzenEstimator(bad, bad_weights, cube, self.prior_weight)
-        fixed = np.array([name in context for name in cube.names])
-        fixed_values = np.array(
-            [
-                encode_value(cube.space[name], context[name]) if name in context else 0.0
-                for name in cube.names
-            ]
-        )
+        fixed, fixed_values = cube.fixed(context)
         candidates = below.sample(rng, self.n_ei_candidates, fixed, fixed_values)
         score = below.log_pdf(candidates) - above.log_pdf(candidates)
         # The best candidate no trial has evaluated yet (in discrete spaces l(x) often

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
@@ -61,44 +62,38 @@ DEFAULT_SAMPLER = "auto"
 _MAX_STUDY_NAME = 512
 
 
-def make_sampler(sampler: str | Sampler | None) -> Sampler:
-    """A sampler from a short name or an instance."""
-    if sampler is None:
-        sampler = DEFAULT_SAMPLER
-    if isinstance(sampler, str):
-        factory = SAMPLERS.get(sampler.lower())
+def _component(
+    kind: str, value: object, registry: Mapping[str, Callable[[], Any]], method: str
+) -> Any:
+    """An instance from a short name in ``registry``, or ``value`` itself if it has the
+    component's ``method``."""
+    if isinstance(value, str):
+        factory = registry.get(value.lower())
         if factory is None:
+            names = ", ".join(map(repr, registry))
             raise InvalidArgumentError(
-                f"unknown sampler {sampler!r}; choose one of {', '.join(map(repr, SAMPLERS))}, "
-                "or pass a sampler object"
+                f"unknown {kind} {value!r}; choose one of {names}, or pass a {kind} object"
             )
         return factory()
-    if not callable(getattr(sampler, "sample", None)):
+    if not callable(getattr(value, method.split("(")[0], None)):
         raise InvalidArgumentError(
-            f"sampler must be a name or an object with a sample(space, history, rng, trial) "
-            f"method, but got {sampler!r}"
+            f"{kind} must be a name or an object with a {method} method, but got {value!r}"
         )
-    return sampler
+    return value
+
+
+def make_sampler(sampler: str | Sampler | None) -> Sampler:
+    """A sampler from a short name or an instance."""
+    chosen = DEFAULT_SAMPLER if sampler is None else sampler
+    result: Sampler = _component("sampler", chosen, SAMPLERS, "sample(space, history, rng, trial)")
+    return result
 
 
 def make_pruner(pruner: str | Pruner | None) -> Pruner:
     """A pruner from a short name or an instance."""
-    if pruner is None:
-        pruner = "none"
-    if isinstance(pruner, str):
-        factory = PRUNERS.get(pruner.lower())
-        if factory is None:
-            raise InvalidArgumentError(
-                f"unknown pruner {pruner!r}; choose one of {', '.join(map(repr, PRUNERS))}, "
-                "or pass a pruner object"
-            )
-        return factory()
-    if not callable(getattr(pruner, "decide", None)):
-        raise InvalidArgumentError(
-            f"pruner must be a name or an object with a decide(trial, history) method, "
-            f"but got {pruner!r}"
-        )
-    return pruner
+    chosen = "none" if pruner is None else pruner
+    result: Pruner = _component("pruner", chosen, PRUNERS, "decide(trial, history)")
+    return result
 
 
 def make_storage(storage: str | Storage | None) -> Storage:
