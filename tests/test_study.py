@@ -76,12 +76,19 @@ def test_changing_a_parameters_kind_is_a_clear_error():
     assert "IncompatibleParameterError" in study.trials[-1].reason
 
 
-@pytest.mark.parametrize("sampler", ["random", "qmc"])
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.parametrize("sampler", ["random", "qmc", "grid", "gp", "tpe", "bohb", "auto"])
 def test_a_narrowed_range_is_respected_after_wider_trials(sampler):
     study = ts.create_study(sampler=sampler, seed=0)
-    study.optimize(lambda t: t.suggest_float("x", -10, 10), n_trials=20)
-    study.optimize(lambda t: t.suggest_float("x", 2, 3), n_trials=20)
-    assert all(2 <= t.params["x"] <= 3 for t in study.trials[20:])
+    study.optimize(
+        lambda t: t.suggest_float("x", -10, 10, step=0.5) ** 2 + t.suggest_int("k", 0, 100),
+        n_trials=20,
+    )
+    study.optimize(
+        lambda t: t.suggest_float("x", 2, 3, step=0.5) ** 2 + t.suggest_int("k", 50, 60),
+        n_trials=12,
+    )
+    assert all(2 <= t.params["x"] <= 3 and 50 <= t.params["k"] <= 60 for t in study.trials[20:])
 
 
 @pytest.mark.parametrize(

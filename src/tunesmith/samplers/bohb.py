@@ -133,6 +133,7 @@ class BOHBSampler:
         rows: list[tuple[np.ndarray, list[int], list[float]]], n_min: int
     ) -> tuple[np.ndarray, np.ndarray] | None:
         """(X, loss) at the largest budget with at least ``n_min`` observations."""
+        rows = [row for row in rows if np.all((row[0] >= 0.0) & (row[0] <= 1.0))]
         reached = sorted({steps[-1] for _, steps, _ in rows}, reverse=True)
         for budget in reached:
             at_budget = [

@@ -58,6 +58,11 @@ def _neighbour_gaps(centers: np.ndarray) -> np.ndarray:
     return result
 
 
+def _inside(x: np.ndarray) -> np.ndarray:
+    """Rows of ``x`` inside the unit cube."""
+    return np.all((x >= 0.0) & (x <= 1.0), axis=1)
+
+
 def good_count(n: int) -> int:
     """γ(n): how many of n ranked trials form the good group."""
     return min(math.ceil(0.1 * n), 25)
@@ -110,10 +115,10 @@ class ParzenEstimator:
         self.beta = np.full(count + 1, min(0.5 * scale, 1.0))
         self.beta[-1] = 1.0  # the prior is uniform over categories
         numeric = ~cube.categorical
-        self._log_mass = np.log(
-            special.ndtr((1 - self.mu[:, numeric]) / self.sigma[:, numeric])
-            - special.ndtr(-self.mu[:, numeric] / self.sigma[:, numeric])
+        inside = special.ndtr((1 - self.mu[:, numeric]) / self.sigma[:, numeric]) - special.ndtr(
+            -self.mu[:, numeric] / self.sigma[:, numeric]
         )
+        self._log_mass = np.log(np.maximum(inside, 1e-300))
 
     def _component_log_pdf(self, x: np.ndarray, dims: np.ndarray | None = None) -> np.ndarray:
         """log density of every component at every point, (m, k+1), over the dimensions
@@ -259,12 +264,17 @@ class TPESampler:
                 table.numbers(TrialState.PRUNED)[pruned_order],
             ]
         )
+        # Trials from before a range was narrowed may lie outside it: they say nothing
+        # about where to sample now.
+        inside = _inside(ranked)
+        ranked, numbers = ranked[inside], numbers[inside]
         n_good = good_count(len(ranked))
         good, bad = ranked[:n_good], ranked[n_good:]
         by_age = np.argsort(numbers[n_good:], kind="stable")
         weights = np.empty(len(bad))
         weights[by_age] = age_weights(len(bad))
         pending = table.running(history, exclude=number) if self.constant_liar else bad[:0]
+        pending = pending[_inside(pending)]
         weights = np.concatenate([weights, np.ones(len(pending))])
         return good, np.vstack([bad, pending]), weights, len(ranked)
 
