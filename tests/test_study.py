@@ -445,3 +445,24 @@ def test_a_trial_created_by_another_worker_mid_ask_does_not_share_its_parameters
     running = {t.number: t.proposal["x"] for t in study.history().running()}
     assert set(running) == {2, 3} and running[2] != running[3]
     assert mine.suggest_float("x", 0, 1) == running[3]
+
+
+def test_a_write_that_fails_loses_nothing_the_trial_told():
+    class Flaky(ts.MemoryStorage):
+        """Refuses the first write that finishes a trial, as a Ctrl-C mid-commit would."""
+
+        failed = False
+
+        def append(self, study, events):
+            finishing = any(type(e).__name__ == "TrialFinished" for e in events)
+            if finishing and not self.failed:
+                self.failed = True
+                raise KeyboardInterrupt
+            return super().append(study, events)
+
+    study = ts.create_study(storage=Flaky(), sampler="random", seed=0)
+    with pytest.raises(KeyboardInterrupt):
+        study.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_int("k", 0, 3), 3)
+    [trial] = study.trials
+    assert trial.state is ts.TrialState.FAIL and trial.reason == "interrupted (KeyboardInterrupt)"
+    assert set(trial.params) == {"x", "k"}

@@ -126,7 +126,12 @@ def run_trial(
     except BaseException as exc:
         study._finish(trial.number, TrialState.FAIL, None, _reason(exc))
         raise
-    return study.tell(trial, value)
+    try:
+        return study.tell(trial, value)
+    except BaseException as exc:  # e.g. Ctrl-C while the result was being written
+        if trial.number in study._runs:
+            study._finish(trial.number, TrialState.FAIL, None, _reason(exc))
+        raise
 
 
 def _reason(exc: BaseException) -> str:

@@ -71,6 +71,7 @@ class TrialRun:
         self._proposed: Mapping[str, Any] = EMPTY
         self._proposed_space: Mapping[str, Distribution] = EMPTY
         self._flushed_params = False
+        self._unsent: list[Event] = []
 
     def propose(
         self, params: Mapping[str, Any], notes: Mapping[str, Any], space: Mapping[str, Any]
@@ -181,6 +182,13 @@ class TrialRun:
         self.user_attrs = {**self.user_attrs, key: value}
         self._new_attrs = {**self._new_attrs, key: value}
 
+    def unsend(self, events: list[Event], adopt: bool) -> None:
+        """Events that could not be written: they go out with the next ones (an adopted
+        proposal goes back to being parameters to write)."""
+        self._unsent = [*events, *self._unsent]
+        if adopt:
+            self._new_params = list(self.params)
+
     def adopts_proposal(self) -> bool:
         """Whether the parameters not yet written are exactly the proposal, with its
         distributions: then the trial's end says so instead of writing them again."""
@@ -201,7 +209,7 @@ class TrialRun:
     def take_events(self, *, adopt: bool = False) -> list[Event]:
         """The events for what the trial learned since the last call (with ``adopt``, its
         parameters are left to the ``TrialFinished(adopt=True)`` that follows)."""
-        events: list[Event] = []
+        events, self._unsent = self._unsent, []
         if adopt:
             self._new_params = []
         if self._new_params or self._new_notes:
