@@ -19,6 +19,7 @@ import numpy as np
 from tunesmith.errors import InvalidArgumentError, SamplerError
 from tunesmith.events import EMPTY, Event, ParamsSet, Reported, UserAttrsSet
 from tunesmith.history import FrozenTrial, History
+from tunesmith.pruners.base import Decision
 from tunesmith.space import Categorical, Distribution, Float, check_compatible
 from tunesmith.states import TrialState
 
@@ -175,8 +176,7 @@ class TrialRun:
 
     def should_prune(self) -> bool:
         history = self.study._flush(self)
-        decision = self.study.pruner.decide(history.trial(self.number), history)
-        return decision.value == "prune"
+        return self.study.pruner.decide(history.trial(self.number), history) is Decision.PRUNE
 
     def set_user_attr(self, key: str, value: Any) -> None:
         self.user_attrs = {**self.user_attrs, key: value}
