@@ -8,6 +8,7 @@ equidistributed and passes BigCrush, so neighbouring trial numbers get unrelated
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -23,16 +24,25 @@ def _splitmix(value: int) -> int:
     return value ^ (value >> 31)
 
 
+@functools.lru_cache(maxsize=16)
+def _study_words(seed: int) -> tuple[int, tuple[int, int]]:
+    """What every trial of a study shares: its mixed seed and PCG64 stream increment."""
+    mixed = _splitmix(seed)
+    third = _splitmix(mixed ^ 0x5851F42D4C957F2D)
+    return mixed, (third, _splitmix(third))
+
+
 class _TrialSeed(ISeedSequence):
     """Four 64-bit words derived from (study seed, trial number)."""
 
     __slots__ = ("_spawned", "_words")
 
     def __init__(self, seed: int, number: int) -> None:
-        first = _splitmix(_splitmix(seed) ^ number)
-        second = _splitmix(first)
-        third = _splitmix(second)
-        self._words = (first, second, third, _splitmix(third))
+        mixed_seed, increment = _study_words(seed)
+        first = _splitmix(mixed_seed ^ number)
+        # PCG64 takes the first two words as its state and the last two as its stream
+        # increment: one stream per study, trials at unrelated places on its 2^128 cycle.
+        self._words = (first, _splitmix(first), *increment)
         self._spawned = 0
 
     def spawn(self, n_children: int) -> list[np.random.SeedSequence]:
