@@ -113,8 +113,11 @@ def run_trial(
     if limits.memory is not None:
         limited += (MemoryError,)
     try:
-        with _time_limit(limits.seconds):
+        if limits.seconds is None:
             value = objective(trial)
+        else:
+            with _time_limit(limits.seconds):
+                value = objective(trial)
     except TrialPruned:
         return study.tell(trial, state=TrialState.PRUNED)
     except limited as exc:
