@@ -164,8 +164,7 @@ def test_bad_pruner_arguments_are_clear_errors(make, message):
 
 
 def test_bohb_pairs_hyperband_and_models_the_largest_budget():
-    study = ts.create_study(sampler="bohb", seed=0)
-    assert isinstance(study.pruner, ts.HyperbandPruner)
+    assert isinstance(ts.create_study(sampler="bohb").pruner, ts.HyperbandPruner)
     assert isinstance(ts.create_study(sampler="bohb", pruner="none").pruner, ts.NopPruner)
     total_steps = 0
 
@@ -179,12 +178,18 @@ def test_bohb_pairs_hyperband_and_models_the_largest_budget():
                 raise ts.TrialPruned()
         return (x - 0.7) ** 2 + (y - 0.2) ** 2 + 0.5 / 27
 
-    study.optimize(objective, n_trials=150)
-    late = study.trials[75:]
-    distance = np.median([math.hypot(t.params["x"] - 0.7, t.params["y"] - 0.2) for t in late])
-    assert distance < 0.35  # uniform draws: about 0.5
-    assert study.best_value - 0.5 / 27 < 0.01
-    assert total_steps < 150 * 27 / 2
+    distances = []
+    for seed in range(4):
+        study = ts.create_study(sampler="bohb", seed=seed)
+        study.optimize(objective, n_trials=150)
+        late = study.trials[75:]
+        distances.append(
+            np.median([math.hypot(t.params["x"] - 0.7, t.params["y"] - 0.2) for t in late])
+        )
+        assert study.best_value - 0.5 / 27 < 0.01
+    # Uniform draws lie about 0.5 from the optimum; a third of BOHB's draws stay uniform.
+    assert np.mean(distances) < 0.35
+    assert total_steps < 4 * 150 * 27 / 2
 
 
 def test_hyperband_rungs_follow_the_brackets_when_r_is_no_power_of_eta():
