@@ -31,7 +31,9 @@ class StorageServer:
     def __init__(self, storage: Storage, host: str = "127.0.0.1") -> None:
         self.storage = storage
         self.authkey = secrets.token_bytes(32)
-        self._listener = Listener((host, 0), authkey=self.authkey)
+        # A backlog of one (the default) drops simultaneous connects: a second worker
+        # would wait for TCP to retry its SYN, a whole second.
+        self._listener = Listener((host, 0), backlog=128, authkey=self.authkey)
         self.address: tuple[str, int] = self._listener.address
         self._closed = False
         self._thread: threading.Thread | None = None
