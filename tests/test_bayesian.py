@@ -17,6 +17,7 @@ from tunesmith.samplers._gp import (
     fit_hyperparameters,
     log_expected_improvement,
     log_h,
+    sample_hyperparameters,
 )
 
 MODEL_SAMPLERS = ["gp", "tpe"]
@@ -92,6 +93,33 @@ def test_posterior_gradients_match_finite_differences():
         plus, minus = model.predict(query + step), model.predict(query - step)
         assert np.allclose((plus[0] - minus[0]) / 2e-6, d_mean[:, dim], atol=1e-5)
         assert np.allclose((plus[1] - minus[1]) / 2e-6, d_variance[:, dim], atol=1e-5)
+
+
+def test_slice_sampled_hyperparameters_follow_the_posterior():
+    rng = np.random.default_rng(2)
+    cat = np.array([False, False])
+
+    def draws(n):
+        x = rng.random((n, 2))
+        y = np.sin(6 * x[:, 0])  # the second input does not matter
+        y = (y - y.mean()) / y.std()
+        start = fit_hyperparameters(x, y, cat)
+        return sample_hyperparameters(x, y, cat, start, rng, count=40, burn=5)
+
+    few, many = draws(6), draws(40)
+    assert few.shape == (40, 4) and len(np.unique(few[:, 0])) == 40  # the chain moves
+    # log length scale = -θ/2; 40 points pin the relevant one down far better than 6
+    assert np.std(many[:, 0]) < 0.5 * np.std(few[:, 0])
+    # and tell the relevant input (short length scale) from the irrelevant one
+    assert np.median(many[:, 0]) > np.median(many[:, 1]) + 1.0
+
+
+def test_integrated_gp_converges_and_rejects_a_bad_draw_count():
+    study = ts.create_study(sampler=ts.GPSampler(integrate=5), seed=0)
+    study.optimize(lambda t: (t.suggest_float("x", -5, 5) - 1.234) ** 2, n_trials=20)
+    assert abs(study.best_params["x"] - 1.234) < 0.05
+    with pytest.raises(ts.InvalidArgumentError, match=r"integrate must be .* but got -1"):
+        ts.GPSampler(integrate=-1)
 
 
 @pytest.mark.parametrize("sampler", MODEL_SAMPLERS)

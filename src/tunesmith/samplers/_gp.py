@@ -15,10 +15,11 @@ Glossary (shapes):
             Hamming kernel on categorical dimensions, which need no ordering.
 
 Hyperparameters are fitted by maximizing the log marginal likelihood (R&W eq. 2.30)
-plus log priors (a MAP estimate, as Snoek et al. 2012 sec. 3.2 suggest with their
-integrated variant as the alternative); see :class:`Prior`. Expected improvement
-(Jones et al. 1998; Snoek et al. eq. 2) is computed in log space, stably far into the
-tail (Ament et al. 2023).
+plus log priors (a MAP estimate); see :class:`Prior`. Snoek et al. 2012 (sec. 3.2)
+integrate them out instead: :func:`sample_hyperparameters` draws them from the same
+posterior by slice sampling (Neal 2003), for an acquisition averaged over the draws.
+Expected improvement (Jones et al. 1998; Snoek et al. eq. 2) is computed in log space,
+stably far into the tail (Ament et al. 2023).
 """
 
 from __future__ import annotations
@@ -121,6 +122,93 @@ def _neg_log_posterior(
     return float(value), grad
 
 
+def _log_posterior(theta: np.ndarray, squared: np.ndarray, y: np.ndarray, prior: Prior) -> float:
+    """Log posterior of θ up to a constant, without the gradient (what slice sampling
+    evaluates: one Cholesky factorization)."""
+    n, _, dims = squared.shape
+    lam, signal, noise = _unpack(theta, dims)
+    kernel = _matern(squared @ lam, signal)[0] + (noise + _JITTER) * np.eye(n)
+    try:
+        factor = linalg.cho_factor(kernel, lower=True, check_finite=False)
+    except linalg.LinAlgError:
+        return -math.inf
+    alpha = linalg.cho_solve(factor, y, check_finite=False)
+    value = 0.5 * y @ alpha + np.log(np.diag(factor[0])).sum()
+    log_length = -0.5 * theta[:dims]
+    value += ((log_length - prior.lengthscale_mean) ** 2).sum() / (2 * prior.lengthscale_var)
+    value += (theta[dims] - prior.signal_mean) ** 2 / (2 * prior.signal_var)
+    value += (theta[dims + 1] - prior.noise_mean) ** 2 / (2 * prior.noise_var)
+    return -float(value)
+
+
+def _bounds(dims: int) -> np.ndarray:
+    """(d + 2, 2) box of θ: length scales 0.005 to 50, signal 0.05 to 20, noise 1e-6 to 1."""
+    bounds = [(-2 * math.log(50.0), -2 * math.log(0.005))] * dims
+    bounds += [(math.log(0.05), math.log(20.0)), (math.log(1e-6), math.log(1.0))]
+    return np.array(bounds)
+
+
+def sample_hyperparameters(
+    x: np.ndarray,
+    y: np.ndarray,
+    cat: np.ndarray,
+    start: np.ndarray,
+    rng: np.random.Generator,
+    *,
+    count: int,
+    burn: int = 0,
+    prior: Prior | None = None,
+) -> np.ndarray:
+    """``count`` draws of θ from its posterior, (count, d + 2): slice sampling one
+    coordinate at a time in random order, with stepping out (Neal 2003, sec. 4), one
+    sweep over the coordinates per draw after ``burn`` sweeps. The chain starts at
+    ``start`` (the MAP fit, or the last draw of an earlier call) and stays in the box
+    the MAP fit searches."""
+    prior = prior or Prior()
+    squared = _differences(x, x, cat)
+    bounds = _bounds(x.shape[1])
+    theta = np.clip(start, bounds[:, 0], bounds[:, 1])
+    log_p = _log_posterior(theta, squared, y, prior)
+    width = 1.0  # in log units: a factor of e, about the posterior's spread here
+
+    def at(i: int, value: float) -> float:
+        if not bounds[i, 0] <= value <= bounds[i, 1]:
+            return -math.inf
+        trial = theta.copy()
+        trial[i] = value
+        return _log_posterior(trial, squared, y, prior)
+
+    draws = np.empty((count, len(theta)))
+    for sweep in range(burn + count):
+        for i in rng.permutation(len(theta)):
+            level = log_p - rng.exponential()
+            left = theta[i] - width * rng.random()
+            right = left + width
+            for _ in range(8):  # step out
+                if at(i, left) <= level:
+                    break
+                left -= width
+            for _ in range(8):
+                if at(i, right) <= level:
+                    break
+                right += width
+            while True:  # shrink towards the current value until a point is in the slice
+                value = rng.uniform(left, right)
+                candidate = at(i, value)
+                if candidate > level:
+                    theta[i], log_p = value, candidate
+                    break
+                if value < theta[i]:
+                    left = value
+                else:
+                    right = value
+                if right - left < 1e-10:
+                    break
+        if sweep >= burn:
+            draws[sweep - burn] = theta
+    return draws
+
+
 def fit_hyperparameters(
     x: np.ndarray,
     y: np.ndarray,
@@ -139,8 +227,7 @@ def fit_hyperparameters(
     mode = np.concatenate(
         [np.full(dims, -2.0 * prior.lengthscale_mean), [prior.signal_mean, prior.noise_mean]]
     )
-    bounds = [(-2 * math.log(50.0), -2 * math.log(0.005))] * dims
-    bounds += [(math.log(0.05), math.log(20.0)), (math.log(1e-6), math.log(1.0))]
+    bounds = _bounds(dims)
     starts = [mode]
     if previous is not None and len(previous) == len(mode):
         starts = [previous, mode] if restart else [previous]
@@ -148,11 +235,11 @@ def fit_hyperparameters(
     for start in starts:
         result = optimize.minimize(
             _neg_log_posterior,
-            np.clip(start, [b[0] for b in bounds], [b[1] for b in bounds]),
+            np.clip(start, bounds[:, 0], bounds[:, 1]),
             args=(squared, y, prior),
             jac=True,
             method="L-BFGS-B",
-            bounds=bounds,
+            bounds=bounds.tolist(),
             options={"maxiter": 200},
         )
         if result.fun < best_value:

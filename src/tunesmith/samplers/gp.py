@@ -7,7 +7,8 @@ Algorithms", made to work on real hyperparameter spaces:
   categorical parameters compared by equality inside the kernel (no rounding of floats);
 - losses warped (Yeo-Johnson power transform, or ranks) and standardized, so heavy tails
   and outliers do not flatten the model; failed trials are left out;
-- kernel hyperparameters fitted by MAP with dimension-scaled priors (see :mod:`._gp`);
+- kernel hyperparameters fitted by MAP (see :mod:`._gp`), or, with ``integrate=k``,
+  integrated out as in the paper: EI averaged over k slice-sampled draws;
 - log expected improvement, maximized over scrambled Sobol candidates and points near
   the best trials, refined by multi-start L-BFGS-B on continuous coordinates and by
   exhaustive sweeps over discrete and categorical ones, so those stay exact;
@@ -28,16 +29,18 @@ import warnings
 from typing import Literal
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 from scipy.stats import qmc
 
 from tunesmith.encoding import UnitCube
+from tunesmith.errors import InvalidArgumentError
 from tunesmith.history import FrozenTrial, History
 from tunesmith.samplers._gp import (
     GaussianProcess,
     Prior,
     fit_hyperparameters,
     log_expected_improvement,
+    sample_hyperparameters,
 )
 from tunesmith.samplers._observations import ObservationCache, Observations
 from tunesmith.samplers.base import Suggestion
@@ -99,6 +102,9 @@ class GPSampler:
             improvement: a second GP models how long trials take, so that cheap
             configurations are preferred where they promise as much (for objectives
             whose cost varies with the parameters, e.g. model size).
+        integrate: 0 (the default) fits the kernel hyperparameters by MAP; k > 0
+            averages expected improvement over k draws of them from their posterior
+            (slice sampling, Snoek et al. sec. 3.2), at about k times the cost a trial.
 
     Example:
         >>> import tunesmith as ts
@@ -117,16 +123,24 @@ class GPSampler:
         n_restarts: int = 5,
         prior: Prior | None = None,
         cost_aware: bool = False,
+        integrate: int = 0,
     ) -> None:
+        if isinstance(integrate, bool) or not isinstance(integrate, int) or integrate < 0:
+            raise InvalidArgumentError(
+                f"integrate must be a whole number of hyperparameter draws >= 0 (0: MAP "
+                f"fit), but got {integrate!r}"
+            )
         self.n_startup_trials = n_startup_trials
         self.warping = warping
         self.n_candidates = n_candidates
         self.n_restarts = n_restarts
         self.prior = prior
         self.cost_aware = cost_aware
+        self.integrate = integrate
         self._startup = QMCSampler()
         self._observations = ObservationCache()
         self._fits: dict[tuple[str, ...], np.ndarray] = {}
+        self._chains: dict[tuple[str, ...], np.ndarray] = {}
         self._fit_count = 0
 
     def sample(
@@ -152,14 +166,33 @@ class GPSampler:
             restart=len(x) < 50 or self._fit_count % 10 == 0,
         )
         self._fits[key] = theta
-        model = GaussianProcess(x, y, cube.categorical, theta)
-        best = float(model.predict(x)[0].min())
+        thetas = [theta]
+        if self.integrate:
+            # The chain goes on from its last draw: a few sweeps of burn-in the first time.
+            chain = self._chains.get(key)
+            start = theta if chain is None or len(chain) != len(theta) else chain
+            draws = sample_hyperparameters(
+                x,
+                y,
+                cube.categorical,
+                start,
+                rng,
+                count=self.integrate,
+                burn=5 if chain is None else 0,
+                prior=self.prior or Prior(),
+            )
+            self._chains[key] = draws[-1]
+            thetas = list(draws)
         pending = table.running(history, exclude=trial.number)
-        model = model.with_pending(pending)
+        models = []
+        for sample in thetas:
+            model = GaussianProcess(x, y, cube.categorical, sample)
+            best = float(model.predict(x)[0].min())
+            models.append((model.with_pending(pending), best))
         fixed, fixed_values = cube.fixed(context)
         cost = self._cost_model(table, x, cube) if self.cost_aware else None
         point = optimize_acquisition(
-            Acquisition(model, best, cost),
+            Acquisition(models, cost),
             cube,
             rng,
             fixed=fixed,
@@ -182,30 +215,54 @@ class GPSampler:
         return GaussianProcess(x, log_seconds - log_seconds.mean(), cube.categorical, theta)
 
     def __repr__(self) -> str:
-        return f"GPSampler(warping={self.warping!r}, cost_aware={self.cost_aware})"
+        return (
+            f"GPSampler(warping={self.warping!r}, cost_aware={self.cost_aware}, "
+            f"integrate={self.integrate})"
+        )
 
 
 class Acquisition:
-    """log EI under ``model`` below ``best``; with a ``cost`` model (a GP of log seconds),
-    log EI per second: log EI minus the predicted log duration (Snoek et al. sec. 3.2)."""
+    """log EI, averaged over one or more GPs (each with the best value to improve on:
+    draws of the hyperparameters, Snoek et al. sec. 3.2); with a ``cost`` model (a GP of
+    log seconds), log EI per second: log EI minus the predicted log duration."""
 
     def __init__(
-        self, model: GaussianProcess, best: float, cost: GaussianProcess | None = None
+        self,
+        models: list[tuple[GaussianProcess, float]],
+        cost: GaussianProcess | None = None,
     ) -> None:
-        self.model, self.best, self.cost = model, best, cost
+        self.models, self.cost = models, cost
+        self.model = models[0][0]  # for where the best observations are
 
     def __call__(self, points: np.ndarray) -> np.ndarray:
-        mean, variance = self.model.predict(points)
-        value = log_expected_improvement(mean, variance, self.best)[0]
+        values = []
+        for model, best in self.models:
+            mean, variance = model.predict(points)
+            values.append(log_expected_improvement(mean, variance, best)[0])
+        value = self._average(np.array(values))
         if self.cost is not None:
             value = value - self.cost.predict(points)[0]
         return value
 
+    def _average(self, log_values: np.ndarray) -> np.ndarray:
+        """log of the mean over models of exp(log_values), (models, m) -> (m,)."""
+        if len(log_values) == 1:
+            return log_values[0]
+        return special.logsumexp(log_values, axis=0) - np.log(len(log_values))
+
     def with_gradient(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Values and their gradients (m, d) by the numeric coordinates."""
-        mean, variance, d_mean, d_variance = self.model.predict_with_gradient(points)
-        value, by_mean, by_variance = log_expected_improvement(mean, variance, self.best)
-        grad = by_mean[:, None] * d_mean + by_variance[:, None] * d_variance
+        values, grads = [], []
+        for model, best in self.models:
+            mean, variance, d_mean, d_variance = model.predict_with_gradient(points)
+            value, by_mean, by_variance = log_expected_improvement(mean, variance, best)
+            values.append(value)
+            grads.append(by_mean[:, None] * d_mean + by_variance[:, None] * d_variance)
+        log_values = np.array(values)
+        value = self._average(log_values)
+        # d log(mean exp v_s) = Σ_s softmax(v)_s dv_s
+        weights = np.exp(log_values - value - np.log(len(log_values)))
+        grad = np.einsum("sm,smd->md", weights, np.array(grads))
         if self.cost is not None:
             cost, _, d_cost, _ = self.cost.predict_with_gradient(points)
             value, grad = value - cost, grad - d_cost
