@@ -110,8 +110,10 @@ class ParzenEstimator:
         self.log_weights = np.log(mixture / mixture.sum())
         scale = max(count, 1) ** (-1.0 / (dims + 4))
         low = 1.0 / min(100.0, 1.0 + count)
+        numeric = ~cube.categorical
         if bandwidth == "gaps":
-            sigma_all = _neighbour_gaps(centers)
+            sigma_all = np.ones((count, dims))  # categorical dimensions use β instead
+            sigma_all[:, numeric] = _neighbour_gaps(centers[:, numeric])
         else:  # the normal reference rule, as BOHB's KDEs use (Scott 1992)
             spread = centers.std(axis=0) if count > 1 else np.ones(dims)
             sigma_all = np.tile(1.06 * spread * scale, (count, 1))
@@ -122,7 +124,6 @@ class ParzenEstimator:
         self.sigma = np.vstack([sigma_all, np.full((1, dims), _PRIOR_SIGMA)])
         self.beta = np.full(count + 1, min(0.5 * scale, 1.0))
         self.beta[-1] = 1.0  # the prior is uniform over categories
-        numeric = ~cube.categorical
         inside = special.ndtr((1 - self.mu[:, numeric]) / self.sigma[:, numeric]) - special.ndtr(
             -self.mu[:, numeric] / self.sigma[:, numeric]
         )
