@@ -154,8 +154,9 @@ def test_bad_parallel_arguments_are_clear_errors():
 
 CTRL_C = textwrap.dedent(
     """
-    import sys, time
+    import faulthandler, signal, sys, time
     import tunesmith as ts
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # stacks, should it hang
     study = ts.create_study(storage=sys.argv[1], study_name="s", sampler="random")
     def objective(trial):
         x = trial.suggest_float("x", 0, 1)
@@ -180,7 +181,13 @@ def test_ctrl_c_fails_the_running_trials_and_leaves_no_process_behind(tmp_path):
             break
         time.sleep(0.1)
     os.killpg(run.pid, signal.SIGINT)  # what a terminal does on Ctrl-C
-    _, stderr = run.communicate(timeout=60)
+    try:
+        _, stderr = run.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(run.pid, signal.SIGUSR1)  # every process prints where it is stuck
+        time.sleep(1)
+        os.killpg(run.pid, signal.SIGKILL)
+        pytest.fail(f"no exit 60 s after Ctrl-C; the processes' stacks:\n{run.communicate()[1]}")
     assert run.returncode != 0 and "KeyboardInterrupt" in stderr
     trials = ts.load_study(study_name="s", storage=url).trials
     states = [t.state for t in trials]

@@ -197,4 +197,7 @@ def _wait(workers: list[Any], interrupt: signal.Signals | None) -> None:
         worker.join(5.0)
         if worker.is_alive():
             worker.terminate()
+            worker.join(5.0)
+        if worker.is_alive():  # SIGTERM handled or blocked: no worker outlives the call
+            worker.kill()
             worker.join()
