@@ -167,10 +167,17 @@ CTRL_C = textwrap.dedent(
 )
 
 
+def _as_in_a_terminal() -> None:
+    """SIGINT as a terminal's foreground process has it: a shell's background jobs (CI
+    run in the background, say) inherit it ignored, and Ctrl-C would never arrive."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_fails_the_running_trials_and_leaves_no_process_behind(tmp_path):
     url = f"sqlite:///{tmp_path / 'c.db'}"
-    run = subprocess.Popen([sys.executable, "-c", CTRL_C, url], start_new_session=True,
-                           stderr=subprocess.PIPE, text=True)  # fmt: skip
+    run = subprocess.Popen([sys.executable, "-c", CTRL_C, url], stderr=subprocess.PIPE,
+                           text=True, start_new_session=True,
+                           preexec_fn=_as_in_a_terminal)  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
