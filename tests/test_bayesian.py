@@ -215,3 +215,22 @@ def test_expected_improvement_per_second_prefers_the_cheap_basin():
     assert all(abs(x - 0.2) < 0.1 for x in cheap), cheap
     plain = suggestions(ts.GPSampler())
     assert any(abs(x - 0.8) < 0.1 for x in plain), plain  # without costs, both basins
+
+
+def test_the_parzen_estimator_is_a_distribution_over_a_discrete_space():
+    from tunesmith.encoding import UnitCube
+    from tunesmith.samplers.tpe import ParzenEstimator
+
+    space = {"n": ts.Int(0, 4), "act": ts.Categorical(["relu", "tanh", None])}
+    cube = UnitCube(space)
+    rng = np.random.default_rng(3)
+    observed = cube.snap(rng.random((40, 2)))
+    estimator = ParzenEstimator(observed, rng.random(40) + 0.5, cube, 1.0)
+    every_cell = cube.snap(
+        np.array([[(i + 0.5) / 5, (j + 0.5) / 3] for i in range(5) for j in range(3)])
+    )
+    mass = np.exp(estimator.log_pdf(every_cell))
+    assert math.isclose(mass.sum(), 1.0, rel_tol=1e-9)
+    # and it follows the observations: cells never observed are the least likely
+    seen = np.array([np.any(np.all(np.isclose(observed, cell), axis=1)) for cell in every_cell])
+    assert not seen.all() and mass[~seen].max() < mass[seen].min()
