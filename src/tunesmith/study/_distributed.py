@@ -142,8 +142,9 @@ def run_on_executor(
                     callback(study, trial)
                 progress.update(study)
     finally:
-        for future in pending:
-            future.cancel()
-        concurrent.futures.wait(pending)
+        # Wait only for what could not be cancelled. A future cancelled here may never
+        # count as done: Dask's executor leaves it CANCELLED (not "notified") when its task
+        # had finished a moment before, and a wait on it would never return.
+        concurrent.futures.wait([future for future in pending if not future.cancel()])
         if server is not None:
             server.close()
