@@ -111,14 +111,23 @@ def _neg_log_posterior(
     grad[:dims] = 0.5 * lam * np.einsum("ab,abi->i", w * dk_dr2, squared)
     grad[dims] = 0.5 * float((w * kf).sum())
     grad[dims + 1] = 0.5 * noise * float(np.trace(w))
-    # log priors; λ = ℓ⁻², so log ℓ = -θ_λ / 2
+    prior_value, prior_grad = _neg_log_prior(theta, dims, prior)
+    return float(value + prior_value), grad + prior_grad
+
+
+def _neg_log_prior(theta: np.ndarray, dims: int, prior: Prior) -> tuple[float, np.ndarray]:
+    """Negative log prior density of θ (up to a constant), and its gradient."""
+    # λ = ℓ⁻², so log ℓ = -θ_λ / 2
     log_length = -0.5 * theta[:dims]
-    value += ((log_length - prior.lengthscale_mean) ** 2).sum() / (2 * prior.lengthscale_var)
-    grad[:dims] += -0.5 * (log_length - prior.lengthscale_mean) / prior.lengthscale_var
-    value += (theta[dims] - prior.signal_mean) ** 2 / (2 * prior.signal_var)
-    grad[dims] += (theta[dims] - prior.signal_mean) / prior.signal_var
-    value += (theta[dims + 1] - prior.noise_mean) ** 2 / (2 * prior.noise_var)
-    grad[dims + 1] += (theta[dims + 1] - prior.noise_mean) / prior.noise_var
+    grad = np.empty_like(theta)
+    grad[:dims] = -0.5 * (log_length - prior.lengthscale_mean) / prior.lengthscale_var
+    grad[dims] = (theta[dims] - prior.signal_mean) / prior.signal_var
+    grad[dims + 1] = (theta[dims + 1] - prior.noise_mean) / prior.noise_var
+    value = (
+        ((log_length - prior.lengthscale_mean) ** 2).sum() / (2 * prior.lengthscale_var)
+        + (theta[dims] - prior.signal_mean) ** 2 / (2 * prior.signal_var)
+        + (theta[dims + 1] - prior.noise_mean) ** 2 / (2 * prior.noise_var)
+    )
     return float(value), grad
 
 
@@ -134,11 +143,7 @@ def _log_posterior(theta: np.ndarray, squared: np.ndarray, y: np.ndarray, prior:
         return -math.inf
     alpha = linalg.cho_solve(factor, y, check_finite=False)
     value = 0.5 * y @ alpha + np.log(np.diag(factor[0])).sum()
-    log_length = -0.5 * theta[:dims]
-    value += ((log_length - prior.lengthscale_mean) ** 2).sum() / (2 * prior.lengthscale_var)
-    value += (theta[dims] - prior.signal_mean) ** 2 / (2 * prior.signal_var)
-    value += (theta[dims + 1] - prior.noise_mean) ** 2 / (2 * prior.noise_var)
-    return -float(value)
+    return -float(value + _neg_log_prior(theta, dims, prior)[0])
 
 
 def _bounds(dims: int) -> np.ndarray:
