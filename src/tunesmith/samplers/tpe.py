@@ -66,6 +66,11 @@ def _neighbour_gaps(centers: np.ndarray) -> np.ndarray:
     return result
 
 
+def _cell_index(coordinates: np.ndarray, cells: int) -> np.ndarray:
+    """Which of ``cells`` equal cells of [0, 1] each coordinate lies in."""
+    return np.minimum(np.floor(coordinates * cells).astype(int), cells - 1)
+
+
 def _inside(x: np.ndarray) -> np.ndarray:
     """Rows of ``x`` inside the unit cube."""
     return np.all((x >= 0.0) & (x <= 1.0), axis=1)
@@ -163,7 +168,7 @@ class ParzenEstimator:
             total -= self._numeric_log_mass(discrete).sum(axis=1)
         for dim in np.flatnonzero(cube.categorical & use):
             cells, points_at = self._cells(x, dim)
-            component_cell = np.floor(self.mu[:, dim] * cube.cells[dim]).astype(int)
+            component_cell = _cell_index(self.mu[:, dim], int(cube.cells[dim]))
             beta, choices = self.beta, cube.cells[dim]
             keep, leave = np.log(1.0 - beta + beta / choices), np.log(beta / choices)
             table = np.where(
@@ -175,9 +180,9 @@ class ParzenEstimator:
     def _cells(self, x: np.ndarray, dim: int | np.integer) -> tuple[np.ndarray, np.ndarray]:
         """The distinct cells the points occupy along a discrete or categorical ``dim``,
         and each point's index into them."""
-        count = int(self.cube.cells[dim])
-        index = np.minimum(np.floor(x[:, dim] * count).astype(int), count - 1)
-        cells, points_at = np.unique(index, return_inverse=True)
+        cells, points_at = np.unique(
+            _cell_index(x[:, dim], int(self.cube.cells[dim])), return_inverse=True
+        )
         return cells, points_at.reshape(-1)
 
     def _numeric_log_mass(self, dims: np.ndarray) -> np.ndarray:
