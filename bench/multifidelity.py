@@ -53,18 +53,13 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
-import hashlib
-import io
 import json
 import math
 import multiprocessing
 import os
 import platform
-import shutil
 import statistics
-import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 import warnings
@@ -261,47 +256,6 @@ def job(method: str, seed: int, budget: int, max_epochs: int) -> dict[str, Any]:
 # --- running ------------------------------------------------------------------------------
 
 
-def snapshot_source(ref: str, into: Path) -> dict[str, str]:
-    """Copy tunesmith's source (the working tree as it is now, or a git ref) into ``into``;
-    the workers import this copy, so edits to src/ during the run do not mix in."""
-    repo = HERE.parent
-    if ref == "worktree":
-        shutil.copytree(
-            repo / "src" / "tunesmith",
-            into / "tunesmith",
-            ignore=shutil.ignore_patterns("__pycache__"),
-        )
-    else:
-        archive = subprocess.run(
-            ["git", "-C", str(repo), "archive", "--format=tar", ref, "src/tunesmith"],
-            capture_output=True,
-            check=True,
-        )
-        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
-            tar.extractall(into, **safe)
-        shutil.move(into / "src" / "tunesmith", into / "tunesmith")
-    digest = hashlib.sha256()
-    for path in sorted((into / "tunesmith").rglob("*.py")):
-        digest.update(str(path.relative_to(into)).encode() + b"\0" + path.read_bytes())
-    return {
-        "ref": ref,
-        "commit": _git("rev-parse", "--short", "HEAD" if ref == "worktree" else ref),
-        "worktree_src_modified": str(bool(_git("status", "--porcelain", "--", "src"))),
-        "sha256": digest.hexdigest()[:16],
-    }
-
-
-def _git(*args: str) -> str:
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(HERE.parent), *args], capture_output=True, text=True, check=True
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return out.stdout.strip()
-
-
 def _init_worker(directory: str) -> None:
     """Runs in each worker before any job, so before numpy is imported there."""
     for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -330,6 +284,8 @@ def main_run(args: argparse.Namespace) -> None:
         for method in args.methods
         if (method, seed, args.budget, args.max_epochs) not in done
     ]
+    from overhead import snapshot_source
+
     with tempfile.TemporaryDirectory(prefix="bench-tunesmith-src-") as directory:
         source = snapshot_source(args.ref, Path(directory))
         if not done:
