@@ -7,9 +7,13 @@ at resource R·η^(-s) and runs successive halving from there, at rungs R·η^(-
 R·η^(-1) (the paper's algorithm 1, table 1 for R = 81, η = 3; rounded to whole steps,
 never below r_min): the aggressive brackets try many configurations cheaply, the
 conservative ones give a few the full budget from the start, and the last never prunes.
-Here each trial joins a bracket when it starts, in proportion to n_s and by its number
-alone (so a resumed or parallel study puts every trial where it was), and is compared
-only with trials of its own bracket, by asynchronous successive halving.
+Here each trial joins a bracket when it starts, by its number alone (so a resumed or
+parallel study puts every trial where it was), and is compared only with trials of its
+own bracket, by asynchronous successive halving. Trial numbers go to the brackets in the
+paper's order, in periods of Σ n_s: the n_s trials of the most aggressive bracket first,
+then those of the next, down to the bracket that never prunes. A model-based sampler
+(BOHB) thus learns from many cheap trials before choosing the configurations that the
+conservative brackets train in full.
 """
 
 from __future__ import annotations
@@ -20,21 +24,6 @@ from tunesmith.errors import InvalidArgumentError
 from tunesmith.history import FrozenTrial, History
 from tunesmith.pruners.base import Decision
 from tunesmith.pruners.successive_halving import SuccessiveHalvingPruner
-
-
-def smooth_round_robin(weights: list[int]) -> list[int]:
-    """One period of the smooth weighted round robin: index i appears weights[i] times,
-    spread as evenly as possible, the heaviest first."""
-    current = [0] * len(weights)
-    total = sum(weights)
-    order = []
-    for _ in range(total):
-        for i, weight in enumerate(weights):
-            current[i] += weight
-        chosen = max(range(len(weights)), key=lambda i: current[i])
-        current[chosen] -= total
-        order.append(chosen)
-    return order
 
 
 class HyperbandPruner:
@@ -111,7 +100,8 @@ class HyperbandPruner:
         """The bracket of trial ``number``: 0 is the most aggressive."""
         schedule = self._schedules.get(max_resource)
         if schedule is None:
-            schedule = smooth_round_robin([n for n, _ in self.brackets(max_resource)])
+            brackets = self.brackets(max_resource)
+            schedule = [s for s, (configs, _) in enumerate(brackets) for _ in range(configs)]
             self._schedules[max_resource] = schedule
         return schedule[number % len(schedule)]
 

@@ -1,13 +1,25 @@
-"""BOHB's model (Falkner, Klein & Hutter 2018, "BOHB: Robust and Efficient Hyperparameter
+"""BOHB (Falkner, Klein & Hutter 2018, "BOHB: Robust and Efficient Hyperparameter
 Optimization at Scale"), as a sampler (sampler "bohb", which also picks the Hyperband
 pruner unless told otherwise).
 
 Hyperband decides how long each trial runs; this sampler decides what the new trials
 are. It models the objective at the largest budget (reported step) that enough trials
-have reached, with TPE's Parzen estimators (l for the best 15%, g for the rest; sec. 3.2
-of the paper), and draws a third of its trials at random so the model can never lock
-the search out of a region (its ρ = 1/3). Budgets come from the trials themselves: a
+have reached, and draws a third of its trials at random so the model can never lock the
+search out of a region (the paper's ρ = 1/3). Budgets come from the trials themselves: a
 trial pruned at step r has a value at every budget up to r.
+
+Two models of the losses at that budget:
+
+- ``"gp"`` (the default): the Gaussian process and expected improvement of the "gp"
+  sampler (:mod:`tunesmith.samplers.gp`), fitted to the trials at that budget; other
+  workers' running trials enter as pending points.
+- ``"kde"``: the paper's: TPE's Parzen estimators, l(x) for the best 15% and g(x) for
+  the rest (sec. 3.2), the best l/g among samples of a widened l(x).
+
+The paper builds on TPE because its KDEs are cheap and scale to many observations; at
+the few dozen observations a budget holds while Hyperband runs, the GP proposes better
+configurations (bench/RESULTS.md, "Multi-fidelity": the GP model reaches a given loss
+sooner at every budget measured).
 
 Glossary:
     b       a budget: a step value; a trial's loss at b is its report at the first step ≥ b
@@ -19,13 +31,22 @@ Glossary:
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 import numpy as np
 
 from tunesmith.encoding import UnitCube
+from tunesmith.errors import InvalidArgumentError
 from tunesmith.history import FrozenTrial, History
+from tunesmith.samplers._gp import GaussianProcess, fit_hyperparameters
 from tunesmith.samplers._observations import modeling_space
 from tunesmith.samplers.base import Suggestion
+from tunesmith.samplers.gp import (
+    Acquisition,
+    default_candidates,
+    optimize_acquisition,
+    transform_losses,
+)
 from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.samplers.random import RandomSampler
 from tunesmith.samplers.tpe import ParzenEstimator
@@ -68,14 +89,17 @@ class _Curves:
 
 
 class BOHBSampler:
-    """Model-based configurations for Hyperband: TPE fitted at the largest budget with
-    enough observations.
+    """Model-based configurations for Hyperband: a model fitted at the largest budget
+    with enough observations.
 
     Args:
+        model: ``"gp"`` (Gaussian process, expected improvement) or ``"kde"`` (the
+            paper's Parzen estimators).
         random_fraction: Share of trials sampled at random (the paper's ρ).
-        good_fraction: Share of observations at the chosen budget that form l(x) (q).
-        n_candidates: Samples drawn from l(x) to pick the best l/g from.
-        bandwidth_factor: Widening of l(x)'s kernels when drawing candidates.
+        good_fraction: ``"kde"``: share of observations at the chosen budget that form
+            l(x) (q).
+        n_candidates: ``"kde"``: samples drawn from l(x) to pick the best l/g from.
+        bandwidth_factor: ``"kde"``: widening of l(x)'s kernels when drawing candidates.
 
     Example:
         >>> import tunesmith as ts
@@ -87,11 +111,19 @@ class BOHBSampler:
     def __init__(
         self,
         *,
+        model: Literal["gp", "kde"] = "gp",
         random_fraction: float = 1 / 3,
         good_fraction: float = 0.15,
         n_candidates: int = 64,
         bandwidth_factor: float = 3.0,
     ) -> None:
+        if model not in ("gp", "kde"):
+            raise InvalidArgumentError(f"model must be 'gp' or 'kde', but got {model!r}")
+        if not 0.0 <= random_fraction <= 1.0:
+            raise InvalidArgumentError(
+                f"random_fraction must be between 0 and 1, but got {random_fraction!r}"
+            )
+        self.model = model
         self.random_fraction = random_fraction
         self.good_fraction = good_fraction
         self.n_candidates = n_candidates
@@ -99,6 +131,7 @@ class BOHBSampler:
         self._startup = QMCSampler()
         self._random = RandomSampler()
         self._curves: dict[tuple[object, ...], _Curves] = {}
+        self._fits: dict[tuple[object, ...], np.ndarray] = {}
 
     def sample(
         self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
@@ -114,7 +147,56 @@ class BOHBSampler:
             return self._startup.sample(space, history, rng, trial)
         if rng.random() < self.random_fraction:
             return self._random.sample(space, history, rng, trial)
-        x, loss = observed
+        x, loss, budget = observed
+        fixed, fixed_values = cube.fixed(context)
+        if self.model == "gp":
+            pending = self._pending(history, trial, cube, budget)
+            point = self._expected_improvement(
+                x, loss, pending, cube, fixed, fixed_values, rng, key
+            )
+        else:
+            point = self._density_ratio(x, loss, cube, fixed, fixed_values, rng)
+        params = cube.decode(point)
+        return Suggestion({name: params[name] for name in joint})
+
+    def _expected_improvement(
+        self,
+        x: np.ndarray,
+        loss: np.ndarray,
+        pending: np.ndarray,
+        cube: UnitCube,
+        fixed: np.ndarray,
+        fixed_values: np.ndarray,
+        rng: np.random.Generator,
+        key: tuple[object, ...],
+    ) -> np.ndarray:
+        finite = np.isfinite(loss)  # a diverged run: as bad as the worst finite loss
+        loss = np.where(finite, loss, loss[finite].max() if finite.any() else 0.0)
+        y = transform_losses(loss, "power")
+        theta = fit_hyperparameters(x, y, cube.categorical, previous=self._fits.get(key))
+        self._fits[key] = theta
+        model = GaussianProcess(x, y, cube.categorical, theta)
+        best = float(model.predict(x)[0].min())
+        return optimize_acquisition(
+            Acquisition([(model.with_pending(pending), best)]),
+            cube,
+            rng,
+            fixed=fixed,
+            fixed_values=fixed_values,
+            avoid=np.vstack([x, pending]),
+            n_candidates=default_candidates(cube.dims),
+            n_restarts=5,
+        )
+
+    def _density_ratio(
+        self,
+        x: np.ndarray,
+        loss: np.ndarray,
+        cube: UnitCube,
+        fixed: np.ndarray,
+        fixed_values: np.ndarray,
+        rng: np.random.Generator,
+    ) -> np.ndarray:
         order = np.argsort(loss, kind="stable")
         n_good = max(cube.dims + 1, math.ceil(self.good_fraction * len(loss)))
         good, bad = x[order[:n_good]], x[order[n_good:]]
@@ -122,17 +204,28 @@ class BOHBSampler:
         above = ParzenEstimator(bad, np.ones(len(bad)), cube, 1.0, bandwidth="scott")
         wide = ParzenEstimator(good, np.ones(len(good)), cube, 1.0, bandwidth="scott")
         wide.sigma = np.minimum(wide.sigma * self.bandwidth_factor, 1.0)
-        fixed, fixed_values = cube.fixed(context)
         candidates = wide.sample(rng, self.n_candidates, fixed, fixed_values)
         score = below.log_pdf(candidates) - above.log_pdf(candidates)
-        params = cube.decode(candidates[int(np.argmax(score))])
-        return Suggestion({name: params[name] for name in joint})
+        return np.asarray(candidates[int(np.argmax(score))])
+
+    @staticmethod
+    def _pending(history: History, trial: FrozenTrial, cube: UnitCube, budget: int) -> np.ndarray:
+        """The cube points of the other running trials without a loss at ``budget`` yet:
+        what other workers are evaluating now, not to be proposed again."""
+        rows = []
+        for other in history.running():
+            where = {**other.proposal, **other.params}
+            if other.number == trial.number or not all(name in where for name in cube.names):
+                continue
+            if max(other.intermediate_values, default=0) < budget:
+                rows.append(cube.encode(where))
+        return np.array(rows).reshape(len(rows), cube.dims)
 
     @staticmethod
     def _at_largest_budget(
         rows: list[tuple[np.ndarray, list[int], list[float]]], n_min: int
-    ) -> tuple[np.ndarray, np.ndarray] | None:
-        """(X, loss) at the largest budget with at least ``n_min`` observations."""
+    ) -> tuple[np.ndarray, np.ndarray, int] | None:
+        """(X, loss, b) at the largest budget b with at least ``n_min`` observations."""
         rows = [row for row in rows if np.all((row[0] >= 0.0) & (row[0] <= 1.0))]
         reached = sorted({steps[-1] for _, steps, _ in rows}, reverse=True)
         for budget in reached:
@@ -143,8 +236,8 @@ class BOHBSampler:
             ]
             if len(at_budget) >= n_min:
                 xs, values = zip(*at_budget, strict=True)
-                return np.array(xs), np.array(values)
+                return np.array(xs), np.array(values), budget
         return None
 
     def __repr__(self) -> str:
-        return f"BOHBSampler(random_fraction={self.random_fraction:.3g})"
+        return f"BOHBSampler(model={self.model!r}, random_fraction={self.random_fraction:.3g})"

@@ -82,6 +82,11 @@ def transform_losses(loss: np.ndarray, warping: Warping) -> np.ndarray:
     return (y - y.mean()) / (spread if spread > 0 else 1.0)
 
 
+def default_candidates(dims: int) -> int:
+    """Sobol candidates to score: 256 to 2,048, growing with the dimensions."""
+    return int(2 ** min(11, max(8, 7 + dims.bit_length())))
+
+
 def _default_startup(dims: int) -> int:
     return max(3, min(10, dims + 2))
 
@@ -198,7 +203,7 @@ class GPSampler:
             fixed=fixed,
             fixed_values=fixed_values,
             avoid=np.vstack([x, pending]) if len(pending) else x,
-            n_candidates=self.n_candidates or 2 ** min(11, max(8, 7 + cube.dims.bit_length())),
+            n_candidates=self.n_candidates or default_candidates(cube.dims),
             n_restarts=self.n_restarts,
         )
         params = cube.decode(point)
