@@ -239,3 +239,19 @@ def test_hyperband_rungs_follow_the_brackets_when_r_is_no_power_of_eta():
     qualities = [0.0 if n not in last else 5.0 + n for n in range(40)]  # its trials all bad
     study = run(pruner, qualities, 100)
     assert all(study.trials[n].state is ts.TrialState.COMPLETE for n in last)
+
+
+def test_bohb_gives_pending_trials_distinct_configurations():
+    def objective(trial):
+        x = trial.suggest_float("x", 0, 1)
+        for step in range(1, 10):
+            trial.report((x - 0.3) ** 2 + 1 / step, step)
+            if trial.should_prune():
+                raise ts.TrialPruned()
+        return (x - 0.3) ** 2 + 1 / 9
+
+    study = ts.create_study(sampler=ts.BOHBSampler(random_fraction=0.0), seed=0)
+    study.optimize(objective, n_trials=30)
+    pending = [study.ask() for _ in range(4)]  # other workers' trials, not yet reported
+    xs = sorted(trial.suggest_float("x", 0, 1) for trial in pending)
+    assert min(np.diff(xs)) > 0.002, xs
