@@ -25,10 +25,11 @@ Methods (all minimize the same objective code; each library raises its own Trial
     optuna-tpe-hyperband    Optuna TPESampler + HyperbandPruner
 
 and, on request (--methods), the samplers without pruning, to tell the sampler's share of a
-result from the pruner's:
+result from the pruner's, and BOHB with the paper's model:
 
     ts-tpe                  tunesmith TPE, no pruning
     optuna-tpe              Optuna TPESampler, no pruning
+    ts-bohb-kde             BOHBSampler(model="kde") + HyperbandPruner
 
 Every pruner: min_resource=1, max_resource=R, reduction_factor=3. The objective does not
 ask ``should_prune()`` after the last epoch, since the trial is done then (Optuna's
@@ -81,7 +82,7 @@ METHODS = (
     "optuna-random-hyperband",
     "optuna-tpe-hyperband",
 )
-EXTRA_METHODS = ("ts-tpe", "optuna-tpe")
+EXTRA_METHODS = ("ts-tpe", "optuna-tpe", "ts-bohb-kde")
 BUDGET_FRACTIONS = (0.1, 0.2, 0.5, 1.0)
 LOSS_CAP = 10.0  # a diverged network (NaN weights) scores this; chance level is ln 10 = 2.3
 
@@ -229,6 +230,7 @@ def optimize(method: str, seed: int, budget: int, data: Data, max_epochs: int = 
             "ts-hyperband": ("random", hyperband),
             "ts-tpe-hyperband": ("tpe", hyperband),
             "ts-bohb": ("bohb", hyperband),
+            "ts-bohb-kde": (ts.BOHBSampler(model="kde"), hyperband),
             "ts-tpe": ("tpe", None),
         }[method]
         study = ts.create_study(sampler=sampler, pruner=pruner, seed=seed)
