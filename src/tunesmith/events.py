@@ -11,9 +11,9 @@ Every storage keeps an event as a *record*: ``(kind, trial number or None, JSON 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import Any, NoReturn, TypeAlias
 
 from tunesmith.errors import StorageError
 from tunesmith.space import (
@@ -28,19 +28,19 @@ from tunesmith.space import (
 from tunesmith.states import TrialState
 
 
-class _Empty(Mapping[Any, Any]):
-    """An immutable empty mapping; one instance, which pickles to itself."""
+class _Empty(dict[Any, Any]):
+    """An immutable empty mapping; one instance, which pickles to itself.
+
+    A ``dict`` underneath, so that the checks hot paths make on it (``len``, truth,
+    ``get``, ``in``, ``{**m}``) run in C; every method that would change it raises."""
 
     __slots__ = ()
 
-    def __getitem__(self, key: Any) -> Any:
-        raise KeyError(key)
+    def _immutable(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("EMPTY is an immutable empty mapping; copy it with dict() to change it")
 
-    def __iter__(self) -> Iterator[Any]:
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
+    __setitem__ = __delitem__ = __ior__ = _immutable
+    clear = pop = popitem = setdefault = update = _immutable
 
     def __repr__(self) -> str:
         return "{}"
