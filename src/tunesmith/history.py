@@ -178,11 +178,12 @@ class History:
         self._finished = builder.finished
         self._n_finished = len(builder.finished)
         self._by_state = builder.by_state
-        self._counts = [len(items) for items in builder.by_state.values()]
-        self._running = tuple([trial.freeze() for trial in builder.running.values()])
+        self._counts = tuple(map(len, builder.by_state.values()))
+        self._running = tuple(map(_Running.freeze, builder.running.values()))
         self._space = builder.relative_space
         self._seen = builder.seen
-        self._queue = tuple((seq, item.params) for seq, item in builder.queue.items())
+        queue = builder.queue
+        self._queue = tuple((seq, item.params) for seq, item in queue.items()) if queue else ()
 
     def __len__(self) -> int:
         """Number of trials, running ones included."""
@@ -501,12 +502,15 @@ class HistoryBuilder:
     def _complete(self, trial: FrozenTrial) -> None:
         assert trial.value is not None and not math.isnan(trial.value)
         best = self.best_trial
-        if best is None or self.direction.better(trial.value, best.value):  # type: ignore[arg-type]
+        if best is None:  # the first COMPLETE trial
+            self.best_trial = trial
+            self.relative_space = trial.distributions
+            return
+        if self.direction.better(trial.value, best.value):  # type: ignore[arg-type]
             self.best_trial = trial
         space = self.relative_space
-        if len(self.by_state[TrialState.COMPLETE]) == 1:
-            self.relative_space = trial.distributions
-        elif any(
+        # Most trials have the very mapping of the space (interned): nothing to compare.
+        if trial.distributions is not space and any(
             trial.distributions.get(name) is not distribution
             for name, distribution in space.items()
         ):
