@@ -54,6 +54,8 @@ class MemoryStorage:
 
     def read(self, study: str, after: int = 0) -> list[Record]:
         log = self._log(study)
+        if after >= len(log):
+            return []
         return list(enumerate(log[after:], start=after + 1))
 
     def _log(self, study: str) -> list[Event]:

@@ -208,7 +208,7 @@ class Study:
         predicted = FrozenTrial(
             len(builder.trials),
             TrialState.RUNNING,
-            fixed_params=builder.queue[claim].params if claim is not None else {},
+            fixed_params=builder.queue[claim].params if claim is not None else EMPTY,
             started_at=time.time(),
         )
         history = builder.snapshot()
@@ -234,7 +234,7 @@ class Study:
             if proposal is not None:
                 run.propose(proposal.values, proposal.notes, proposal.distributions)
             trial = Trial(run)
-            for name, distribution in (space or {}).items():
+            for name, distribution in (space or EMPTY).items():
                 trial.suggest(name, distribution)
         except BaseException as exc:
             self._finish(number, TrialState.FAIL, None, f"sampling failed: {exc!r}")
@@ -244,10 +244,13 @@ class Study:
     def _reap(self) -> None:
         """Fail the trials of other workers whose lease ran out (their worker died), and
         enqueue their parameters again if they have retries left."""
+        running = self._builder.running
+        if not running:
+            return
         now = time.time()
         expired = [
             trial
-            for trial in self._builder.running.values()
+            for trial in running.values()
             if trial.lease is not None
             and trial.alive_at + trial.lease < now
             and trial.number not in self._runs
