@@ -55,9 +55,10 @@ class _TrialSeed(ISeedSequence):
 
     def generate_state(self, n_words: int, dtype: Any = np.uint32) -> np.ndarray:
         words = np.array(self._words, dtype=np.uint64)
-        if np.dtype(dtype) == np.uint64:
-            return words[:n_words]
-        return words.view(np.uint32)[:n_words]
+        if dtype is not np.uint64 and np.dtype(dtype) != np.uint64:
+            words = words.view(np.uint32)
+        # PCG64 asks for exactly the four 64-bit words, on every trial: no slice then.
+        return words if n_words == len(words) else words[:n_words]
 
 
 def trial_rng(seed: int, number: int) -> np.random.Generator:
