@@ -11,7 +11,7 @@ so a trial costs a couple of transactions, not one per ``suggest``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,10 +30,16 @@ _LOG = logging.getLogger("tunesmith")
 _MISSING = object()
 
 
-def _coerce(distribution: Distribution, value: Any) -> Any:
-    """The value in the type the distribution promises (snapped to its step)."""
+def _canonical(distribution: Distribution, value: Any) -> Any:
+    """The value in the type the distribution promises (snapped to its step), or
+    ``_MISSING`` if the distribution cannot produce it."""
+    if value is _MISSING:
+        return _MISSING
     if isinstance(distribution, Categorical):
-        return distribution.choices[distribution.index(value)]  # type: ignore[index]
+        index = distribution.index(value)
+        return _MISSING if index is None else distribution.choices[index]
+    if not distribution.contains(value):
+        return _MISSING
     if isinstance(distribution, Float):
         if distribution.step is None:
             return float(value)
@@ -43,6 +49,21 @@ def _coerce(distribution: Distribution, value: Any) -> Any:
 
 class TrialRun:
     """The study's side of a running :class:`~tunesmith.trial.Trial`."""
+
+    # Most trials never set these: they keep the class's defaults until they do (the
+    # shared EMPTY is replaced, never changed).
+    proposals: Mapping[str, Any] = EMPTY
+    user_attrs: Mapping[str, Any] = EMPTY
+    notes: Mapping[str, Any] = EMPTY
+    intermediate: Mapping[int, float] = EMPTY
+    finished = False
+    _new_notes: Mapping[str, Any] = EMPTY
+    _new_attrs: Mapping[str, Any] = EMPTY
+    _new_reports: Mapping[int, float] = EMPTY
+    _proposed: Mapping[str, Any] = EMPTY
+    _proposed_space: Mapping[str, Distribution] = EMPTY
+    _flushed_params = False
+    _unsent: Sequence[Event] = ()
 
     def __init__(
         self,
@@ -57,28 +78,15 @@ class TrialRun:
         self.fixed: Mapping[str, Any] = frozen.fixed_params
         self.history = history
         self.rng = rng
-        self.proposals: Mapping[str, Any] = EMPTY
         self.params: dict[str, Any] = {}
         self.distributions: dict[str, Distribution] = {}
-        # Most trials never set these: they stay the shared empty mapping until they do.
-        self.user_attrs: Mapping[str, Any] = EMPTY
-        self.notes: Mapping[str, Any] = EMPTY
-        self.intermediate: Mapping[int, float] = EMPTY
-        self.finished = False
         self._new_params: list[str] = []
-        self._new_notes: Mapping[str, Any] = EMPTY
-        self._new_attrs: Mapping[str, Any] = EMPTY
-        self._new_reports: Mapping[int, float] = EMPTY
-        self._proposed: Mapping[str, Any] = EMPTY
-        self._proposed_space: Mapping[str, Distribution] = EMPTY
-        self._flushed_params = False
-        self._unsent: list[Event] = []
 
     def propose(
         self, params: Mapping[str, Any], notes: Mapping[str, Any], space: Mapping[str, Any]
     ) -> None:
         """Take the sampler's joint proposal (already written, notes included)."""
-        self.proposals = {**self.proposals, **params}
+        self.proposals = {**self.proposals, **params} if self.proposals else params
         if notes:
             self.notes = {**self.notes, **notes}
         self._proposed, self._proposed_space = params, space
@@ -114,17 +122,16 @@ class TrialRun:
         if seen is not None:
             check_compatible(name, seen, distribution)
         if name in self.fixed:
-            value = self.fixed[name]
-            if not distribution.contains(value):
+            value = _canonical(distribution, self.fixed[name])
+            if value is _MISSING:
                 raise InvalidArgumentError(
-                    f"the enqueued value {name}={value!r} must lie in what the objective "
-                    f"asks for, {distribution!r}; enqueue a value inside that range"
+                    f"the enqueued value {name}={self.fixed[name]!r} must lie in what the "
+                    f"objective asks for, {distribution!r}; enqueue a value inside that range"
                 )
         else:
-            value = self.proposals.get(name, _MISSING)
-            if value is _MISSING or not distribution.contains(value):
+            value = _canonical(distribution, self.proposals.get(name, _MISSING))
+            if value is _MISSING:
                 value = self._sample_alone(name, distribution)
-        value = _coerce(distribution, value)
         self.params[name] = value
         self.distributions[name] = distribution
         self._new_params.append(name)
@@ -144,9 +151,10 @@ class TrialRun:
     def _sample_alone(self, name: str, distribution: Distribution) -> Any:
         sampler = self.study.sampler
         suggestion = sampler.sample({name: distribution}, self.history, self.rng, self.frozen())
-        value = suggestion.params.get(name, _MISSING)
-        if value is _MISSING or not distribution.contains(value):
-            shown = "nothing" if value is _MISSING else repr(value)
+        returned = suggestion.params.get(name, _MISSING)
+        value = _canonical(distribution, returned)
+        if value is _MISSING:
+            shown = "nothing" if returned is _MISSING else repr(returned)
             raise SamplerError(
                 f"{sampler!r} must return a value of {distribution!r} for {name!r}, "
                 f"but returned {shown}"
@@ -193,23 +201,23 @@ class TrialRun:
         """Whether the parameters not yet written are exactly the proposal, with its
         distributions: then the trial's end says so instead of writing them again."""
         proposed, names = self._proposed, self._new_params
-        return (
-            not self._flushed_params
-            and bool(names)
-            and len(names) == len(proposed)
-            and all(
-                name in proposed
-                and self.distributions[name] is self._proposed_space.get(name)
-                and proposed[name] == self.params[name]
-                and type(proposed[name]) is type(self.params[name])
-                for name in names
-            )
-        )
+        if self._flushed_params or not names or len(names) != len(proposed):
+            return False
+        for name in names:
+            value = self.params[name]
+            if (
+                name not in proposed
+                or self.distributions[name] is not self._proposed_space.get(name)
+                or proposed[name] != value
+                or type(proposed[name]) is not type(value)
+            ):
+                return False
+        return True
 
     def take_events(self, *, adopt: bool = False) -> list[Event]:
         """The events for what the trial learned since the last call (with ``adopt``, its
         parameters are left to the ``TrialFinished(adopt=True)`` that follows)."""
-        events, self._unsent = self._unsent, []
+        events, self._unsent = [*self._unsent], ()
         if adopt:
             self._new_params = []
         if self._new_params or self._new_notes:
