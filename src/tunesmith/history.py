@@ -247,24 +247,17 @@ class History:
 class _Running:
     """A running trial inside the builder. Its mappings are never changed in place, only
     replaced (they often are the very dicts of the events), so freezing it copies
-    nothing and a snapshot never sees later updates."""
+    nothing and a snapshot never sees later updates; until a trial gets some, it shares
+    the class's empty defaults."""
 
-    __slots__ = (
-        "alive_at",
-        "distributions",
-        "fixed",
-        "frozen",
-        "intermediate",
-        "lease",
-        "notes",
-        "number",
-        "params",
-        "proposal",
-        "proposal_space",
-        "retries",
-        "started_at",
-        "user_attrs",
-    )
+    params: Mapping[str, Any] = _EMPTY
+    distributions: Mapping[str, Distribution] = _EMPTY
+    intermediate: Mapping[int, float] = _EMPTY
+    user_attrs: Mapping[str, Any] = _EMPTY
+    notes: Mapping[str, Any] = _EMPTY
+    proposal: Mapping[str, Any] = _EMPTY
+    proposal_space: Mapping[str, Distribution] = _EMPTY
+    frozen: FrozenTrial | None = None
 
     def __init__(
         self,
@@ -280,14 +273,6 @@ class _Running:
         self.alive_at = started_at
         self.lease = lease
         self.fixed = fixed
-        self.params: Mapping[str, Any] = _EMPTY
-        self.distributions: Mapping[str, Distribution] = _EMPTY
-        self.intermediate: Mapping[int, float] = _EMPTY
-        self.user_attrs: Mapping[str, Any] = _EMPTY
-        self.notes: Mapping[str, Any] = _EMPTY
-        self.proposal: Mapping[str, Any] = _EMPTY
-        self.proposal_space: Mapping[str, Distribution] = _EMPTY
-        self.frozen: FrozenTrial | None = None
 
     def freeze(self) -> FrozenTrial:
         """The trial as it stands."""
@@ -323,6 +308,7 @@ class _Running:
             self.started_at,
             event.time,
             event.reason,
+            proposal=_EMPTY,  # given, rather than made by the default factory
         )
 
 
@@ -371,6 +357,23 @@ class HistoryBuilder:
         trial = self.trials[number]
         return trial.freeze() if isinstance(trial, _Running) else trial
 
+    def next_trial(self, started_at: float, claim: int | None) -> FrozenTrial:
+        """The trial a ``TrialCreated(started_at, claim)`` appended now would create
+        (unless another worker creates one first)."""
+        return FrozenTrial(
+            len(self.trials),
+            TrialState.RUNNING,
+            # every mapping given, rather than made by the default factories
+            params=_EMPTY,
+            distributions=_EMPTY,
+            intermediate_values=_EMPTY,
+            user_attrs=_EMPTY,
+            notes=_EMPTY,
+            fixed_params=self.queue[claim].params if claim is not None else _EMPTY,
+            started_at=started_at,
+            proposal=_EMPTY,
+        )
+
     def number_created_at(self, seq: int) -> int:
         """The number of the trial whose ``TrialCreated`` event has sequence number ``seq``."""
         number = bisect.bisect_left(self._created_at_seq, seq)
@@ -388,7 +391,16 @@ class HistoryBuilder:
 
     def _on_created(self, seq: int, event: TrialCreated) -> None:
         self._created_at_seq.append(seq)
-        self._create(event)
+        fixed, retries, retry_of = _EMPTY, event.retries, None
+        if event.claim is not None and event.claim in self.queue:
+            item = self.queue.pop(event.claim)
+            fixed, retry_of = item.params, item.retry_of
+            retries = event.retries if item.retries is None else item.retries
+        trial = _Running(len(self.trials), event.time, fixed, event.lease, retries)
+        if retry_of is not None:
+            trial.notes = {"retry_of": retry_of}
+        self.trials.append(trial)
+        self.running[trial.number] = trial
 
     def _on_enqueued(self, seq: int, event: Enqueued) -> None:
         if event.retry_of is not None:
@@ -428,18 +440,6 @@ class HistoryBuilder:
         trial = self._running_trial(event.number)
         if trial is not None:
             self._finish(trial, event)
-
-    def _create(self, event: TrialCreated) -> None:
-        fixed, retries, retry_of = _EMPTY, event.retries, None
-        if event.claim is not None and event.claim in self.queue:
-            item = self.queue.pop(event.claim)
-            fixed, retry_of = item.params, item.retry_of
-            retries = event.retries if item.retries is None else item.retries
-        trial = _Running(len(self.trials), event.time, fixed, event.lease, retries)
-        if retry_of is not None:
-            trial.notes = {"retry_of": retry_of}
-        self.trials.append(trial)
-        self.running[trial.number] = trial
 
     def _set_params(self, trial: _Running, event: ParamsSet) -> None:
         if event.notes:

@@ -205,12 +205,7 @@ class Study:
         # The trial is created and its joint proposal written in one atomic append. Its
         # number is predicted (exact unless another worker creates a trial meanwhile),
         # so the sampler can use it before the trial exists.
-        predicted = FrozenTrial(
-            len(builder.trials),
-            TrialState.RUNNING,
-            fixed_params=builder.queue[claim].params if claim is not None else EMPTY,
-            started_at=time.time(),
-        )
+        predicted = builder.next_trial(time.time(), claim)
         history = builder.snapshot()
         rng = trial_rng(self.seed, predicted.number)
         proposal = self._propose(space, history, rng, predicted, notes)
@@ -287,7 +282,13 @@ class Study:
         all_notes: Mapping[str, Any] = notes or EMPTY
         if joint:
             suggestion = self.sampler.sample(joint, history, rng, trial)
-            values = {name: value for name, value in suggestion.params.items() if name in joint}
+            params = suggestion.params
+            # Usually the sampler answers exactly the names asked: a plain copy then.
+            values = (
+                dict(params)
+                if params.keys() == joint.keys()
+                else {name: value for name, value in params.items() if name in joint}
+            )
             if suggestion.notes:
                 all_notes = {**suggestion.notes, **all_notes}
         return ParamsSet(CREATED_JUST_BEFORE, joint, values, all_notes, proposed=True)
