@@ -194,6 +194,8 @@ class Int:
 
     def contains(self, value: object) -> bool:
         """Whether ``value`` is an integer this distribution could produce."""
+        if type(value) is int:  # the common case first
+            return self.low <= value <= self.high and (value - self.low) % self.step == 0
         if not _is_integer(value):
             return False
         number: int = int(value)  # type: ignore[call-overload]

@@ -113,7 +113,7 @@ class Trial:
         """One of ``choices``, returned as the very value given."""
         key: tuple[Any, ...] = ("c", type(choices))
         if isinstance(choices, (list, tuple)):
-            key += tuple((type(choice), choice) for choice in choices)
+            key += tuple(zip(map(type, choices), choices, strict=True))
         try:
             distribution = _CACHE.get(key) or _remember(key, Categorical(choices))
         except TypeError:  # unhashable choices (lists, dicts): build without caching

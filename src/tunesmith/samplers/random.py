@@ -28,12 +28,8 @@ class RandomSampler:
         self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
     ) -> Suggestion:
         coordinates = rng.random(len(space)).tolist()
-        return Suggestion(
-            {
-                name: decode_value(distribution, x)
-                for (name, distribution), x in zip(space.items(), coordinates, strict=True)
-            }
-        )
+        values = map(decode_value, space.values(), coordinates)
+        return Suggestion(dict(zip(space, values, strict=True)))
 
     def __repr__(self) -> str:
         return "RandomSampler()"
