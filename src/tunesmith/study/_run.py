@@ -119,7 +119,7 @@ class TrialRun:
         if name in self.params:
             return self._again(name, distribution)
         seen = self.history.distribution(name)
-        if seen is not None:
+        if seen is not None and seen is not distribution:  # the same request as before: fine
             check_compatible(name, seen, distribution)
         if name in self.fixed:
             value = _canonical(distribution, self.fixed[name])
@@ -203,13 +203,13 @@ class TrialRun:
         proposed, names = self._proposed, self._new_params
         if self._flushed_params or not names or len(names) != len(proposed):
             return False
+        params, distributions, space = self.params, self.distributions, self._proposed_space
         for name in names:
-            value = self.params[name]
+            value = proposed.get(name, _MISSING)
             if (
-                name not in proposed
-                or self.distributions[name] is not self._proposed_space.get(name)
-                or proposed[name] != value
-                or type(proposed[name]) is not type(value)
+                distributions[name] is not space.get(name)
+                or value != params[name]
+                or type(value) is not type(params[name])
             ):
                 return False
         return True
