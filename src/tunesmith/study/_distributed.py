@@ -66,7 +66,9 @@ def remote_trial(
     if done is not None:
         return done
     with HeartbeatThread(study, study.lease_seconds):
-        trial = run_trial(study, objective, catch, space, limits, notes={_TASK: slot})
+        trial = run_trial(
+            study, objective, catch, space, limits, notes={_TASK: slot}, lease=study.lease_seconds
+        )
         return trial.number
 
 

@@ -105,10 +105,13 @@ def run_trial(
     space: SearchSpace | None = None,
     limits: TrialPolicy = TrialPolicy(),
     notes: Mapping[str, Any] | None = None,
+    *,
+    lease: float | None,
 ) -> FrozenTrial:
     """Ask, evaluate, tell. The trial is finished whatever happens in the objective; a
-    trial that breaks its limits fails and the study goes on."""
-    trial = study._ask(space, lease=study.lease_seconds, notes=notes, retries=limits.retries)
+    trial that breaks its limits fails and the study goes on. With a ``lease``, the
+    caller keeps it alive with heartbeats."""
+    trial = study._ask(space, lease=lease, notes=notes, retries=limits.retries)
     limited: tuple[type[BaseException], ...] = (TrialTimeLimitExceeded,)
     if limits.memory is not None:
         limited += (MemoryError,)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import sys
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from tunesmith.errors import InvalidArgumentError
 from tunesmith.space import SearchSpace
+from tunesmith.storage.memory import MemoryStorage
 from tunesmith.study._distributed import run_on_executor
 from tunesmith.study._evaluate import TrialPolicy, run_trial
 from tunesmith.study._heartbeat import HeartbeatThread
@@ -160,7 +162,12 @@ def _run_here(
     deadline = None if timeout is None else time.monotonic() + timeout
     exhausted = getattr(study.sampler, "exhausted", None)
     done = 0
-    with HeartbeatThread(study, study.lease_seconds):
+    # A lease lets other workers fail the trials of a worker that died. An in-memory
+    # study dies with its process: its trials here need no lease, nor a heartbeat thread
+    # (whose start would cost more than a quick trial).
+    lease = None if isinstance(study.storage, MemoryStorage) else study.lease_seconds
+    heartbeat = contextlib.nullcontext() if lease is None else HeartbeatThread(study, lease)
+    with heartbeat:
         while not study._stop_requested:
             if n_trials is not None and done >= n_trials:
                 break
@@ -171,7 +178,7 @@ def _run_here(
                 space_now = space if space is not None else history.relative_space()
                 if exhausted(space_now, history):
                     break
-            frozen = run_trial(study, objective, catch, space, limits)
+            frozen = run_trial(study, objective, catch, space, limits, lease=lease)
             done += 1
             for callback in callbacks:
                 callback(study, frozen)

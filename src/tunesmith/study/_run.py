@@ -35,6 +35,9 @@ def _canonical(distribution: Distribution, value: Any) -> Any:
     ``_MISSING`` if the distribution cannot produce it."""
     if value is _MISSING:
         return _MISSING
+    if type(value) is float and type(distribution) is Float and distribution.step is None:
+        # what a sampler draws for a continuous range: already in its type
+        return value if distribution.low <= value <= distribution.high else _MISSING
     if isinstance(distribution, Categorical):
         index = distribution.index(value)
         return _MISSING if index is None else distribution.choices[index]

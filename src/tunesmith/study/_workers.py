@@ -97,7 +97,14 @@ def _worker(payload: _Plan | bytes, budget: Any, stop: Any, errors: Any) -> None
                     if plan.n_trials is not None and budget.value >= plan.n_trials:
                         return
                     budget.value += 1
-                run_trial(study, plan.objective, plan.catch, plan.space, plan.limits)
+                run_trial(
+                    study,
+                    plan.objective,
+                    plan.catch,
+                    plan.space,
+                    plan.limits,
+                    lease=study.lease_seconds,
+                )
     except KeyboardInterrupt:
         return  # the running trial was failed by run_trial; the parent re-raises
     except BaseException as exc:
