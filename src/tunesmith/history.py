@@ -247,17 +247,24 @@ class History:
 class _Running:
     """A running trial inside the builder. Its mappings are never changed in place, only
     replaced (they often are the very dicts of the events), so freezing it copies
-    nothing and a snapshot never sees later updates; until a trial gets some, it shares
-    the class's empty defaults."""
+    nothing and a snapshot never sees later updates."""
 
-    params: Mapping[str, Any] = _EMPTY
-    distributions: Mapping[str, Distribution] = _EMPTY
-    intermediate: Mapping[int, float] = _EMPTY
-    user_attrs: Mapping[str, Any] = _EMPTY
-    notes: Mapping[str, Any] = _EMPTY
-    proposal: Mapping[str, Any] = _EMPTY
-    proposal_space: Mapping[str, Distribution] = _EMPTY
-    frozen: FrozenTrial | None = None
+    __slots__ = (
+        "alive_at",
+        "distributions",
+        "fixed",
+        "frozen",
+        "intermediate",
+        "lease",
+        "notes",
+        "number",
+        "params",
+        "proposal",
+        "proposal_space",
+        "retries",
+        "started_at",
+        "user_attrs",
+    )
 
     def __init__(
         self,
@@ -273,6 +280,14 @@ class _Running:
         self.alive_at = started_at
         self.lease = lease
         self.fixed = fixed
+        self.params: Mapping[str, Any] = _EMPTY
+        self.distributions: Mapping[str, Distribution] = _EMPTY
+        self.intermediate: Mapping[int, float] = _EMPTY
+        self.user_attrs: Mapping[str, Any] = _EMPTY
+        self.notes: Mapping[str, Any] = _EMPTY
+        self.proposal: Mapping[str, Any] = _EMPTY
+        self.proposal_space: Mapping[str, Distribution] = _EMPTY
+        self.frozen: FrozenTrial | None = None
 
     def freeze(self) -> FrozenTrial:
         """The trial as it stands."""

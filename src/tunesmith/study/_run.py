@@ -11,7 +11,7 @@ so a trial costs a couple of transactions, not one per ``suggest``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -53,21 +53,6 @@ def _canonical(distribution: Distribution, value: Any) -> Any:
 class TrialRun:
     """The study's side of a running :class:`~tunesmith.trial.Trial`."""
 
-    # Most trials never set these: they keep the class's defaults until they do (the
-    # shared EMPTY is replaced, never changed).
-    proposals: Mapping[str, Any] = EMPTY
-    user_attrs: Mapping[str, Any] = EMPTY
-    notes: Mapping[str, Any] = EMPTY
-    intermediate: Mapping[int, float] = EMPTY
-    finished = False
-    _new_notes: Mapping[str, Any] = EMPTY
-    _new_attrs: Mapping[str, Any] = EMPTY
-    _new_reports: Mapping[int, float] = EMPTY
-    _proposed: Mapping[str, Any] = EMPTY
-    _proposed_space: Mapping[str, Distribution] = EMPTY
-    _flushed_params = False
-    _unsent: Sequence[Event] = ()
-
     def __init__(
         self,
         study: Study,
@@ -81,9 +66,22 @@ class TrialRun:
         self.fixed: Mapping[str, Any] = frozen.fixed_params
         self.history = history
         self.rng = rng
+        self.proposals: Mapping[str, Any] = EMPTY
         self.params: dict[str, Any] = {}
         self.distributions: dict[str, Distribution] = {}
+        # Most trials never set these: they stay the shared empty mapping until they do.
+        self.user_attrs: Mapping[str, Any] = EMPTY
+        self.notes: Mapping[str, Any] = EMPTY
+        self.intermediate: Mapping[int, float] = EMPTY
+        self.finished = False
         self._new_params: list[str] = []
+        self._new_notes: Mapping[str, Any] = EMPTY
+        self._new_attrs: Mapping[str, Any] = EMPTY
+        self._new_reports: Mapping[int, float] = EMPTY
+        self._proposed: Mapping[str, Any] = EMPTY
+        self._proposed_space: Mapping[str, Distribution] = EMPTY
+        self._flushed_params = False
+        self._unsent: list[Event] = []
 
     def propose(
         self, params: Mapping[str, Any], notes: Mapping[str, Any], space: Mapping[str, Any]
@@ -220,7 +218,7 @@ class TrialRun:
     def take_events(self, *, adopt: bool = False) -> list[Event]:
         """The events for what the trial learned since the last call (with ``adopt``, its
         parameters are left to the ``TrialFinished(adopt=True)`` that follows)."""
-        events, self._unsent = [*self._unsent], ()
+        events, self._unsent = self._unsent, []
         if adopt:
             self._new_params = []
         if self._new_params or self._new_notes:
