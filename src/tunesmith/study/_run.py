@@ -81,6 +81,7 @@ class TrialRun:
         self._proposed: Mapping[str, Any] = EMPTY
         self._proposed_space: Mapping[str, Distribution] = EMPTY
         self._flushed_params = False
+        self._adopted = 0
         self._unsent: list[Event] = []
 
     def propose(
@@ -130,9 +131,17 @@ class TrialRun:
                     f"objective asks for, {distribution!r}; enqueue a value inside that range"
                 )
         else:
-            value = _canonical(distribution, self.proposals.get(name, _MISSING))
+            proposed = self.proposals.get(name, _MISSING)
+            value = _canonical(distribution, proposed)
             if value is _MISSING:
                 value = self._sample_alone(name, distribution)
+            elif (
+                distribution is self._proposed_space.get(name)
+                and type(value) is type(proposed)
+                and value == proposed
+                and name in self._proposed
+            ):
+                self._adopted += 1  # exactly as the trial's start proposed it
         self.params[name] = value
         self.distributions[name] = distribution
         self._new_params.append(name)
@@ -201,19 +210,10 @@ class TrialRun:
     def adopts_proposal(self) -> bool:
         """Whether the parameters not yet written are exactly the proposal, with its
         distributions: then the trial's end says so instead of writing them again."""
-        proposed, names = self._proposed, self._new_params
-        if self._flushed_params or not names or len(names) != len(proposed):
-            return False
-        params, distributions, space = self.params, self.distributions, self._proposed_space
-        for name in names:
-            value = proposed.get(name, _MISSING)
-            if (
-                distributions[name] is not space.get(name)
-                or value != params[name]
-                or type(value) is not type(params[name])
-            ):
-                return False
-        return True
+        # Until something is written, every parameter is unwritten; suggest() counted
+        # those it took exactly as proposed.
+        names = self._new_params
+        return not self._flushed_params and 0 < len(names) == len(self._proposed) == self._adopted
 
     def take_events(self, *, adopt: bool = False) -> list[Event]:
         """The events for what the trial learned since the last call (with ``adopt``, its
