@@ -8,6 +8,7 @@ import sys
 import textwrap
 import time
 
+import numpy as np
 import pytest
 
 import tunesmith as ts
@@ -59,6 +60,20 @@ def test_values_come_back_as_the_types_asked_for(storage):
         assert trial.params["f"] in (0.0, 0.25, 0.5, 0.75, 1.0)
         assert type(trial.params["c"]) in {type(None), bool, int, float, str, tuple}
     assert {type(t.params["c"]) for t in reloaded.trials} >= {tuple, bool, type(None)}
+
+
+def test_each_request_gets_its_own_choices():
+    # suggest_* remember the distributions of earlier requests: two requests that differ
+    # only in the choices' types, or in an array's contents, must not share one
+    trial = ts.create_study(seed=0).ask()
+    trial.suggest_categorical("a", np.array([1, 2]))
+    trial.suggest_categorical("b", np.array([3, 4]))
+    trial.suggest_categorical("c", ["x", True])
+    trial.suggest_categorical("d", ["x", 1])
+    choices = {name: d.choices for name, d in trial.distributions.items()}
+    assert choices["a"] == (1, 2) and choices["b"] == (3, 4)
+    assert [type(c) for c in choices["c"]] == [str, bool]
+    assert [type(c) for c in choices["d"]] == [str, int]
 
 
 def test_a_name_asked_twice_in_a_trial_gets_the_same_value():

@@ -111,12 +111,13 @@ class Trial:
 
     def suggest_categorical(self, name: str, choices: Sequence[T]) -> T:
         """One of ``choices``, returned as the very value given."""
-        key: tuple[Any, ...] = ("c", type(choices))
         if isinstance(choices, (list, tuple)):
-            key += tuple(zip(map(type, choices), choices, strict=True))
-        try:
-            distribution = _CACHE.get(key) or _remember(key, Categorical(choices))
-        except TypeError:  # unhashable choices (lists, dicts): build without caching
+            key = ("c", type(choices), *choices, *map(type, choices))
+            try:
+                distribution = _CACHE.get(key) or _remember(key, Categorical(choices))
+            except TypeError:  # unhashable choices (lists, dicts): build without caching
+                distribution = Categorical(choices)
+        else:  # other sequences (arrays) are not cached: their type alone is no key
             distribution = Categorical(choices)
         value: T = self._driver.suggest(check_name(name), distribution)
         return value
