@@ -60,6 +60,14 @@ class TrialPolicy:
             raise InvalidArgumentError(f"retries must be an integer >= 0, but got {retries!r}")
         return cls(None if seconds is None else float(seconds), memory, retries)
 
+    @property
+    def broken(self) -> tuple[type[BaseException], ...]:
+        """The exceptions that say a trial broke its limits (looked up only when one is
+        raised: an ``except`` clause is evaluated then)."""
+        if self.memory is None:
+            return (TrialTimeLimitExceeded,)
+        return (TrialTimeLimitExceeded, MemoryError)
+
 
 class TrialTimeLimitExceeded(TunesmithError):
     """Raised inside an objective that ran past ``trial_timeout``."""
@@ -112,9 +120,6 @@ def run_trial(
     trial that breaks its limits fails and the study goes on. With a ``lease``, the
     caller keeps it alive with heartbeats."""
     trial = study._ask(space, lease=lease, notes=notes, retries=limits.retries)
-    limited: tuple[type[BaseException], ...] = (TrialTimeLimitExceeded,)
-    if limits.memory is not None:
-        limited += (MemoryError,)
     try:
         if limits.seconds is None:
             value = objective(trial)
@@ -123,7 +128,7 @@ def run_trial(
                 value = objective(trial)
     except TrialPruned:
         return study.tell(trial, state=TrialState.PRUNED)
-    except limited as exc:
+    except limits.broken as exc:
         _LOG.warning("trial %d failed: %s", trial.number, exc)
         return study._finish(trial.number, TrialState.FAIL, None, _reason(exc))
     except catch as exc:

@@ -82,6 +82,8 @@ def _outcome(
 
 
 def _finite(value: object) -> float | None:
+    if type(value) is float:  # what objectives usually return
+        return value if math.isfinite(value) else None
     if value is None or isinstance(value, (bool, str, bytes)):
         return None
     try:
