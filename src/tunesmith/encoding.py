@@ -44,12 +44,13 @@ def decode_value(distribution: Distribution, x: float) -> Any:
     """The value of one ordinal dimension at coordinate ``x`` (clipped to ``[0, 1]``)."""
     x = 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
     if type(distribution) is Float and distribution.step is None:  # the common case first
+        low, high = distribution.low, distribution.high
         if distribution.log:
-            low, high = math.log(distribution.low), math.log(distribution.high)
-            real = math.exp(low + x * (high - low))
+            log_low, log_high = math.log(low), math.log(high)
+            real = math.exp(log_low + x * (log_high - log_low))
         else:
-            real = distribution.low + x * (distribution.high - distribution.low)
-        return min(max(real, distribution.low), distribution.high)
+            real = low + x * (high - low)
+        return low if real < low else high if real > high else real  # rounding may overshoot
     if isinstance(distribution, Int) and distribution.log:
         low, high = _log_int_bounds(distribution)
         integer = round(math.exp(low + x * (high - low)))
