@@ -137,8 +137,8 @@ class TrialRun:
                 value = self._sample_alone(name, distribution)
             elif (
                 distribution is self._proposed_space.get(name)
-                and type(value) is type(proposed)
-                and value == proposed
+                # the very value, or an equal one of the same type (a stepped float snapped)
+                and (value is proposed or (type(value) is type(proposed) and value == proposed))
                 and name in self._proposed
             ):
                 self._adopted += 1  # exactly as the trial's start proposed it
