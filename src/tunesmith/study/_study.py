@@ -118,6 +118,7 @@ class Study:
         self.seed = seed
         #: Seconds a trial run by :meth:`optimize` may go without a heartbeat before other
         #: workers presume its worker dead and fail it (heartbeats come every fifth of it).
+        #: Trials of an in-memory study run in its own process hold no lease.
         self.lease_seconds = 60.0
         self._builder = HistoryBuilder(info.direction, seed)
         self._runs: dict[int, TrialRun] = {}
