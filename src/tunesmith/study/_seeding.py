@@ -32,33 +32,61 @@ def _study_words(seed: int) -> tuple[int, tuple[int, int]]:
     return mixed, (third, _splitmix(third))
 
 
+#: Trials whose seed words are computed together (trials mostly come in order).
+_BLOCK = 256
+
+
+def _splitmix_array(value: np.ndarray) -> np.ndarray:
+    """``_splitmix`` of every uint64 in ``value`` (numpy wraps modulo 2^64, as the masks do)."""
+    value = value + np.uint64(0x9E3779B97F4A7C15)
+    value = (value ^ (value >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    value = (value ^ (value >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    mixed: np.ndarray = value ^ (value >> np.uint64(31))
+    return mixed
+
+
+@functools.lru_cache(maxsize=4)
+def _block_words(seed: int, block: int) -> np.ndarray:
+    """The four seed words of trials ``block * _BLOCK`` to ``(block + 1) * _BLOCK - 1``,
+    shape (_BLOCK, 4), one row per trial."""
+    mixed_seed, increment = _study_words(seed)
+    numbers = np.arange(block * _BLOCK, (block + 1) * _BLOCK, dtype=np.uint64)
+    first = _splitmix_array(np.uint64(mixed_seed) ^ numbers)
+    words = np.empty((_BLOCK, 4), dtype=np.uint64)
+    words[:, 0] = first
+    words[:, 1] = _splitmix_array(first)
+    words[:, 2:] = increment
+    return words
+
+
 class _TrialSeed(ISeedSequence):
     """Four 64-bit words derived from (study seed, trial number)."""
 
     __slots__ = ("_spawned", "_words")
 
     def __init__(self, seed: int, number: int) -> None:
-        mixed_seed, increment = _study_words(seed)
-        first = _splitmix(mixed_seed ^ number)
-        # PCG64 takes the first two words as its state and the last two as its stream
-        # increment: one stream per study, trials at unrelated places on its 2^128 cycle.
-        self._words = (first, _splitmix(first), *increment)
+        # splitmix(mixed seed ^ number) and splitmix of that: PCG64 takes the first two
+        # words as its state and the last two as its stream increment, so there is one
+        # stream per study and trials sit at unrelated places on its 2^128 cycle.
+        block, row = divmod(number, _BLOCK)
+        self._words: np.ndarray = _block_words(seed, block)[row]
         self._spawned = 0
 
     def spawn(self, n_children: int) -> list[np.random.SeedSequence]:
         """New independent child sequences on every call, like SeedSequence.spawn
         (scipy spawns from a generator's seed)."""
         first, self._spawned = self._spawned, self._spawned + n_children
-        return [
-            np.random.SeedSequence([*self._words, child]) for child in range(first, self._spawned)
-        ]
+        words = [int(word) for word in self._words]
+        return [np.random.SeedSequence([*words, child]) for child in range(first, self._spawned)]
 
     def generate_state(self, n_words: int, dtype: Any = np.uint32) -> np.ndarray:
-        words = np.array(self._words, dtype=np.uint64)
+        words: np.ndarray = self._words.copy()
         if dtype is not np.uint64 and np.dtype(dtype) != np.uint64:
             words = words.view(np.uint32)
         # PCG64 asks for exactly the four 64-bit words, on every trial: no slice then.
-        return words if n_words == len(words) else words[:n_words]
+        if n_words != len(words):
+            words = words[:n_words]
+        return words
 
 
 def trial_rng(seed: int, number: int) -> np.random.Generator:
