@@ -18,8 +18,9 @@ Two models of the losses at that budget:
 
 The paper builds on TPE because its KDEs are cheap and scale to many observations; at
 the few dozen observations a budget holds while Hyperband runs, the GP proposes better
-configurations (bench/RESULTS.md, "Multi-fidelity": the GP model reaches a given loss
-sooner at every budget measured).
+configurations (bench/RESULTS.md, "Multi-fidelity": with the GP, BOHB reaches random
+search's final loss with 0.09 of its compute, with the densities 0.34, and its best loss
+is lower at every budget measured).
 
 Glossary:
     b       a budget: a step value; a trial's loss at b is its report at the first step ≥ b
