@@ -156,6 +156,8 @@ def test_pruning_works_across_processes_and_a_resume(tmp_path):
         (lambda: ts.SuccessiveHalvingPruner(min_resource=0), "min_resource must be"),
         (lambda: ts.HyperbandPruner(min_resource=10, max_resource=5), "max_resource must be"),
         (lambda: ts.MedianPruner(interval_steps=0), "interval_steps must be"),
+        (lambda: ts.BOHBSampler(model="tpe"), "model must be 'gp' or 'kde', but got 'tpe'"),
+        (lambda: ts.BOHBSampler(random_fraction=1.5), "random_fraction must be between 0 and 1"),
     ],
 )
 def test_bad_pruner_arguments_are_clear_errors(make, message):
