@@ -257,3 +257,23 @@ def test_bohb_gives_pending_trials_distinct_configurations():
     pending = [study.ask() for _ in range(4)]  # other workers' trials, not yet reported
     xs = sorted(trial.suggest_float("x", 0, 1) for trial in pending)
     assert min(np.diff(xs)) > 0.002, xs
+
+
+def test_bohb_with_worker_processes_on_sqlite(tmp_path):
+    def objective(trial):
+        x, y = trial.suggest_float("x", 0, 1), trial.suggest_float("y", 0, 1)
+        for step in range(1, 10):
+            trial.report((x - 0.7) ** 2 + (y - 0.2) ** 2 + 0.5 / step, step)
+            if trial.should_prune():
+                raise ts.TrialPruned()
+        return (x - 0.7) ** 2 + (y - 0.2) ** 2 + 0.5 / 9
+
+    url = f"sqlite:///{tmp_path / 'bohb.db'}"
+    study = ts.create_study(storage=url, study_name="b", sampler="bohb", seed=0)
+    study.optimize(objective, n_trials=60, n_jobs=2)
+    trials = ts.load_study(study_name="b", storage=url, sampler="bohb").trials
+    assert len(trials) == 60 and len({t.number for t in trials}) == 60
+    assert any(t.state is ts.TrialState.PRUNED for t in trials)
+    assert all(t.intermediate_values for t in trials)
+    best = study.best_params
+    assert math.hypot(best["x"] - 0.7, best["y"] - 0.2) < 0.1

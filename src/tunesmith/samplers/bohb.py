@@ -143,7 +143,8 @@ class BOHBSampler:
         curves = self._curves.setdefault(key, _Curves(model_space))
         cube = curves.cube
         # Like hpbandster: both the good and the bad set need more points than dimensions.
-        observed = self._at_largest_budget(curves.rows(history), 2 * (cube.dims + 1))
+        rows = curves.rows(history)
+        observed = self._at_largest_budget(rows, 2 * (cube.dims + 1))
         if observed is None:
             return self._startup.sample(space, history, rng, trial)
         if rng.random() < self.random_fraction:
@@ -152,8 +153,10 @@ class BOHBSampler:
         fixed, fixed_values = cube.fixed(context)
         if self.model == "gp":
             pending = self._pending(history, trial, cube, budget)
+            # every configuration tried, whatever budget it reached, is not proposed again
+            tried = np.array([row[0] for row in rows])
             point = self._expected_improvement(
-                x, loss, pending, cube, fixed, fixed_values, rng, key
+                x, loss, pending, tried, cube, fixed, fixed_values, rng, key
             )
         else:
             point = self._density_ratio(x, loss, cube, fixed, fixed_values, rng)
@@ -165,6 +168,7 @@ class BOHBSampler:
         x: np.ndarray,
         loss: np.ndarray,
         pending: np.ndarray,
+        tried: np.ndarray,
         cube: UnitCube,
         fixed: np.ndarray,
         fixed_values: np.ndarray,
@@ -184,7 +188,7 @@ class BOHBSampler:
             rng,
             fixed=fixed,
             fixed_values=fixed_values,
-            avoid=np.vstack([x, pending]),
+            avoid=np.vstack([tried, pending]),
             n_candidates=default_candidates(cube.dims),
             n_restarts=5,
         )
