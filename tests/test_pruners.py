@@ -277,3 +277,25 @@ def test_bohb_with_worker_processes_on_sqlite(tmp_path):
     assert all(t.intermediate_values for t in trials)
     best = study.best_params
     assert math.hypot(best["x"] - 0.7, best["y"] - 0.2) < 0.1
+
+
+def test_bohb_hands_over_to_the_densities_past_its_gp_limit(monkeypatch):
+    from tunesmith.samplers import bohb
+
+    def objective(trial):
+        x = trial.suggest_float("x", 0, 1)
+        for step in range(1, 10):
+            trial.report((x - 0.3) ** 2 + 1 / step, step)
+            if trial.should_prune():
+                raise ts.TrialPruned()
+        return (x - 0.3) ** 2 + 1 / 9
+
+    def params(model):
+        study = ts.create_study(sampler=ts.BOHBSampler(model=model), seed=3)
+        study.optimize(objective, n_trials=30)
+        return [t.params["x"] for t in study.trials]
+
+    monkeypatch.setattr(bohb, "GP_LIMIT", 0)  # every budget has more observations than that
+    assert params("gp") == params("kde")
+    monkeypatch.undo()
+    assert params("gp") != params("kde")
