@@ -12,9 +12,9 @@ Two models of the losses at that budget:
 
 - ``"gp"`` (the default): the Gaussian process and expected improvement of the "gp"
   sampler (:mod:`tunesmith.samplers.gp`), fitted to the trials at that budget; other
-  workers' running trials enter as pending points. Its cost grows as N_b³ (0.2 s a trial
-  at 400 observations, 0.6 s at 800, here): past ``GP_LIMIT`` observations at the chosen
-  budget the densities below take over, which have data enough by then and stay cheap.
+  workers' running trials enter as pending points. Its cost grows as N_b³: past
+  ``GP_LIMIT`` observations at the chosen budget the densities below take over, which
+  have data enough by then and stay cheap.
 - ``"kde"``: the paper's: TPE's Parzen estimators, l(x) for the best 15% and g(x) for
   the rest (sec. 3.2), the best l/g among samples of a widened l(x).
 
