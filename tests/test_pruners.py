@@ -165,6 +165,28 @@ def test_bad_pruner_arguments_are_clear_errors(make, message):
         make()
 
 
+def bowl(trial, last_step, on_step=lambda: None):
+    """A learning curve over a 2-D bowl with its minimum at (0.7, 0.2): at step s the
+    loss is the squared distance plus 0.5 / s. ``on_step`` is called once a step."""
+    x, y = trial.suggest_float("x", 0, 1), trial.suggest_float("y", 0, 1)
+    for step in range(1, last_step + 1):
+        on_step()
+        trial.report((x - 0.7) ** 2 + (y - 0.2) ** 2 + 0.5 / step, step)
+        if trial.should_prune():
+            raise ts.TrialPruned()
+    return (x - 0.7) ** 2 + (y - 0.2) ** 2 + 0.5 / last_step
+
+
+def valley(trial):
+    """A learning curve over 1-D, minimum at 0.3: the squared distance plus 1 / step."""
+    x = trial.suggest_float("x", 0, 1)
+    for step in range(1, 10):
+        trial.report((x - 0.3) ** 2 + 1 / step, step)
+        if trial.should_prune():
+            raise ts.TrialPruned()
+    return (x - 0.3) ** 2 + 1 / 9
+
+
 def test_bohb_pairs_hyperband():
     assert isinstance(ts.create_study(sampler="bohb").pruner, ts.HyperbandPruner)
     assert isinstance(ts.create_study(sampler="bohb", pruner="none").pruner, ts.NopPruner)
@@ -174,15 +196,9 @@ def test_bohb_finds_better_configurations_than_random_search_with_the_same_compu
     budget = 40 * 27  # steps: 40 full trainings
     spent = 0
 
-    def objective(trial):
+    def one_step():
         nonlocal spent
-        x, y = trial.suggest_float("x", 0, 1), trial.suggest_float("y", 0, 1)
-        for step in range(1, 28):
-            spent += 1
-            trial.report((x - 0.7) ** 2 + (y - 0.2) ** 2 + 0.5 / step, step)
-            if trial.should_prune():
-                raise ts.TrialPruned()
-        return (x - 0.7) ** 2 + (y - 0.2) ** 2 + 0.5 / 27
+        spent += 1
 
     def stop_when_spent(study, _trial):
         if spent >= budget:
@@ -199,7 +215,11 @@ def test_bohb_finds_better_configurations_than_random_search_with_the_same_compu
         ]:
             spent = 0
             study = ts.create_study(sampler=sampler, pruner=pruner, seed=seed)
-            study.optimize(objective, n_trials=budget, callbacks=[stop_when_spent])
+            study.optimize(
+                lambda trial: bowl(trial, 27, on_step=one_step),
+                n_trials=budget,
+                callbacks=[stop_when_spent],
+            )
             found[name].append(distance(study))
     # GP-based BOHB is within 0.001 of the optimum; random search 0.03 to 0.07 from it
     assert np.mean(found["bohb"]) < 0.2 * np.mean(found["random"])
@@ -208,26 +228,19 @@ def test_bohb_finds_better_configurations_than_random_search_with_the_same_compu
 def test_bohb_with_the_papers_model_draws_near_the_optimum():
     total_steps = 0
 
-    def objective(trial):
+    def one_step():
         nonlocal total_steps
-        x, y = trial.suggest_float("x", 0, 1), trial.suggest_float("y", 0, 1)
-        for step in range(1, 28):
-            total_steps += 1
-            trial.report((x - 0.7) ** 2 + (y - 0.2) ** 2 + 0.5 / step, step)
-            if trial.should_prune():
-                raise ts.TrialPruned()
-        return (x - 0.7) ** 2 + (y - 0.2) ** 2 + 0.5 / 27
+        total_steps += 1
 
     distances = []
     for seed in range(4):
         study = ts.create_study(sampler=ts.BOHBSampler(model="kde"), pruner="hyperband", seed=seed)
-        study.optimize(objective, n_trials=150)
+        study.optimize(lambda trial: bowl(trial, 27, on_step=one_step), n_trials=150)
         late = study.trials[75:]
         distances.append(
             np.median([math.hypot(t.params["x"] - 0.7, t.params["y"] - 0.2) for t in late])
         )
         assert study.best_value - 0.5 / 27 < 0.01
-    print(distances)
     # Uniform draws lie about 0.5 from the optimum; a third of BOHB's draws stay uniform.
     assert np.mean(distances) < 0.35
     assert total_steps < 4 * 150 * 27 / 2
@@ -244,33 +257,17 @@ def test_hyperband_rungs_follow_the_brackets_when_r_is_no_power_of_eta():
 
 
 def test_bohb_gives_pending_trials_distinct_configurations():
-    def objective(trial):
-        x = trial.suggest_float("x", 0, 1)
-        for step in range(1, 10):
-            trial.report((x - 0.3) ** 2 + 1 / step, step)
-            if trial.should_prune():
-                raise ts.TrialPruned()
-        return (x - 0.3) ** 2 + 1 / 9
-
     study = ts.create_study(sampler=ts.BOHBSampler(random_fraction=0.0), seed=0)
-    study.optimize(objective, n_trials=30)
+    study.optimize(valley, n_trials=30)
     pending = [study.ask() for _ in range(4)]  # other workers' trials, not yet reported
     xs = sorted(trial.suggest_float("x", 0, 1) for trial in pending)
     assert min(np.diff(xs)) > 0.002, xs
 
 
 def test_bohb_with_worker_processes_on_sqlite(tmp_path):
-    def objective(trial):
-        x, y = trial.suggest_float("x", 0, 1), trial.suggest_float("y", 0, 1)
-        for step in range(1, 10):
-            trial.report((x - 0.7) ** 2 + (y - 0.2) ** 2 + 0.5 / step, step)
-            if trial.should_prune():
-                raise ts.TrialPruned()
-        return (x - 0.7) ** 2 + (y - 0.2) ** 2 + 0.5 / 9
-
     url = f"sqlite:///{tmp_path / 'bohb.db'}"
     study = ts.create_study(storage=url, study_name="b", sampler="bohb", seed=0)
-    study.optimize(objective, n_trials=60, n_jobs=2)
+    study.optimize(lambda trial: bowl(trial, 9), n_trials=60, n_jobs=2)
     trials = ts.load_study(study_name="b", storage=url, sampler="bohb").trials
     assert len(trials) == 60 and len({t.number for t in trials}) == 60
     assert any(t.state is ts.TrialState.PRUNED for t in trials)
@@ -282,17 +279,9 @@ def test_bohb_with_worker_processes_on_sqlite(tmp_path):
 def test_bohb_hands_over_to_the_densities_past_its_gp_limit(monkeypatch):
     from tunesmith.samplers import bohb
 
-    def objective(trial):
-        x = trial.suggest_float("x", 0, 1)
-        for step in range(1, 10):
-            trial.report((x - 0.3) ** 2 + 1 / step, step)
-            if trial.should_prune():
-                raise ts.TrialPruned()
-        return (x - 0.3) ** 2 + 1 / 9
-
     def params(model):
         study = ts.create_study(sampler=ts.BOHBSampler(model=model), seed=3)
-        study.optimize(objective, n_trials=30)
+        study.optimize(valley, n_trials=30)
         return [t.params["x"] for t in study.trials]
 
     monkeypatch.setattr(bohb, "GP_LIMIT", 0)  # every budget has more observations than that
