@@ -15,6 +15,7 @@ trial, not 10,000 rows per trial.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -111,15 +112,25 @@ class Observations:
     def running(self, history: History, exclude: int) -> np.ndarray:
         """``X`` of the running trials (but trial ``exclude``) whose parameters or proposal
         cover the space: where other workers are evaluating right now."""
-        rows = []
-        names = self.cube.names
-        for trial in history.running():
-            if trial.number == exclude:
-                continue
-            where = {**trial.proposal, **trial.params}
-            if all(name in where for name in names):
-                rows.append(self.cube.encode(where))
-        return np.array(rows).reshape(len(rows), self.cube.dims)
+        return running_points(history, self.cube, exclude)
+
+
+def running_points(
+    history: History,
+    cube: UnitCube,
+    exclude: int,
+    keep: Callable[[FrozenTrial], bool] = lambda trial: True,
+) -> np.ndarray:
+    """The cube points of the running trials (but trial ``exclude``, and those ``keep``
+    rejects) whose parameters or proposal cover the cube's space."""
+    rows = []
+    for trial in history.running():
+        if trial.number == exclude or not keep(trial):
+            continue
+        where = {**trial.proposal, **trial.params}
+        if all(name in where for name in cube.names):
+            rows.append(cube.encode(where))
+    return np.array(rows).reshape(len(rows), cube.dims)
 
 
 def point_key(point: np.ndarray) -> bytes:

@@ -43,7 +43,7 @@ from tunesmith.encoding import UnitCube
 from tunesmith.errors import InvalidArgumentError
 from tunesmith.history import FrozenTrial, History
 from tunesmith.samplers._gp import GaussianProcess, fit_hyperparameters
-from tunesmith.samplers._observations import modeling_space
+from tunesmith.samplers._observations import modeling_space, running_points
 from tunesmith.samplers.base import Suggestion
 from tunesmith.samplers.gp import (
     Acquisition,
@@ -158,7 +158,13 @@ class BOHBSampler:
         x, loss, budget = observed
         fixed, fixed_values = cube.fixed(context)
         if self.model == "gp" and len(loss) <= GP_LIMIT:
-            pending = self._pending(history, trial, cube, budget)
+            # what other workers are evaluating now and has no loss at the budget yet
+            pending = running_points(
+                history,
+                cube,
+                trial.number,
+                keep=lambda other: max(other.intermediate_values, default=0) < budget,
+            )
             # every configuration tried, whatever budget it reached, is not proposed again
             tried = np.array([row[0] for row in rows])
             point = self._expected_improvement(
@@ -218,19 +224,6 @@ class BOHBSampler:
         candidates = wide.sample(rng, self.n_candidates, fixed, fixed_values)
         score = below.log_pdf(candidates) - above.log_pdf(candidates)
         return np.asarray(candidates[int(np.argmax(score))])
-
-    @staticmethod
-    def _pending(history: History, trial: FrozenTrial, cube: UnitCube, budget: int) -> np.ndarray:
-        """The cube points of the other running trials without a loss at ``budget`` yet:
-        what other workers are evaluating now, not to be proposed again."""
-        rows = []
-        for other in history.running():
-            where = {**other.proposal, **other.params}
-            if other.number == trial.number or not all(name in where for name in cube.names):
-                continue
-            if max(other.intermediate_values, default=0) < budget:
-                rows.append(cube.encode(where))
-        return np.array(rows).reshape(len(rows), cube.dims)
 
     @staticmethod
     def _at_largest_budget(
