@@ -1,6 +1,6 @@
 """The import layering of DESIGN.md, enforced: a wrong import fails CI.
 
-layer 0 values        errors, states, space, events, history, encoding (each may import
+layer 0 values        errors, validation, states, space, events, history, encoding (each may import
                       the ones before it), stdlib and numpy
 layer 1 components    samplers, pruners, storage, trial: layer 0, numpy, scipy, and their
                       own package; never each other
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "tunesmith"
-LAYER0 = ["errors", "states", "space", "events", "history", "encoding"]
+LAYER0 = ["errors", "validation", "states", "space", "events", "history", "encoding"]
 LAYER1 = ["samplers", "pruners", "storage", "trial"]
 LAYER2 = ["study"]
 STDLIB = set(sys.stdlib_module_names) | {"__future__"}
