@@ -20,6 +20,7 @@ SAMPLERS = {
     "grid": lambda: ts.GridSampler(points_per_range=7, seed=0),
     "gp": lambda: ts.GPSampler(n_startup_trials=4),
     "tpe": lambda: ts.TPESampler(n_startup_trials=4),
+    "genetic": lambda: ts.GeneticSampler(population_size=6),
 }
 
 

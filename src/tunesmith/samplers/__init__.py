@@ -3,6 +3,7 @@
 from tunesmith.samplers.auto import AutoSampler
 from tunesmith.samplers.base import FiniteSampler, Sampler, Suggestion
 from tunesmith.samplers.bohb import BOHBSampler
+from tunesmith.samplers.genetic import GeneticSampler
 from tunesmith.samplers.gp import GPSampler
 from tunesmith.samplers.grid import GridSampler
 from tunesmith.samplers.qmc import QMCSampler
@@ -14,6 +15,7 @@ __all__ = [
     "BOHBSampler",
     "FiniteSampler",
     "GPSampler",
+    "GeneticSampler",
     "GridSampler",
     "QMCSampler",
     "RandomSampler",
