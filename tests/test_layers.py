@@ -2,10 +2,18 @@
 
 layer 0 values        errors, validation, states, space, events, history, encoding (each may import
                       the ones before it), stdlib and numpy
-layer 1 components    samplers, pruners, storage, trial: layer 0, numpy, scipy, and their
-                      own package; never each other
+layer 1 components    samplers, pruners, storage, importance, trial: layer 0, numpy, scipy,
+                      and their own package; never each other
 layer 2 orchestration study: layers 0-1 and its own package
-layer 3 front-ends    everything else: the public package ``tunesmith`` and other front-ends
+layer 3 front-ends    everything else: the public package ``tunesmith``, other front-ends,
+                      and ``tunesmith.validation`` (the argument checks every public
+                      function shares)
+
+Optional dependencies are not imports here: a module that needs one (scikit-learn for
+``importance.sklearn_fanova``, matplotlib for ``plot``) loads it when it runs, through
+``tunesmith.errors.require_module``, so a layer-1 module may use one without importing
+it, and the package imports without it. ``test_optional_dependencies_load_lazily``
+checks that ``import tunesmith`` loads none of them.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "tunesmith"
 LAYER0 = ["errors", "validation", "states", "space", "events", "history", "encoding"]
-LAYER1 = ["samplers", "pruners", "storage", "trial"]
+LAYER1 = ["samplers", "pruners", "storage", "importance", "trial"]
 LAYER2 = ["study"]
 STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 
@@ -61,14 +69,28 @@ def _allowed(module: str, imported: str) -> bool:
         return target in LAYER0
     if own in LAYER2:
         return target in LAYER0 + LAYER1
-    # front-ends: public names only, and each other
-    return imported == "tunesmith" or target not in LAYER0 + LAYER1 + LAYER2
+    # front-ends: public names only, the argument checks, and each other
+    if imported == "tunesmith" or imported == "tunesmith.validation":
+        return True
+    return target not in LAYER0 + LAYER1 + LAYER2
 
 
 @pytest.mark.parametrize(("module", "path"), _modules(), ids=lambda v: str(v))
 def test_module_imports_respect_the_layers(module, path):
     wrong = sorted(name for name in _imports(path) if not _allowed(module, name))
     assert not wrong, f"{module} may not import {wrong}"
+
+
+def test_optional_dependencies_load_lazily():
+    import subprocess
+
+    code = (
+        "import sys, tunesmith; "
+        "print(sorted({'sklearn', 'matplotlib', 'plotly', 'starlette', 'uvicorn'} & "
+        "{m.split('.')[0] for m in sys.modules}))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert loaded.stdout.strip() == "[]", loaded.stdout + loaded.stderr
 
 
 def test_the_checker_rejects_what_it_should():
@@ -78,3 +100,7 @@ def test_the_checker_rejects_what_it_should():
     assert not _allowed("tunesmith.minimize", "tunesmith.study._study")
     assert not _allowed("tunesmith.storage.memory", "tunesmith.study")
     assert _allowed("tunesmith.study._factory", "tunesmith.samplers.grid")
+    assert not _allowed("tunesmith.importance.fanova", "tunesmith.samplers.tpe")
+    assert not _allowed("tunesmith.importance.fanova", "sklearn.ensemble")
+    assert not _allowed("tunesmith.analysis", "tunesmith.importance.fanova")
+    assert _allowed("tunesmith.analysis", "tunesmith.validation")

@@ -26,6 +26,13 @@ from tunesmith.errors import (
     TunesmithError,
 )
 from tunesmith.history import FrozenTrial, History
+from tunesmith.importance import (
+    Decomposition,
+    FanovaEvaluator,
+    ImportanceEvaluator,
+    PedAnovaEvaluator,
+    SklearnFanovaEvaluator,
+)
 
 # Front-ends last: they use the names above through the package.
 from tunesmith.minimize import OptimizeResult, maximize, minimize
@@ -69,6 +76,11 @@ from tunesmith.study import (
 )
 from tunesmith.trial import Trial
 
+# After the package tunesmith.importance was imported above: from here on the name
+# ``tunesmith.importance`` is the function (``from tunesmith.importance import ...``
+# still reaches the package's evaluators).
+from tunesmith.analysis import importance  # isort: skip
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -76,9 +88,11 @@ __all__ = [
     "BOHBSampler",
     "Categorical",
     "Decision",
+    "Decomposition",
     "Direction",
     "Distribution",
     "DuplicatedStudyError",
+    "FanovaEvaluator",
     "FiniteSampler",
     "Float",
     "FrozenTrial",
@@ -87,6 +101,7 @@ __all__ = [
     "GridSampler",
     "History",
     "HyperbandPruner",
+    "ImportanceEvaluator",
     "IncompatibleParameterError",
     "Int",
     "InvalidArgumentError",
@@ -97,6 +112,7 @@ __all__ = [
     "NoCompletedTrialError",
     "NopPruner",
     "OptimizeResult",
+    "PedAnovaEvaluator",
     "PostgresStorage",
     "Pruner",
     "QMCSampler",
@@ -105,6 +121,7 @@ __all__ = [
     "Sampler",
     "SamplerError",
     "SearchSpace",
+    "SklearnFanovaEvaluator",
     "Storage",
     "StorageError",
     "Study",
@@ -121,6 +138,7 @@ __all__ = [
     "TunesmithError",
     "create_study",
     "delete_study",
+    "importance",
     "list_studies",
     "load_study",
     "maximize",
