@@ -21,6 +21,7 @@ SAMPLERS = {
     "gp": lambda: ts.GPSampler(n_startup_trials=4),
     "tpe": lambda: ts.TPESampler(n_startup_trials=4),
     "genetic": lambda: ts.GeneticSampler(population_size=6),
+    "cmaes": lambda: ts.CmaEsSampler(),
 }
 
 

@@ -47,6 +47,7 @@ from tunesmith.pruners import (
 from tunesmith.samplers import (
     AutoSampler,
     BOHBSampler,
+    CmaEsSampler,
     FiniteSampler,
     GeneticSampler,
     GPSampler,
@@ -87,6 +88,7 @@ __all__ = [
     "AutoSampler",
     "BOHBSampler",
     "Categorical",
+    "CmaEsSampler",
     "Decision",
     "Decomposition",
     "Direction",

@@ -3,6 +3,7 @@
 from tunesmith.samplers.auto import AutoSampler
 from tunesmith.samplers.base import FiniteSampler, Sampler, Suggestion
 from tunesmith.samplers.bohb import BOHBSampler
+from tunesmith.samplers.cma_es import CmaEsSampler
 from tunesmith.samplers.genetic import GeneticSampler
 from tunesmith.samplers.gp import GPSampler
 from tunesmith.samplers.grid import GridSampler
@@ -13,6 +14,7 @@ from tunesmith.samplers.tpe import TPESampler
 __all__ = [
     "AutoSampler",
     "BOHBSampler",
+    "CmaEsSampler",
     "FiniteSampler",
     "GPSampler",
     "GeneticSampler",

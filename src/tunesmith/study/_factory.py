@@ -30,6 +30,7 @@ from tunesmith.pruners.successive_halving import SuccessiveHalvingPruner
 from tunesmith.samplers.auto import AutoSampler
 from tunesmith.samplers.base import Sampler
 from tunesmith.samplers.bohb import BOHBSampler
+from tunesmith.samplers.cma_es import CmaEsSampler
 from tunesmith.samplers.genetic import GeneticSampler
 from tunesmith.samplers.gp import GPSampler
 from tunesmith.samplers.grid import GridSampler
@@ -52,6 +53,7 @@ SAMPLERS: dict[str, Callable[[], Sampler]] = {
     "tpe": TPESampler,
     "bohb": BOHBSampler,
     "genetic": GeneticSampler,
+    "cmaes": CmaEsSampler,
 }
 PRUNERS: dict[str, Callable[[], Pruner]] = {
     "none": NopPruner,
@@ -160,8 +162,8 @@ def create_study(
             ``"postgresql://user:password@host/database"``, or a storage object.
         sampler: ``"auto"`` (the default: Gaussian-process BO, then TPE past 200 trials),
             ``"gp"``, ``"tpe"``, ``"qmc"`` (Sobol), ``"random"``, ``"grid"``, ``"genetic"``,
-            ``"bohb"`` (which brings the Hyperband pruner unless ``pruner`` is given), or an
-            object.
+            ``"cmaes"``, ``"bohb"`` (which brings the Hyperband pruner unless ``pruner`` is
+            given), or an object.
         pruner: ``"none"`` (default), ``"median"``, ``"successive_halving"`` (or
             ``"asha"``), ``"hyperband"``, or a pruner object.
         study_name: Unique in the storage; generated if not given.

@@ -1,0 +1,180 @@
+"""CMA-ES on the cmaes package: convergence, restarts, ints and categories, state replayed
+from the study's trials (resumed, and shared by worker processes), warm starts."""
+
+from __future__ import annotations
+
+import collections
+import os
+import time
+
+import numpy as np
+import pytest
+
+import tunesmith as ts
+
+_SHIFT = np.array([1.3, -2.1, 0.7, 3.3, -0.4])
+
+
+def _sphere(trial):
+    x = np.array([trial.suggest_float(f"x{i}", -5, 5) for i in range(5)])
+    return float(((x - _SHIFT) ** 2).sum())
+
+
+def _rastrigin(trial):
+    z = np.array([trial.suggest_float(f"x{i}", -5.12, 5.12) for i in range(2)]) - _SHIFT[:2]
+    return float(10 * len(z) + (z * z - 10 * np.cos(2 * np.pi * z)).sum())
+
+
+def _mixed(trial):
+    x = [trial.suggest_float(f"x{i}", -5, 5) for i in range(3)]
+    n = trial.suggest_int("n", 0, 20)
+    k = trial.suggest_int("k", -10, 10, step=2)
+    c = trial.suggest_categorical("c", ["a", "b", "c", "d"])
+    return sum((xi - 1.3) ** 2 for xi in x) + abs(n - 7) + abs(k - 4) + (c != "b")
+
+
+def test_cmaes_reaches_1e_6_on_a_shifted_5d_sphere_within_800_trials():
+    for seed in range(3):
+        study = ts.create_study(sampler="cmaes", seed=seed)
+        study.optimize(_sphere, n_trials=800)
+        assert study.best_value < 1e-6, seed
+
+
+def test_restarts_escape_local_minima_where_one_run_stalls():
+    def bests(restart):
+        values = []
+        for seed in range(6):
+            study = ts.create_study(sampler=ts.CmaEsSampler(restart_strategy=restart), seed=seed)
+            study.optimize(_rastrigin, n_trials=1000)
+            values.append(study.best_value)
+        return np.array(values)
+
+    single, ipop = bests(None), bests("ipop")
+    stalled = single > 0.5  # ended in a local minimum (the global one is 0)
+    assert stalled.sum() >= 3, single
+    assert (ipop[stalled] < 0.05).sum() >= stalled.sum() - 1, (single, ipop)
+
+
+def test_ints_stay_ints_and_keep_moving():
+    study = ts.create_study(sampler="cmaes", seed=1)
+    study.optimize(
+        lambda t: (
+            sum(abs(t.suggest_int(f"n{i}", -10, 10) - 3) for i in range(3))
+            + abs(t.suggest_int("k", 0, 30, step=3) - 21)
+        ),
+        n_trials=300,
+    )
+    for trial in study.trials:
+        assert all(type(v) is int for v in trial.params.values())
+        assert trial.params["k"] % 3 == 0
+    assert study.best_value == 0  # the optimum lies off the centre: it had to move there
+    late = {tuple(t.params.values()) for t in study.trials[-100:]}
+    assert len(late) > 3  # the margin keeps neighbours in reach: no freezing on a plateau
+
+
+def test_categories_and_ints_are_optimized_jointly():
+    for seed in range(2):
+        study = ts.create_study(sampler="cmaes", seed=seed)
+        study.optimize(_mixed, n_trials=500)
+        best = study.best_params
+        assert study.best_value < 1e-3 and best["c"] == "b" and (best["n"], best["k"]) == (7, 4)
+    late = collections.Counter(t.params["c"] for t in study.trials[-100:])
+    assert late["b"] > 80  # the categorical distribution concentrated on the best choice
+
+
+def test_failed_trials_are_not_told_and_the_search_goes_on():
+    def objective(trial):
+        x, y = trial.suggest_float("x", -3, 3), trial.suggest_float("y", -3, 3)
+        if x > 1.5:
+            raise ValueError("diverged")
+        return (x - 1) ** 2 + (y + 1) ** 2
+
+    study = ts.create_study(sampler="cmaes", seed=2)
+    study.optimize(objective, n_trials=200, catch=(ValueError,))
+    assert study.best_value < 1e-5
+    assert any(t.state is ts.TrialState.FAIL for t in study.trials)
+
+
+def test_a_resumed_cmaes_study_continues_the_same_search(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cma.db'}"
+    whole = ts.create_study(sampler="cmaes", seed=5)
+    whole.optimize(_mixed, n_trials=60)
+    for chunk in (13, 22, 25):  # stops inside generations
+        study = ts.create_study(
+            storage=url, study_name="cma", load_if_exists=True, seed=5, sampler="cmaes"
+        )
+        study.optimize(_mixed, n_trials=chunk)
+    resumed = study.trials
+    assert [t.params for t in resumed] == [t.params for t in whole.trials]
+    assert [t.notes for t in resumed] == [t.notes for t in whole.trials]
+    assert resumed[-1].notes["cmaes"]["generation"] >= 5
+
+
+def _timed_sphere(trial):
+    trial.set_user_attr("pid", os.getpid())
+    time.sleep(0.003)  # long enough for the two workers to interleave
+    return _sphere(trial)
+
+
+def test_two_worker_processes_share_one_cmaes_search(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cma2.db'}"
+    study = ts.create_study(storage=url, sampler="cmaes", seed=6)
+    study.optimize(_timed_sphere, n_trials=400, n_jobs=2)
+    trials = [t for t in study.trials if "cmaes" in t.notes]
+    assert len({t.user_attrs["pid"] for t in trials}) == 2
+    by_generation = collections.defaultdict(list)
+    for trial in trials:
+        notes = trial.notes["cmaes"]
+        assert notes["run"] == 0
+        by_generation[notes["generation"]].append(trial)
+    popsize = 4 + int(3 * np.log(5))
+    last = max(by_generation)
+    assert last >= 30
+    for generation in range(1, last + 1):
+        # told only once λ trials of the generation before had finished...
+        previous = sorted(t.finished_at for t in by_generation[generation - 1])
+        assert all(t.started_at >= previous[popsize - 1] for t in by_generation[generation])
+        # ...and by then the generation had its λ, whichever worker ran them
+        assert len(by_generation[generation - 1]) >= popsize
+    # a worker that would have waited drew another candidate of the current generation
+    assert sum(len(members) > popsize for members in by_generation.values()) >= 5
+    assert study.best_value < 1e-3
+
+
+def test_a_late_cmaes_start_warms_up_from_the_studys_trials():
+    def objective(trial):
+        x = np.array([trial.suggest_float(f"x{i}", 0, 10) for i in range(3)])
+        return float(((x - 8.5) ** 2).sum())
+
+    def first_generation(study):
+        cma = [t for t in study.trials if "cmaes" in t.notes]
+        first = [t for t in cma if t.notes["cmaes"]["generation"] == 0]
+        return first, np.mean([t.value for t in first])
+
+    cold = ts.create_study(sampler="cmaes", seed=3)
+    cold.optimize(objective, n_trials=40)
+    warm = ts.create_study(sampler="random", seed=3)
+    warm.optimize(objective, n_trials=40)
+    warm.sampler = ts.CmaEsSampler()
+    warm.optimize(objective, n_trials=40)
+    first, warm_mean = first_generation(warm)
+    assert {t.notes["cmaes"]["start"] for t in first} == {40}
+    _, cold_mean = first_generation(cold)
+    assert warm_mean < 0.3 * cold_mean
+    # trials of another study, given explicitly
+    given = ts.create_study(sampler=ts.CmaEsSampler(warm_start_trials=warm.trials[:40]), seed=3)
+    given.optimize(objective, n_trials=20)
+    assert first_generation(given)[1] < 0.3 * cold_mean
+
+
+def test_cmaes_bad_arguments_are_clear_errors():
+    bad = [
+        ({"population_size": 2}, r"`population_size` must be an integer >= 4, but got 2"),
+        ({"sigma0": 0}, r"`sigma0` must be a finite number > 0 and <= 1, but got 0"),
+        ({"restart_strategy": "restart"}, r"`restart_strategy` must be one of 'ipop', 'bipop'"),
+        ({"separable": "yes"}, r"`separable` must be True or False, but got 'yes'"),
+        ({"warm_start_trials": [1, 2]}, r"`warm_start_trials` must be a list or tuple of"),
+    ]
+    for kwargs, message in bad:
+        with pytest.raises(ts.InvalidArgumentError, match="CmaEsSampler: " + message):
+            ts.CmaEsSampler(**kwargs)
