@@ -6,8 +6,8 @@ layer 1 components    samplers, pruners, storage, importance, trial: layer 0, nu
                       and their own package; never each other
 layer 2 orchestration study: layers 0-1 and its own package
 layer 3 front-ends    everything else: the public package ``tunesmith``, other front-ends,
-                      and ``tunesmith.validation`` (the argument checks every public
-                      function shares)
+                      ``tunesmith.validation`` (the argument checks every public function
+                      shares) and ``tunesmith.errors`` (for ``require_module``)
 
 Optional dependencies are not imports here: a module that needs one (scikit-learn for
 ``importance.sklearn_fanova``, matplotlib for ``plot``) loads it when it runs, through
@@ -70,7 +70,7 @@ def _allowed(module: str, imported: str) -> bool:
     if own in LAYER2:
         return target in LAYER0 + LAYER1
     # front-ends: public names only, the argument checks, and each other
-    if imported == "tunesmith" or imported == "tunesmith.validation":
+    if imported in ("tunesmith", "tunesmith.validation", "tunesmith.errors"):
         return True
     return target not in LAYER0 + LAYER1 + LAYER2
 

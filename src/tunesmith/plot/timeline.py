@@ -1,0 +1,63 @@
+"""Timeline: when each trial ran, one lane per worker."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import tunesmith as ts
+from tunesmith.analysis.timeline import lanes
+from tunesmith.plot._common import COMPLETE, FAILED, PRUNED, RUNNING, check_study, empty, new_figure
+
+_COLOURS = {
+    ts.TrialState.COMPLETE: COMPLETE,
+    ts.TrialState.PRUNED: PRUNED,
+    ts.TrialState.FAIL: FAILED,
+    ts.TrialState.RUNNING: RUNNING,
+}
+
+
+def plot_timeline(study: ts.Study) -> Any:
+    """A bar from each trial's start to its end (to now, while running), coloured by
+        state. Trials that record a worker (``trial.set_user_attr("worker", ...)``) are drawn
+        in its lane; the others in lanes where no two overlap, as many as ran at once.
+
+        Example:
+            >>> import tunesmith as ts
+    from tunesmith.analysis.timeline import lanes
+            >>> study = ts.create_study(seed=0, sampler="random")
+            >>> study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=4)
+            >>> plot_timeline(study).axes[0].get_xlabel()
+            'seconds since the first trial started'
+    """
+    study = check_study(study, "plot_timeline")
+    trials = study.trials
+    figure = new_figure()
+    if not trials:
+        return empty(figure, "no trial yet")
+    now = time.time()
+    lane_of = lanes(trials, now)
+    names = sorted(set(lane_of), key=lambda n: (not n.startswith("lane"), len(n), n))
+    figure.set_size_inches(8, 1.5 + 0.3 * len(names))
+    ax = figure.add_subplot()
+    origin = min(trial.started_at for trial in trials)
+    seen: set[ts.TrialState] = set()
+    for trial, lane in zip(trials, lane_of, strict=True):
+        end = trial.finished_at if trial.finished_at is not None else now
+        ax.barh(
+            names.index(lane),
+            max(end - trial.started_at, 1e-3),
+            left=trial.started_at - origin,
+            color=_COLOURS[trial.state],
+            edgecolor="white",
+            linewidth=0.3,
+            label=None if trial.state in seen else trial.state.name.lower(),
+        )
+        seen.add(trial.state)
+    ax.set_yticks(range(len(names)), names)
+    ax.invert_yaxis()
+    ax.set_xlabel("seconds since the first trial started")
+    ax.set_title(f"Timeline of {study.study_name}")
+    ax.legend(loc="best", fontsize="small")
+    ax.grid(alpha=0.3, axis="x")
+    return figure
