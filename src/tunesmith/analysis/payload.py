@@ -81,7 +81,9 @@ def study_payload(study: ts.Study, *, with_importance: bool = True) -> dict[str,
         "state": [t.state.name for t in trials],
         "value": [_number(t.value) for t in trials],
         "start": [round(t.started_at - origin, 3) for t in trials],
-        "end": [None if t.finished_at is None else round(t.finished_at - origin, 3) for t in trials],
+        "end": [
+            None if t.finished_at is None else round(t.finished_at - origin, 3) for t in trials
+        ],
         "lane": lanes(trials, now),
         "reason": [t.reason for t in trials],
         "params": {

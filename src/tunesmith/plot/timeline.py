@@ -19,16 +19,15 @@ _COLOURS = {
 
 def plot_timeline(study: ts.Study) -> Any:
     """A bar from each trial's start to its end (to now, while running), coloured by
-        state. Trials that record a worker (``trial.set_user_attr("worker", ...)``) are drawn
-        in its lane; the others in lanes where no two overlap, as many as ran at once.
+    state. Trials that record a worker (``trial.set_user_attr("worker", ...)``) are drawn
+    in its lane; the others in lanes where no two overlap, as many as ran at once.
 
-        Example:
-            >>> import tunesmith as ts
-    from tunesmith.analysis.timeline import lanes
-            >>> study = ts.create_study(seed=0, sampler="random")
-            >>> study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=4)
-            >>> plot_timeline(study).axes[0].get_xlabel()
-            'seconds since the first trial started'
+    Example:
+        >>> import tunesmith as ts
+        >>> study = ts.create_study(seed=0, sampler="random")
+        >>> study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=4)
+        >>> plot_timeline(study).axes[0].get_xlabel()
+        'seconds since the first trial started'
     """
     study = check_study(study, "plot_timeline")
     trials = study.trials
