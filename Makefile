@@ -28,4 +28,4 @@ unit: $(STAMP)
 test: lint typecheck unit
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache demo.db
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache demo.db demo-report.html

@@ -10,6 +10,8 @@ are added to the old ones and the best result can only improve.
 Environment:
     TUNESMITH_DEMO_SECONDS: time budget in seconds (default 60).
     TUNESMITH_DEMO_DB: path of the SQLite file (default ``demo.db`` in the current directory).
+    TUNESMITH_DEMO_REPORT: path of the HTML report written at the end (default
+        ``demo-report.html`` in the current directory).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sklearn.model_selection import cross_val_score
 from sklearn.svm import SVC
 
 import tunesmith as ts
+from tunesmith.report import write_report
 
 
 def make_objective() -> Callable[[ts.Trial], float]:
@@ -67,11 +70,9 @@ def main() -> None:
     for name, value in study.best_params.items():
         shown = f"{value:.4g}" if isinstance(value, float) else value
         print(f"    {name} = {shown}")
-    print(
-        "look at every trial with:\n"
-        f"    python -c \"import tunesmith as ts; print(ts.load_study(study_name='demo', "
-        f"storage='{storage}').to_dataframe())\""
-    )
+    report = write_report(study, os.environ.get("TUNESMITH_DEMO_REPORT", "demo-report.html"))
+    print(f"report: {report.resolve()}  (open it in a browser; it needs no network)")
+    print(f"live view while a study runs: tunesmith dashboard --storage {storage}")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -67,5 +68,86 @@ def test_mistakes_get_clear_messages(tmp_path):
     budget = tunesmith("worker", "--storage", url, "--study", "e", "--objective", "m:f",
                        cwd=tmp_path)  # fmt: skip
     assert budget.returncode == 2 and "give --n-trials or --timeout" in budget.stderr
+    tunesmith("create-study", "--storage", url, "--study", "other", cwd=tmp_path)
     unknown = tunesmith("best", "--storage", url, "--study", "nope", cwd=tmp_path)
     assert unknown.returncode == 2 and "no study named 'nope'" in unknown.stderr
+
+
+def test_an_existing_study_keeps_its_direction_without_repeating_it(tmp_path):
+    (tmp_path / "obj.py").write_text(OBJECTIVE)
+    url = f"sqlite:///{tmp_path / 'd.db'}"
+    made = tunesmith("create-study", "--storage", url, "--study", "up", "--direction",
+                     "maximize", cwd=tmp_path)  # fmt: skip
+    assert made.returncode == 0 and made.stdout.strip() == "up"
+    run = tunesmith("worker", "--storage", url, "--study", "up", "--objective", "obj:objective",
+                    "--n-trials", "3", cwd=tmp_path)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert ts.load_study(study_name="up", storage=url).direction is ts.Direction.MAXIMIZE
+    again = tunesmith("create-study", "--storage", url, "--study", "up", cwd=tmp_path)
+    assert again.returncode == 2 and "already exists" in again.stderr
+    assert tunesmith("create-study", "--storage", url, "--study", "up", "--skip-if-exists",
+                     cwd=tmp_path).returncode == 0  # fmt: skip
+
+
+def test_ask_tell_trials_export_importance_and_delete(tmp_path):
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    assert tunesmith("create-study", "--storage", url, "--study", "s", cwd=tmp_path).returncode == 0
+    space = '{"x": {"low": 0, "high": 1}, "n": {"low": 1, "high": 5, "type": "int"}, ' \
+            '"act": {"choices": ["relu", "tanh"]}}'  # fmt: skip
+    for _ in range(4):
+        asked = tunesmith("ask", "--storage", url, "--study", "s", "--space", space,
+                          "--sampler", "random", cwd=tmp_path)  # fmt: skip
+        assert asked.returncode == 0, asked.stderr
+        trial = json.loads(asked.stdout)
+        assert set(trial["params"]) == {"x", "n", "act"}
+        value = str(10 * trial["params"]["x"] + trial["params"]["n"] / 10)
+        told = tunesmith("tell", "--storage", url, "--study", "s", "--trial",
+                         str(trial["number"]), "--value", value, cwd=tmp_path)  # fmt: skip
+        assert told.returncode == 0 and "COMPLETE" in told.stdout, told.stderr
+    listed = tunesmith("trials", "--storage", url, "--study", "s", "--format", "json", cwd=tmp_path)
+    rows = json.loads(listed.stdout)
+    assert [row["state"] for row in rows] == ["COMPLETE"] * 4 and "act" in rows[0]
+    out = tmp_path / "t.csv"
+    exported = tunesmith("export", "--storage", url, "--study", "s", "-o", str(out), cwd=tmp_path)
+    assert exported.returncode == 0 and out.read_text().startswith("number,state,value")
+    assert len(out.read_text().splitlines()) == 5
+    ranked = tunesmith("importance", "--storage", url, "--study", "s", cwd=tmp_path)
+    assert ranked.returncode == 0 and ranked.stdout.split("\t")[0] == "x", ranked.stdout
+    twice = tunesmith("tell", "--storage", url, "--study", "s", "--trial", "0", "--value", "1",
+                      cwd=tmp_path)  # fmt: skip
+    assert twice.returncode == 2 and "already COMPLETE" in twice.stderr
+    gone = tunesmith("delete-study", "--storage", url, "--study", "s", cwd=tmp_path)
+    assert gone.returncode == 0
+    assert tunesmith("studies", "--storage", url, cwd=tmp_path).stdout.strip() == "no studies"
+
+
+def test_report_and_the_default_storage(tmp_path):
+    url = f"sqlite:///{tmp_path / 'tunesmith.db'}"
+    study = ts.create_study(storage=url, study_name="r", sampler="random", seed=0)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=5)
+    # no --storage: tunesmith.db in the current folder
+    listing = tunesmith("studies", cwd=tmp_path)
+    assert listing.returncode == 0 and listing.stdout.startswith("r\t")
+    made = tunesmith("report", "--study", "r", "-o", "out.html", cwd=tmp_path)
+    assert made.returncode == 0 and "report written to" in made.stdout, made.stderr
+    assert (tmp_path / "out.html").stat().st_size > 1_000_000  # plotly inlined
+
+
+def test_missing_studies_and_bad_urls_are_one_line_errors(tmp_path):
+    cases = [
+        (("best", "--storage", "sqlite:///missing.db", "--study", "x"), "no SQLite database"),
+        (("studies", "--storage", "mysql://x"), "unsupported storage URL"),
+        (("trials", "--storage", "nonsense", "--study", "x"), "unsupported storage URL"),
+        (("ask", "--storage", "sqlite:///m.db", "--study", "x", "--space", "{"), "no SQLite"),
+    ]
+    for args, message in cases:
+        run = tunesmith(*args, cwd=tmp_path)
+        assert run.returncode == 2 and message in run.stderr, (args, run.stderr)
+        assert "Traceback" not in run.stderr
+    assert not (tmp_path / "missing.db").exists()  # reading never creates a database
+    url = f"sqlite:///{tmp_path / 'e.db'}"
+    tunesmith("create-study", "--storage", url, "--study", "e", cwd=tmp_path)
+    bad = tunesmith("ask", "--storage", url, "--study", "e", "--space", "[1]", cwd=tmp_path)
+    assert bad.returncode == 2 and "--space must map names" in bad.stderr
+    helped = tunesmith("--help", cwd=tmp_path)
+    assert helped.returncode == 0 and "report" in helped.stdout and "dashboard" in helped.stdout

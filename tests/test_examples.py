@@ -84,7 +84,9 @@ def check_demo(output: str, cwd: Path) -> None:
     best = number(output, "best cross-validated accuracy")
     assert best > 0.9  # chance is 0.1 on ten digits
     assert number(output, "worst cross-validated accuracy") < best
-    assert "load_study(study_name='demo'" in output
+    report = cwd / "demo-report.html"
+    assert f"report: {report.resolve()}" in output
+    assert report.stat().st_size > 1_000_000 and "window.TUNESMITH_DATA" in report.read_text()
 
     database = cwd / "demo.db"
     assert database.is_file()

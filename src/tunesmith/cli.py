@@ -1,88 +1,65 @@
-"""The ``tunesmith`` command: workers started by hand or by a cluster scheduler, and a look
-at the studies in a storage.
+"""The ``tunesmith`` command: look at studies, run workers, ask and tell by hand.
 
-    tunesmith worker --storage URL --study NAME --objective module:function --n-trials N
-    tunesmith studies --storage URL
-    tunesmith best --storage URL --study NAME
+Every subcommand takes ``--storage URL`` (default: ``sqlite:///tunesmith.db``, the file
+``tunesmith.db`` in the current folder) and most take ``--study NAME``. Errors print one
+line and exit with status 2; nothing here prints a traceback for a mistake.
 
-Every worker runs the same loop against the storage, so starting the same ``worker``
-command on many machines (with a PostgreSQL storage) runs one study on all of them.
+    tunesmith studies                                   list the studies
+    tunesmith best --study NAME                         the best trial
+    tunesmith trials --study NAME [--format table|csv|json]
+    tunesmith importance --study NAME [--evaluator fanova|sklearn|ped-anova]
+    tunesmith export --study NAME --format csv|json [-o FILE]
+    tunesmith report --study NAME [-o report.html]      one self-contained HTML file
+    tunesmith dashboard [--host 127.0.0.1 --port 8080]  a live page of every study
+    tunesmith create-study --study NAME [--direction maximize]
+    tunesmith delete-study --study NAME                 (also: delete)
+    tunesmith ask --study NAME [--space JSON]           start a trial, print it as JSON
+    tunesmith tell --study NAME --trial N --value V     finish it
+    tunesmith worker --study NAME --objective module:function --n-trials N
+
+Starting the same ``worker`` command on many machines (with a PostgreSQL storage) runs
+one study on all of them.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
-import os
+import csv
+import io
+import json
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import tunesmith as ts
+from tunesmith.cli_objective import load_objective
+
+DEFAULT_STORAGE = "sqlite:///tunesmith.db"
 
 
-def load_objective(spec: str) -> Callable[[ts.Trial], Any]:
-    """``module:function`` or ``path/to/file.py:function``, imported."""
-    module_name, sep, function_name = spec.rpartition(":")
-    if not sep or not module_name or not function_name:
-        raise ts.InvalidArgumentError(
-            f"--objective must look like 'module:function' or 'file.py:function', but got {spec!r}"
-        )
-    if module_name.endswith(".py"):
-        if not os.path.isfile(module_name):
-            raise ts.InvalidArgumentError(f"--objective: no file {module_name!r}")
-        location = importlib.util.spec_from_file_location("tunesmith_objective", module_name)
-        assert location is not None and location.loader is not None
-        module = importlib.util.module_from_spec(location)
-        location.loader.exec_module(module)
-    else:
-        sys.path.insert(0, os.getcwd())
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError as exc:
-            raise ts.InvalidArgumentError(
-                f"--objective: cannot import {module_name!r}: {exc}"
-            ) from exc
-    objective = getattr(module, function_name, None)
-    if not callable(objective):
-        raise ts.InvalidArgumentError(
-            f"--objective: {module_name!r} has no function {function_name!r}"
-        )
-    return objective  # type: ignore[no-any-return]
+def _existing_storage(url: str) -> str:
+    """The URL, after checking that a SQLite file to read from exists (reading must not
+    create an empty database under a mistyped name)."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite" and parts.path.startswith("/") and len(parts.path) > 1:
+        import os
+
+        path = parts.path[1:]
+        if not os.path.isfile(path):
+            raise ts.StorageError(
+                f"no SQLite database at {path!r} (from --storage {url!r}); give the URL of "
+                "an existing one, e.g. --storage sqlite:///runs.db"
+            )
+    return url
 
 
-def _worker(args: argparse.Namespace) -> int:
-    objective = load_objective(args.objective)
-    study = ts.create_study(
-        storage=args.storage,
-        study_name=args.study,
-        load_if_exists=True,
-        direction=args.direction,
-        sampler=args.sampler,
-        pruner=args.pruner,
-    )
-    study.optimize(
-        objective,
-        n_trials=args.n_trials,
-        timeout=args.timeout,
-        n_jobs=args.n_jobs,
-        trial_timeout=args.trial_timeout,
-        progress_bar=args.progress,
-    )
-    print(f"{study.study_name}: {len(study.trials)} trials; best value {_best(study)}")
-    return 0
-
-
-def _best(study: ts.Study) -> str:
-    try:
-        return f"{study.best_value:.6g} with {study.best_params}"
-    except ts.NoCompletedTrialError:
-        return "none yet"
+def _load(args: argparse.Namespace) -> ts.Study:
+    return ts.load_study(study_name=args.study, storage=_existing_storage(args.storage))
 
 
 def _studies(args: argparse.Namespace) -> int:
-    summaries = ts.list_studies(args.storage)
+    summaries = ts.list_studies(_existing_storage(args.storage))
     if not summaries:
         print("no studies")
     for summary in summaries:
@@ -95,51 +72,277 @@ def _studies(args: argparse.Namespace) -> int:
 
 
 def _show_best(args: argparse.Namespace) -> int:
-    study = ts.load_study(study_name=args.study, storage=args.storage)
-    trial = study.best_trial
+    trial = _load(args).best_trial
     print(f"trial {trial.number}: value {trial.value:.6g}")
     for name, value in trial.params.items():
         print(f"  {name} = {value!r}")
     return 0
 
 
+def _rows(study: ts.Study) -> tuple[list[str], list[list[Any]]]:
+    trials = study.trials
+    names: dict[str, None] = {}
+    for trial in trials:
+        names.update(dict.fromkeys(trial.params))
+    header = ["number", "state", "value", "started_at", "finished_at", "duration", *names]
+    rows = [
+        [t.number, t.state.name, t.value, t.started_at, t.finished_at, t.duration,
+         *(t.params.get(name) for name in names)]
+        for t in trials
+    ]  # fmt: skip
+    return header, rows
+
+
+def _render(header: list[str], rows: list[list[Any]], form: str) -> str:
+    if form == "json":
+        return json.dumps([dict(zip(header, row, strict=True)) for row in rows], indent=1)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter="," if form == "csv" else "\t", lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    return buffer.getvalue()
+
+
+def _trials(args: argparse.Namespace) -> int:
+    header, rows = _rows(_load(args))
+    sys.stdout.write(_render(header, rows, args.format))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    header, rows = _rows(_load(args))
+    text = _render(header, rows, args.format)
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        with open(args.output, "w", encoding="utf-8") as file:
+            file.write(text)
+        print(f"wrote {len(rows)} trials to {args.output}")
+    return 0
+
+
+_EVALUATORS: dict[str, Callable[[], ts.ImportanceEvaluator]] = {
+    "fanova": ts.FanovaEvaluator,
+    "sklearn": ts.SklearnFanovaEvaluator,
+    "ped-anova": ts.PedAnovaEvaluator,
+}
+
+
+def _importance(args: argparse.Namespace) -> int:
+    evaluator = _EVALUATORS[args.evaluator]()
+    shares = ts.importance(_load(args), evaluator=evaluator, top_fraction=args.top_fraction)
+    for name, share in shares.items():
+        print(f"{name}\t{share:.4f}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from tunesmith.report import write_report
+
+    path = write_report(_load(args), args.output)
+    print(f"report written to {path.resolve()}")
+    return 0
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    from tunesmith.dashboard import serve
+
+    serve(_existing_storage(args.storage), host=args.host, port=args.port)
+    return 0
+
+
+def _exists(storage: str, name: str) -> bool:
+    return name in [summary.study_name for summary in ts.list_studies(storage)]
+
+
+def _create(args: argparse.Namespace) -> int:
+    if args.skip_if_exists and args.direction is None and _exists(args.storage, args.study):
+        print(args.study)
+        return 0
+    study = ts.create_study(
+        storage=args.storage,
+        study_name=args.study,
+        direction=args.direction or "minimize",
+        load_if_exists=args.skip_if_exists,
+    )
+    print(study.study_name)
+    return 0
+
+
+def _delete(args: argparse.Namespace) -> int:
+    ts.delete_study(study_name=args.study, storage=_existing_storage(args.storage))
+    print(f"deleted study {args.study!r}")
+    return 0
+
+
+def _space(text: str | None) -> dict[str, ts.Distribution] | None:
+    """A space from JSON: {"x": {"low": 0, "high": 1, "log": false}, "n": {"low": 1,
+    "high": 9, "type": "int"}, "act": {"choices": ["relu", "tanh"]}}."""
+    if text is None:
+        return None
+    try:
+        spec = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ts.InvalidArgumentError(f"--space must be JSON, but {exc}") from None
+    if not isinstance(spec, dict) or not all(isinstance(v, dict) for v in spec.values()):
+        raise ts.InvalidArgumentError(
+            '--space must map names to {"low": .., "high": ..} or {"choices": [..]}, '
+            f"but got {text!r}"
+        )
+    space: dict[str, ts.Distribution] = {}
+    for name, item in spec.items():
+        options = {k: v for k, v in item.items() if k != "type"}
+        if "choices" in item:
+            space[name] = ts.Categorical(item["choices"])
+        elif item.get("type") == "int":
+            space[name] = ts.Int(**options)
+        else:
+            space[name] = ts.Float(**options)
+    return space
+
+
+def _ask(args: argparse.Namespace) -> int:
+    study = ts.load_study(
+        study_name=args.study, storage=_existing_storage(args.storage), sampler=args.sampler
+    )
+    trial = study.ask(_space(args.space))
+    # the parameters are buffered until the trial reports or ends; this process ends
+    # first, so write them now (should_prune writes what the trial was told so far)
+    trial.should_prune()
+    print(json.dumps({"number": trial.number, "params": trial.params}))
+    return 0
+
+
+def _tell(args: argparse.Namespace) -> int:
+    study = _load(args)
+    recorded = study.tell(args.trial, args.value, state=args.state)
+    print(f"trial {recorded.number}: {recorded.state.name} value {recorded.value}")
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    if args.n_trials is None and args.timeout is None:
+        raise ts.InvalidArgumentError("give --n-trials or --timeout")
+    objective = load_objective(args.objective)
+    if args.direction is None and _exists(args.storage, args.study):
+        # an existing study keeps its direction: nothing to repeat
+        study = ts.load_study(
+            study_name=args.study, storage=args.storage, sampler=args.sampler, pruner=args.pruner
+        )
+    else:
+        study = ts.create_study(
+            storage=args.storage,
+            study_name=args.study,
+            load_if_exists=True,
+            direction=args.direction or "minimize",
+            sampler=args.sampler,
+            pruner=args.pruner,
+        )
+    study.optimize(
+        objective,
+        n_trials=args.n_trials,
+        timeout=args.timeout,
+        n_jobs=args.n_jobs,
+        trial_timeout=args.trial_timeout,
+        progress_bar=args.progress,
+    )
+    try:
+        best = f"{study.best_value:.6g} with {study.best_params}"
+    except ts.NoCompletedTrialError:
+        best = "none yet"
+    print(f"{study.study_name}: {len(study.trials)} trials; best value {best}")
+    return 0
+
+
+def _command(
+    commands: Any,
+    name: str,
+    help: str,
+    run: Any,
+    *,
+    study: bool = True,
+    aliases: Sequence[str] = (),
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, help=help, description=help, aliases=list(aliases)
+    )
+    parser.add_argument(
+        "--storage",
+        default=DEFAULT_STORAGE,
+        help=f"where the studies are: sqlite:///file.db or postgresql://... "
+        f"(default: {DEFAULT_STORAGE}, in the current folder)",
+    )
+    if study:
+        parser.add_argument("--study", required=True, help="the study's name")
+    parser.set_defaults(run=run, command=name)
+    return parser
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tunesmith", description=__doc__.split("\n\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    worker = commands.add_parser("worker", help="run trials of a study")
-    worker.add_argument("--storage", required=True, help="sqlite:///file.db or postgresql://...")
-    worker.add_argument("--study", required=True, help="study name (created if missing)")
+    parser = argparse.ArgumentParser(
+        prog="tunesmith",
+        description="Look at tunesmith studies, and run them from the shell.",
+        epilog="Run 'tunesmith COMMAND --help' for a command's options.",
+    )
+    commands = parser.add_subparsers(metavar="COMMAND", required=True)
+    _command(commands, "studies", "list the studies in a storage", _studies, study=False)
+    _command(commands, "best", "show a study's best trial", _show_best)
+    trials = _command(commands, "trials", "print a study's trials", _trials)
+    trials.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    imp = _command(commands, "importance", "rank the parameters by importance", _importance)
+    imp.add_argument("--evaluator", choices=list(_EVALUATORS), default="fanova")
+    imp.add_argument("--top-fraction", type=float, default=None,
+                     help="explain what matters among the best trials (e.g. 0.1)")  # fmt: skip
+    export = _command(commands, "export", "write a study's trials as CSV or JSON", _export)
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export.add_argument("-o", "--output", default=None, help="file to write (default: stdout)")
+    report = _command(commands, "report", "write a self-contained HTML report", _report)
+    report.add_argument("-o", "--output", default="report.html", help="default: report.html")
+    dash = _command(commands, "dashboard", "serve a live page of the studies", _dashboard,
+                    study=False)  # fmt: skip
+    dash.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this machine)")
+    dash.add_argument("--port", type=int, default=8080, help="default: 8080")
+    create = _command(commands, "create-study", "create an empty study", _create)
+    create.add_argument("--direction", choices=["minimize", "maximize"], default=None,
+                        help="default: minimize")  # fmt: skip
+    create.add_argument("--skip-if-exists", action="store_true", help="no error if it exists")
+    _command(commands, "delete-study", "delete a study and its trials", _delete,
+             aliases=["delete"])  # fmt: skip
+    ask = _command(commands, "ask", "start a trial and print its number and parameters", _ask)
+    ask.add_argument("--space", default=None,
+                     help='parameters as JSON, e.g. \'{"x": {"low": 0, "high": 1}, '
+                     '"act": {"choices": ["relu", "tanh"]}}\'')  # fmt: skip
+    ask.add_argument("--sampler", default="auto")
+    tell = _command(commands, "tell", "finish a trial started with ask", _tell)
+    tell.add_argument("--trial", type=int, required=True, help="the trial's number")
+    tell.add_argument("--value", type=float, default=None, help="the objective value")
+    tell.add_argument("--state", choices=["complete", "pruned", "fail"], default=None)
+    worker = _command(commands, "worker", "run trials of a study", _worker)
     worker.add_argument("--objective", required=True, help="module:function or file.py:function")
     worker.add_argument("--n-trials", type=int, default=None, help="trials this worker runs")
     worker.add_argument("--timeout", type=float, default=None, help="seconds to keep going")
     worker.add_argument("--n-jobs", type=int, default=1, help="worker processes")
     worker.add_argument("--trial-timeout", type=float, default=None, help="seconds per trial")
-    worker.add_argument("--direction", default="minimize", choices=["minimize", "maximize"])
+    worker.add_argument("--direction", choices=["minimize", "maximize"], default=None,
+                        help="for a new study (default: minimize); an existing one keeps "
+                        "its own")  # fmt: skip
     worker.add_argument("--sampler", default="auto")
     worker.add_argument("--pruner", default="none")
     worker.add_argument("--progress", action="store_true", help="show a progress bar")
-    worker.set_defaults(run=_worker)
-    studies = commands.add_parser("studies", help="list the studies in a storage")
-    studies.add_argument("--storage", required=True)
-    studies.set_defaults(run=_studies)
-    best = commands.add_parser("best", help="show a study's best trial")
-    best.add_argument("--storage", required=True)
-    best.add_argument("--study", required=True)
-    best.set_defaults(run=_show_best)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
-    if args.command == "worker" and args.n_trials is None and args.timeout is None:
-        print("tunesmith worker: give --n-trials or --timeout", file=sys.stderr)
-        return 2
     try:
         status: int = args.run(args)
     except ts.TunesmithError as exc:
         print(f"tunesmith {args.command}: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"tunesmith {args.command}: interrupted", file=sys.stderr)
+        return 130
     return status
 
 

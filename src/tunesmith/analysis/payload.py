@@ -28,9 +28,6 @@ import tunesmith as ts
 from tunesmith.analysis.parameter_importance import importance
 from tunesmith.analysis.timeline import lanes
 
-#: Importance past this many COMPLETE trials is computed on the latest ones: the shares
-#: settle long before, and the report must stay fast at 10,000 trials.
-IMPORTANCE_TRIALS = 2000
 _CONTOUR_GRID = 40
 
 
@@ -132,21 +129,11 @@ def _best(study: ts.Study) -> dict[str, Any] | None:
     }  # fmt: skip
 
 
-class _Recent:
-    """The latest COMPLETE trials of a study, as a study-like object for ``importance``."""
-
-    def __init__(self, study: ts.Study, trials: list[ts.FrozenTrial]) -> None:
-        self.study_name = study.study_name
-        self.direction = study.direction
-        self.trials = trials
-
-
 def _importance(study: ts.Study, trials: list[ts.FrozenTrial]) -> dict[str, float] | None:
     complete = [t for t in trials if t.state is ts.TrialState.COMPLETE]
     if len(complete) < 2 or not any(t.params for t in complete):
         return None
-    recent = _Recent(study, complete[-IMPORTANCE_TRIALS:])
-    return importance(recent)  # type: ignore[arg-type]
+    return importance(study)
 
 
 def _contour(

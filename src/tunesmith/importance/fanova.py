@@ -49,7 +49,9 @@ class FanovaEvaluator:
 
     Args:
         n_trees: Trees in the forest; more trees, smoother estimates.
-        min_samples_split: A node with fewer trials is a leaf.
+        min_samples_split: A node with fewer trials is a leaf (default: 5, or 1% of
+            the trials past 500, so a tree has a few hundred leaves at most and the cost
+            grows about linearly with the trials).
         seed: Seeds the forest (the same trials always give the same shares).
 
     Example:
@@ -64,9 +66,11 @@ class FanovaEvaluator:
         (['x', 'y'], True)
     """
 
-    def __init__(self, *, n_trees: int = 32, min_samples_split: int = 5, seed: int = 0) -> None:
+    def __init__(
+        self, *, n_trees: int = 32, min_samples_split: int | None = None, seed: int = 0
+    ) -> None:
         self.n_trees = check_int("n_trees", n_trees, owner="FanovaEvaluator", minimum=1)
-        self.min_samples_split = check_int(
+        self.min_samples_split = check_optional_int(
             "min_samples_split", min_samples_split, owner="FanovaEvaluator", minimum=2
         )
         self.seed = check_optional_int("seed", seed, owner="FanovaEvaluator", minimum=0) or 0
@@ -93,7 +97,7 @@ class FanovaEvaluator:
             data.categories,
             rng,
             n_trees=self.n_trees,
-            min_samples_split=self.min_samples_split,
+            min_samples_split=self.min_samples_split or max(5, len(trials) // 100),
         )
         return decompose(forest, data.names, low, high)
 

@@ -1,0 +1,117 @@
+"""A live web page of the studies in a storage (``pip install 'tunesmith[dashboard]'``).
+
+``tunesmith dashboard --storage URL`` serves, on 127.0.0.1 unless told otherwise, the
+report's page (:mod:`tunesmith.report`) fed by a small JSON API that the page polls every
+two seconds, so new trials appear without a reload:
+
+    GET /                       the page (``?study=NAME`` picks a study)
+    GET /api/studies            [{name, direction, n_trials, best_value}]
+    GET /api/study/NAME         the study's payload (:mod:`tunesmith.analysis.payload`)
+    GET /assets/plotly.min.js   Plotly's bundle, from the plotly package
+
+Nothing else is served (no file from disk but these), and the storage is only read.
+Built on Starlette (the ASGI toolkit) and served by uvicorn.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any
+
+import tunesmith as ts
+from tunesmith.analysis.payload import study_payload
+from tunesmith.errors import require_module
+from tunesmith.report import page, plotly_js
+
+POLL_SECONDS = 2.0
+#: Importance is recomputed at most this often per study (it costs up to a second).
+IMPORTANCE_SECONDS = 10.0
+
+
+class _Studies:
+    """Loaded studies by name, kept so that each poll reads only what is new."""
+
+    def __init__(self, storage: str) -> None:
+        self.storage = storage
+        self._studies: dict[str, ts.Study] = {}
+        self._importance: dict[str, tuple[float, int, Any]] = {}
+        self._lock = threading.Lock()
+
+    def summaries(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": s.study_name,
+                "direction": s.direction.value,
+                "n_trials": s.n_trials,
+                "best_value": s.best_value,
+            }
+            for s in ts.list_studies(self.storage)
+        ]
+
+    def payload(self, name: str) -> dict[str, Any]:
+        with self._lock:
+            study = self._studies.get(name)
+            if study is None:
+                study = self._studies[name] = ts.load_study(study_name=name, storage=self.storage)
+            data = study_payload(study, with_importance=False)
+            cached = self._importance.get(name)
+            n_trials = data["study"]["n_trials"]
+            if cached is None or (
+                cached[1] != n_trials and time.time() - cached[0] > IMPORTANCE_SECONDS
+            ):
+                full = study_payload(study)
+                cached = (time.time(), n_trials, (full["importance"], full["contour"]))
+                self._importance[name] = cached
+            data["importance"], data["contour"] = cached[2]
+            return data
+
+
+def make_app(storage: str) -> Any:
+    """The Starlette application serving ``storage``'s studies."""
+    require_module("starlette", "dashboard", "the dashboard")
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import HTMLResponse, JSONResponse, Response
+    from starlette.routing import Route
+
+    studies = _Studies(storage)
+    live = json.dumps(
+        {"studies": "/api/studies", "study": "/api/study/", "interval": POLL_SECONDS * 1000}
+    )
+    html = page("tunesmith dashboard", '<script src="/assets/plotly.min.js"></script>\n'
+                f"<script>window.TUNESMITH_LIVE = {live};</script>")  # fmt: skip
+    bundle = plotly_js()
+
+    async def index(request: Request) -> Response:
+        return HTMLResponse(html)
+
+    async def plotly(request: Request) -> Response:
+        return Response(bundle, media_type="application/javascript")
+
+    async def list_studies(request: Request) -> Response:
+        return JSONResponse(studies.summaries())
+
+    async def one_study(request: Request) -> Response:
+        name = request.path_params["name"]
+        try:
+            return JSONResponse(studies.payload(name))
+        except ts.StudyNotFoundError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=404)
+
+    routes = [
+        Route("/", index),
+        Route("/assets/plotly.min.js", plotly),
+        Route("/api/studies", list_studies),
+        Route("/api/study/{name:path}", one_study),
+    ]
+    return Starlette(routes=routes)
+
+
+def serve(storage: str, *, host: str = "127.0.0.1", port: int = 8080) -> None:
+    """Serve the dashboard until interrupted."""
+    uvicorn: Any = require_module("uvicorn", "dashboard", "the dashboard")
+    ts.list_studies(storage)  # a bad URL fails here, before the server starts
+    print(f"tunesmith dashboard of {storage} on http://{host}:{port}/ (Ctrl-C stops it)")
+    uvicorn.run(make_app(storage), host=host, port=port, log_level="warning")

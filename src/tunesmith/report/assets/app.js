@@ -1,0 +1,255 @@
+/* tunesmith report and dashboard: draws a study payload (tunesmith.analysis.payload).
+   The report embeds the payload as window.TUNESMITH_DATA; the dashboard sets
+   window.TUNESMITH_LIVE and this script polls its JSON API. */
+(function () {
+  "use strict";
+  var COLORS = {COMPLETE: "#1f77b4", PRUNED: "#ff7f0e", FAIL: "#d62728", RUNNING: "#888888"};
+  var CONFIG = {responsive: true, displaylogo: false};
+  var state = {data: null, sortKey: "number", sortDir: 1, page: 0, filter: ""};
+  var PAGE = 100;
+
+  function el(id) { return document.getElementById(id); }
+  function fmt(v) {
+    if (v === null || v === undefined) return "";
+    if (typeof v === "number") return Math.abs(v) >= 1e5 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(4) : String(+v.toPrecision(6));
+    return String(v);
+  }
+  function text(node, value) { node.textContent = value; return node; }
+  function make(tag, content, cls) { var n = document.createElement(tag); if (content !== undefined) text(n, content); if (cls) n.className = cls; return n; }
+  function draw(id, traces, layout) {
+    layout = Object.assign({margin: {l: 60, r: 20, t: 10, b: 50}, hovermode: "closest"}, layout || {});
+    Plotly.react(el(id), traces, layout, CONFIG);
+  }
+  function indices(d, wanted) {
+    var out = [];
+    for (var i = 0; i < d.trials.number.length; i++) if (d.trials.state[i] === wanted) out.push(i);
+    return out;
+  }
+  function pick(column, rows) { return rows.map(function (i) { return column[i]; }); }
+  function axisFor(p) {
+    if (p.kind === "categorical") return {title: {text: p.name}, type: "category", categoryorder: "array", categoryarray: p.choices};
+    return {title: {text: p.name + (p.log ? " (log)" : "")}, type: p.log ? "log" : "linear"};
+  }
+  function failedBand(d, x) {
+    var failed = indices(d, "FAIL");
+    return {x: pick(x, failed), y: failed.map(function () { return 0; }), yaxis: "y2", mode: "markers",
+      type: "scattergl", name: "failed (" + failed.length + ")", marker: {symbol: "x", color: COLORS.FAIL, size: 7},
+      text: pick(d.trials.reason, failed), hoverinfo: "x+text"};
+  }
+  var BAND = {yaxis2: {domain: [0, 0.07], showticklabels: false, zeroline: false, showgrid: false},
+              yaxis: {domain: [0.12, 1]}};
+
+  function summary(d) {
+    var s = d.study, box = el("summary"); box.innerHTML = "";
+    var cards = [["direction", s.direction], ["trials", s.n_trials], ["complete", s.counts.COMPLETE],
+      ["pruned", s.counts.PRUNED], ["failed", s.counts.FAIL], ["running", s.counts.RUNNING],
+      ["best value", d.best ? fmt(d.best.value) : "none yet"]];
+    cards.forEach(function (c) {
+      var card = make("div", undefined, "card"); card.appendChild(make("div", c[0], "k"));
+      var v = make("div", String(c[1]), "v"); if (c[0] === "best value") v.id = "best-value";
+      card.appendChild(v); box.appendChild(card);
+    });
+    text(el("title"), "tunesmith — " + s.name);
+    text(el("subtitle"), "read " + new Date(s.read_at * 1000).toLocaleString() + " · " + s.n_trials + " trials");
+    var best = el("best"); best.innerHTML = "";
+    if (!d.best) { best.appendChild(make("p", "No COMPLETE trial yet.")); return; }
+    var table = make("table"), head = make("tr");
+    ["trial", "value"].concat(Object.keys(d.best.params)).forEach(function (k) { head.appendChild(make("th", k)); });
+    var row = make("tr"); row.appendChild(make("td", String(d.best.number))); row.appendChild(make("td", fmt(d.best.value)));
+    Object.keys(d.best.params).forEach(function (k) { row.appendChild(make("td", fmt(d.best.params[k]))); });
+    table.appendChild(head); table.appendChild(row); best.appendChild(table);
+  }
+
+  function importance(d) {
+    var sec = el("importance-section");
+    if (!d.importance) { sec.hidden = true; return; }
+    sec.hidden = false;
+    var names = Object.keys(d.importance).reverse();
+    draw("importance", [{type: "bar", orientation: "h", y: names, x: names.map(function (n) { return d.importance[n]; }),
+      marker: {color: COLORS.COMPLETE}, text: names.map(function (n) { return d.importance[n].toFixed(3); }), textposition: "outside"}],
+      {xaxis: {title: {text: "share (fANOVA)"}}, margin: {l: 120, r: 40, t: 10, b: 40}});
+  }
+
+  function history(d) {
+    var t = d.trials, done = indices(d, "COMPLETE"), pruned = indices(d, "PRUNED");
+    var minimize = d.study.direction === "minimize", best = [], cur = null;
+    done.forEach(function (i) { var v = t.value[i]; if (cur === null || (minimize ? v < cur : v > cur)) cur = v; best.push(cur); });
+    draw("history", [
+      {x: pick(t.number, done), y: pick(t.value, done), mode: "markers", type: "scattergl", name: "complete", marker: {color: COLORS.COMPLETE, size: 5}},
+      {x: pick(t.number, done), y: best, mode: "lines", line: {shape: "hv", color: "#2ca02c", width: 2}, name: "best so far"},
+      {x: pick(t.number, pruned), y: pick(t.value, pruned), mode: "markers", type: "scattergl", name: "pruned (" + pruned.length + ")", marker: {color: COLORS.PRUNED, symbol: "triangle-down", size: 6}},
+      failedBand(d, t.number)],
+      Object.assign({xaxis: {title: {text: "trial"}}}, BAND, {yaxis: {domain: [0.12, 1], title: {text: "value"}}}));
+  }
+
+  function slice(d) {
+    var t = d.trials, done = indices(d, "COMPLETE"), ps = d.params, traces = [], layout = {showlegend: false, margin: {l: 60, r: 20, t: 30, b: 50}};
+    var cols = Math.min(ps.length, 3), rows = Math.ceil(ps.length / cols) || 1;
+    el("slice").style.height = (300 * rows + 40) + "px";
+    ps.forEach(function (p, k) {
+      var ax = k === 0 ? "" : String(k + 1), col = k % cols, row = Math.floor(k / cols);
+      var xs = pick(t.params[p.name], done), keep = [];
+      for (var i = 0; i < xs.length; i++) if (xs[i] !== null) keep.push(i);
+      traces.push({x: keep.map(function (i) { return xs[i]; }), y: keep.map(function (i) { return t.value[done[i]]; }),
+        xaxis: "x" + ax, yaxis: "y" + ax, mode: "markers", type: "scattergl",
+        marker: {size: 5, color: keep.map(function (i) { return t.number[done[i]]; }), colorscale: "Viridis"}, name: p.name});
+      layout["xaxis" + ax] = Object.assign(axisFor(p), {domain: [col / cols + 0.04, (col + 1) / cols - 0.02], anchor: "y" + ax});
+      layout["yaxis" + ax] = {domain: [1 - (row + 1) / rows + 0.08, 1 - row / rows], anchor: "x" + ax, title: {text: col === 0 ? "value" : ""}};
+    });
+    draw("slice", traces, layout);
+  }
+
+  function parallel(d) {
+    var t = d.trials, done = indices(d, "COMPLETE"), values = pick(t.value, done);
+    var dims = [{label: "value", values: values}];
+    d.params.forEach(function (p) {
+      var col = pick(t.params[p.name], done);
+      if (p.kind === "categorical") {
+        dims.push({label: p.name, values: col.map(function (v) { return v === null ? -1 : p.choices.indexOf(v); }),
+          tickvals: p.choices.map(function (_, i) { return i; }), ticktext: p.choices, range: [-1, p.choices.length - 1]});
+      } else if (p.log) {
+        dims.push({label: p.name + " (log10)", values: col.map(function (v) { return v === null ? null : Math.log10(v); })});
+      } else dims.push({label: p.name, values: col});
+    });
+    draw("parallel", [{type: "parcoords", dimensions: dims,
+      line: {color: values, colorscale: "Viridis", reversescale: d.study.direction === "minimize", showscale: true}}],
+      {margin: {l: 60, r: 60, t: 40, b: 30}});
+  }
+
+  function contour(d) {
+    var sec = el("contour-section"), c = d.contour;
+    if (!c) { sec.hidden = true; return; }
+    sec.hidden = false;
+    var t = d.trials, done = indices(d, "COMPLETE");
+    draw("contour", [
+      {type: "contour", x: c.xs, y: c.ys, z: c.z, colorscale: "Viridis", reversescale: d.study.direction === "minimize", connectgaps: false, contours: {coloring: "heatmap"}},
+      {x: pick(t.params[c.x], done), y: pick(t.params[c.y], done), mode: "markers", type: "scatter", marker: {color: "white", size: 5, line: {color: "black", width: 1}}, name: "trials"}],
+      {xaxis: {title: {text: c.x}, type: c.log[0] ? "log" : "linear"}, yaxis: {title: {text: c.y}, type: c.log[1] ? "log" : "linear"}, showlegend: false});
+  }
+
+  function curves(d) {
+    var sec = el("curves-section"), c = d.curves;
+    if (!c.number.length) { sec.hidden = true; return; }
+    sec.hidden = false;
+    var traces = [];
+    ["COMPLETE", "PRUNED", "FAIL", "RUNNING"].forEach(function (s) {
+      var xs = [], ys = [], endX = [], endY = [], n = 0;
+      for (var i = 0; i < c.number.length; i++) {
+        if (c.state[i] !== s) continue;
+        n++; xs.push.apply(xs, c.steps[i]); ys.push.apply(ys, c.values[i]); xs.push(null); ys.push(null);
+        endX.push(c.steps[i][c.steps[i].length - 1]); endY.push(c.values[i][c.values[i].length - 1]);
+      }
+      if (!n) return;
+      traces.push({x: xs, y: ys, mode: "lines", type: "scattergl", name: s.toLowerCase() + " (" + n + ")", line: {color: COLORS[s], width: 1}, opacity: 0.6});
+      if (s === "PRUNED") traces.push({x: endX, y: endY, mode: "markers", type: "scattergl", name: "pruned here", marker: {symbol: "x", color: COLORS.PRUNED, size: 6}});
+    });
+    draw("curves", traces, {xaxis: {title: {text: "step"}}, yaxis: {title: {text: "intermediate value"}}});
+  }
+
+  function edf(d) {
+    var values = pick(d.trials.value, indices(d, "COMPLETE")).slice().sort(function (a, b) { return a - b; });
+    draw("edf", [{x: values, y: values.map(function (_, i) { return (i + 1) / values.length; }), mode: "lines", line: {shape: "hv"}, name: d.study.name}],
+      {xaxis: {title: {text: "value"}}, yaxis: {title: {text: "share of trials"}, range: [0, 1.02]}});
+  }
+
+  function timeline(d) {
+    var t = d.trials, now = d.study.read_at - d.study.first_start, traces = [];
+    ["COMPLETE", "PRUNED", "FAIL", "RUNNING"].forEach(function (s) {
+      var rows = indices(d, s);
+      if (!rows.length) return;
+      traces.push({type: "bar", orientation: "h", name: s.toLowerCase() + " (" + rows.length + ")", marker: {color: COLORS[s]},
+        y: pick(t.lane, rows), base: pick(t.start, rows),
+        x: rows.map(function (i) { return Math.max((t.end[i] === null ? now : t.end[i]) - t.start[i], 1e-3); }),
+        text: rows.map(function (i) { return "trial " + t.number[i]; }), textposition: "none", hoverinfo: "text+x"});
+    });
+    var lanes = {}; t.lane.forEach(function (l) { lanes[l] = 1; });
+    el("timeline").style.height = Math.max(220, 60 + 26 * Object.keys(lanes).length) + "px";
+    draw("timeline", traces, {barmode: "overlay", xaxis: {title: {text: "seconds since the first trial started"}}, yaxis: {autorange: "reversed", type: "category"}});
+  }
+
+  function columns(d) {
+    return ["number", "state", "value", "duration"].concat(d.params.map(function (p) { return p.name; }));
+  }
+  function cell(d, key, i) {
+    var t = d.trials;
+    if (key === "duration") return t.end[i] === null ? null : +(t.end[i] - t.start[i]).toFixed(3);
+    if (key in t.params && ["number", "state", "value"].indexOf(key) < 0) return t.params[key][i];
+    return t[key][i];
+  }
+  function table() {
+    var d = state.data, keys = columns(d), head = el("trials").tHead, body = el("trials").tBodies[0];
+    head.innerHTML = ""; body.innerHTML = "";
+    var tr = make("tr");
+    keys.forEach(function (k) {
+      var th = make("th", k);
+      if (k === state.sortKey) th.className = state.sortDir > 0 ? "sorted-asc" : "sorted-desc";
+      th.addEventListener("click", function () {
+        state.sortDir = state.sortKey === k ? -state.sortDir : 1; state.sortKey = k; state.page = 0; table();
+      });
+      tr.appendChild(th);
+    });
+    head.appendChild(tr);
+    var rows = [], needle = state.filter.toLowerCase();
+    for (var i = 0; i < d.trials.number.length; i++) {
+      if (needle) {
+        var hit = keys.some(function (k) { return fmt(cell(d, k, i)).toLowerCase().indexOf(needle) >= 0; });
+        if (!hit) continue;
+      }
+      rows.push(i);
+    }
+    var key = state.sortKey, dir = state.sortDir;
+    rows.sort(function (a, b) {
+      var x = cell(d, key, a), y = cell(d, key, b);
+      if (x === y) return a - b; if (x === null) return 1; if (y === null) return -1;
+      return (x < y ? -1 : 1) * dir;
+    });
+    var pages = Math.max(1, Math.ceil(rows.length / PAGE));
+    state.page = Math.min(state.page, pages - 1);
+    rows.slice(state.page * PAGE, (state.page + 1) * PAGE).forEach(function (i) {
+      var r = make("tr");
+      keys.forEach(function (k) { var c = make("td", fmt(cell(d, k, i))); if (k === "state") c.className = "state-" + d.trials.state[i]; r.appendChild(c); });
+      body.appendChild(r);
+    });
+    text(el("shown"), rows.length + " of " + d.trials.number.length + " trials");
+    text(el("page"), " page " + (state.page + 1) + " / " + pages + " ");
+  }
+
+  function render(d) {
+    state.data = d;
+    summary(d); importance(d); history(d); slice(d); parallel(d); contour(d); curves(d); edf(d); timeline(d); table();
+  }
+
+  function controls() {
+    el("filter").addEventListener("input", function (e) { state.filter = e.target.value; state.page = 0; table(); });
+    el("prev").addEventListener("click", function () { state.page = Math.max(0, state.page - 1); table(); });
+    el("next").addEventListener("click", function () { state.page += 1; table(); });
+  }
+
+  function live(cfg) {
+    var sec = el("studies-section"); sec.hidden = false;
+    var current = new URLSearchParams(window.location.search).get("study");
+    function studies() {
+      return fetch(cfg.studies).then(function (r) { return r.json(); }).then(function (list) {
+        var box = el("studies"); box.innerHTML = "";
+        list.forEach(function (s) {
+          var a = make("a", s.name + " — " + s.n_trials + " trials, best " + fmt(s.best_value)); a.href = "?study=" + encodeURIComponent(s.name); box.appendChild(a);
+        });
+        if (!current && list.length) current = list[list.length - 1].name;
+      });
+    }
+    function poll() {
+      if (!current) { setTimeout(function () { studies().then(poll); }, cfg.interval); return; }
+      fetch(cfg.study + encodeURIComponent(current)).then(function (r) { return r.json(); }).then(function (d) {
+        if (d.study) render(d);
+      }).catch(function () {}).then(function () { setTimeout(poll, cfg.interval); });
+    }
+    studies().then(poll);
+    setInterval(studies, cfg.interval * 5);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    controls();
+    if (window.TUNESMITH_LIVE) live(window.TUNESMITH_LIVE);
+    else render(window.TUNESMITH_DATA);
+  });
+})();

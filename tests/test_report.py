@@ -1,0 +1,61 @@
+"""The HTML report and the dashboard's JSON, read in Python: self-contained, complete,
+and read-only on the storage. (tests/test_browser.py opens them in Chromium.)"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+import tunesmith as ts
+from tunesmith.analysis.payload import study_payload
+from tunesmith.report import render_report, write_report
+
+
+def objective(trial):
+    x = trial.suggest_float("x", 1e-3, 1, log=True)
+    kind = trial.suggest_categorical("kind", ["a", "b"])
+    if trial.number % 7 == 3:
+        raise ValueError("boom")
+    for step in range(3):
+        trial.report(x * (3 - step), step)
+    return x + (kind == "b")
+
+
+@pytest.fixture(scope="module")
+def study():
+    study = ts.create_study(sampler="random", seed=0, study_name="report")
+    study.optimize(objective, n_trials=30, catch=(ValueError,))
+    return study
+
+
+def test_the_payload_holds_every_trial_and_the_views(study):
+    data = json.loads(json.dumps(study_payload(study), allow_nan=False))
+    trials = study.trials
+    assert data["trials"]["number"] == [t.number for t in trials]
+    assert data["study"]["counts"]["FAIL"] == sum(t.state is ts.TrialState.FAIL for t in trials)
+    assert data["best"]["value"] == study.best_value
+    assert set(data["importance"]) == {"x", "kind"}
+    assert data["params"][0] == {"name": "x", "kind": "float", "log": True, "low": 1e-3, "high": 1}
+    assert data["params"][1]["choices"] == ["a", "b"]
+    assert len(data["curves"]["number"]) == sum(bool(t.intermediate_values) for t in trials)
+
+
+def test_the_report_is_one_file_that_needs_no_network(study, tmp_path):
+    path = write_report(study, tmp_path / "r.html")
+    text = path.read_text()
+    assert not re.search(r"<script[^>]+src=", text) and not re.search(r"<link[^>]+href=.http", text)
+    assert "window.TUNESMITH_DATA" in text and "Plotly" in text
+    assert text.count("<script>") == 3  # plotly, the data, the page's own script
+    with pytest.raises(ts.InvalidArgumentError, match="does not exist"):
+        write_report(study, tmp_path / "nowhere" / "r.html")
+
+
+def test_reading_a_study_writes_nothing(tmp_path):
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    study = ts.create_study(storage=url, study_name="r", sampler="random", seed=0)
+    study.optimize(objective, n_trials=10, catch=(ValueError,))
+    before = len(study.storage.read("r"))
+    render_report(ts.load_study(study_name="r", storage=url))
+    assert len(study.storage.read("r")) == before
