@@ -11,6 +11,8 @@ Example:
     True
 """
 
+from typing import TYPE_CHECKING, Any
+
 from tunesmith.errors import (
     DuplicatedStudyError,
     IncompatibleParameterError,
@@ -35,7 +37,7 @@ from tunesmith.importance import (
 )
 
 # Front-ends last: they use the names above through the package.
-from tunesmith.minimize import OptimizeResult, maximize, minimize
+from tunesmith.minimize import OptimizeResult, maximize, minimize, parse_space
 from tunesmith.pruners import (
     Decision,
     HyperbandPruner,
@@ -82,7 +84,28 @@ from tunesmith.trial import Trial
 # still reaches the package's evaluators).
 from tunesmith.analysis import importance  # isort: skip
 
+if TYPE_CHECKING:
+    from tunesmith.sklearn import cv_score as cv_score
+
 __version__ = "0.1.0"
+
+# Front-ends that need scikit-learn are imported when first used: ``import tunesmith``
+# does not import scikit-learn.
+_LAZY = {"cv_score": "tunesmith.sklearn"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tunesmith' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
+
 
 __all__ = [
     "AutoSampler",
@@ -145,4 +168,5 @@ __all__ = [
     "load_study",
     "maximize",
     "minimize",
+    "parse_space",
 ]
