@@ -1,4 +1,4 @@
-"""The import layering of DESIGN.md, enforced: a wrong import fails CI.
+"""The import layering of docs/DESIGN.md, enforced: a wrong import fails CI.
 
 layer 0 values        errors, validation, states, space, events, history, encoding (each may import
                       the ones before it), stdlib and numpy
