@@ -1,7 +1,7 @@
 """The import layering of docs/DESIGN.md, enforced: a wrong import fails CI.
 
-layer 0 values        errors, validation, states, space, events, history, encoding (each may import
-                      the ones before it), stdlib and numpy
+layer 0 values        errors, validation, interrupts, states, space, events, history,
+                      encoding (each may import the ones before it), stdlib and numpy
 layer 1 components    samplers, pruners, storage, importance, trial: layer 0, numpy, scipy,
                       and their own package; never each other
 layer 2 orchestration study: layers 0-1 and its own package
@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "tunesmith"
-LAYER0 = ["errors", "validation", "states", "space", "events", "history", "encoding"]
+LAYER0 = ["errors", "validation", "interrupts", "states", "space", "events", "history", "encoding"]
 LAYER1 = ["samplers", "pruners", "storage", "importance", "trial"]
 LAYER2 = ["study"]
 STDLIB = set(sys.stdlib_module_names) | {"__future__"}

@@ -371,7 +371,7 @@ def test_list_load_and_delete_studies(tmp_path):
         ({"seed": -1}, "seed must be an integer in [0, 2**63)"),
         ({"seed": 1.5}, "seed must be an integer"),
         ({"study_name": ""}, "study_name must be a non-empty string"),
-        ({"sampler": object()}, "sampler must be a name or an object with a sample("),
+        ({"sampler": object()}, "`sampler` must be a sampler name or an object with a sample()"),
     ],
 )
 def test_bad_study_arguments_are_clear_errors(kwargs, message):

@@ -210,6 +210,18 @@ def encode(event: Event) -> tuple[str, int | None, str]:
     raise TypeError(f"not an event: {event!r}")
 
 
+def decode_record(study: str, seq: int, kind: str, number: int | None, payload: str) -> Record:
+    """A stored row as ``(seq, event)``; a row that cannot be read (damaged, or written by a
+    newer tunesmith) is a :class:`StorageError` naming the study and the row."""
+    try:
+        return seq, decode(kind, number, payload)
+    except Exception as exc:
+        raise StorageError(
+            f"study {study!r}: event {seq} (kind {kind!r}, trial {number}) cannot be read: "
+            f"{type(exc).__name__}: {exc}; payload {payload[:200]!r}"
+        ) from exc
+
+
 def decode(kind: str, number: int | None, payload: str) -> Event:
     """Inverse of :func:`encode`."""
     data = json.loads(payload)
@@ -217,7 +229,8 @@ def decode(kind: str, number: int | None, payload: str) -> Event:
         return TrialCreated(data["t"], data["c"], data.get("l"), data.get("r", 0))
     if kind == "heartbeat":
         return Heartbeat(number, float(data))  # type: ignore[arg-type]
-    assert number is not None or kind == "enqueued"
+    if number is None and kind != "enqueued":
+        raise ValueError(f"a {kind!r} event needs a trial number")
     if kind in ("params", "proposed"):
         return _decode_params(number, data, kind == "proposed")  # type: ignore[arg-type]
     if kind == "reported":

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
+from tunesmith.errors import StorageError
 from tunesmith.events import (
     CREATED_JUST_BEFORE,
     EMPTY,
@@ -424,35 +425,40 @@ class HistoryBuilder:
             self._retried.add(event.retry_of)
         self.queue[seq] = event
 
-    def _running_trial(self, number: int) -> _Running | None:
+    def _running_trial(self, seq: int, number: int) -> _Running | None:
         trial = self.running.get(number)
+        if trial is None and not 0 <= number < len(self.trials):
+            raise StorageError(
+                f"event {seq} refers to trial {number}, but only trials 0 to "
+                f"{len(self.trials) - 1} were created before it: the event log is damaged"
+            )
         if trial is not None:
             trial.frozen = None
         return trial  # None: finished already (or unknown), and a finished trial never changes
 
     def _on_params(self, seq: int, event: ParamsSet) -> None:
         number = len(self.trials) - 1 if event.number == CREATED_JUST_BEFORE else event.number
-        trial = self._running_trial(number)
+        trial = self._running_trial(seq, number)
         if trial is not None:
             self._set_params(trial, event)
 
     def _on_reported(self, seq: int, event: Reported) -> None:
-        trial = self._running_trial(event.number)
+        trial = self._running_trial(seq, event.number)
         if trial is not None:
             trial.intermediate = _merged(trial.intermediate, event.values)
 
     def _on_user_attrs(self, seq: int, event: UserAttrsSet) -> None:
-        trial = self._running_trial(event.number)
+        trial = self._running_trial(seq, event.number)
         if trial is not None:
             trial.user_attrs = _merged(trial.user_attrs, event.attrs)
 
     def _on_heartbeat(self, seq: int, event: Heartbeat) -> None:
-        trial = self._running_trial(event.number)
+        trial = self._running_trial(seq, event.number)
         if trial is not None:
             trial.alive_at = max(trial.alive_at, event.time)
 
     def _on_finished(self, seq: int, event: TrialFinished) -> None:
-        trial = self._running_trial(event.number)
+        trial = self._running_trial(seq, event.number)
         if trial is not None:
             self._finish(trial, event)
 

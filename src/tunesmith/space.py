@@ -55,6 +55,17 @@ def _finite_float(what: str, value: object, kind: str) -> float:
     return number
 
 
+#: Integer bounds stay within what a float64 holds exactly: samplers place ints on a unit
+#: cube, and beyond 2**53 neighbouring integers share one float.
+MAX_INT = 2**53
+
+
+def _check_log(value: object, kind: str) -> bool:
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise InvalidSpaceError(f"{kind}: `log` must be True or False, but got log={value!r}")
+
+
 def _grid_count(low: float, high: float, step: float, kind: str) -> int:
     """Number of steps between ``low`` and ``high``; raises if ``step`` does not divide it."""
     ratio = (high - low) / step
@@ -94,6 +105,12 @@ class Float:
             raise InvalidSpaceError(
                 f"Float: `low <= high` must hold, but got (low={low}, high={high})"
             )
+        if not math.isfinite(high - low):
+            raise InvalidSpaceError(
+                f"Float: `high - low` must be a finite float, but got (low={low}, high={high}), "
+                f"whose width {high - low} overflows; narrow the range or use log=True"
+            )
+        _check_log(self.log, "Float")
         if self.log and low <= 0:
             raise InvalidSpaceError(
                 f"Float: `low > 0` must hold when log=True, but got (low={low}, high={high}); "
@@ -174,6 +191,13 @@ class Int:
             raise InvalidSpaceError(
                 f"Int: `low <= high` must hold, but got (low={self.low}, high={self.high})"
             )
+        if not -MAX_INT <= self.low <= self.high <= MAX_INT:
+            raise InvalidSpaceError(
+                f"Int: `-2**53 <= low <= high <= 2**53` must hold, but got (low={self.low}, "
+                f"high={self.high}); beyond 2**53 a float cannot tell neighbouring integers "
+                "apart, so samplers could not place them"
+            )
+        _check_log(self.log, "Int")
         if self.step < 1:
             raise InvalidSpaceError(f"Int: `step >= 1` must hold, but got step={self.step}")
         if self.log and self.low < 1:

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from tunesmith.errors import StorageError, StudyNotFoundError, require_module
-from tunesmith.events import Event, Record, decode, encode
+from tunesmith.events import Event, Record, decode_record, encode
 from tunesmith.states import Direction
 from tunesmith.storage.base import StudyInfo
 
@@ -182,7 +182,7 @@ class PostgresStorage:
                 (row[0], after),
             )
             rows = cursor.fetchall()
-        return [(seq, decode(kind, trial, payload)) for seq, kind, trial, payload in rows]
+        return [decode_record(study, *row) for row in rows]
 
     def __repr__(self) -> str:
         return f"PostgresStorage({self._safe_url!r})"

@@ -21,10 +21,13 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from tunesmith import interrupts
 from tunesmith.errors import StorageError, StudyNotFoundError
-from tunesmith.events import Event, Record, decode, encode
+from tunesmith.events import Event, Record, decode_record, encode
+from tunesmith.interrupts import held
 from tunesmith.states import Direction
 from tunesmith.storage.base import StudyInfo
+from tunesmith.validation import check_bool, check_number
 
 SCHEMA_VERSION = 1
 
@@ -55,6 +58,8 @@ class SQLiteStorage:
         path: The database file; created (with its tables) if missing.
         timeout: Seconds a write waits for another process's transaction.
         durable: ``synchronous=FULL`` instead of ``NORMAL`` (see the module docstring).
+        create: With False, a missing file is a :class:`StudyNotFoundError` instead of a
+            new database (loading a study never creates a file).
 
     Example:
         >>> import tempfile, os
@@ -64,15 +69,25 @@ class SQLiteStorage:
     """
 
     def __init__(
-        self, path: str | os.PathLike[str], *, timeout: float = 60.0, durable: bool = False
+        self,
+        path: str | os.PathLike[str],
+        *,
+        timeout: float = 60.0,
+        durable: bool = False,
+        create: bool = True,
     ) -> None:
         self.path = str(path)
-        self.timeout = timeout
-        self.durable = durable
+        self.timeout = check_number("timeout", timeout, owner="SQLiteStorage", minimum=0)
+        self.durable = check_bool("durable", durable, owner="SQLiteStorage")
         self._lock = threading.RLock()
         self._connection: sqlite3.Connection | None = None
         self._pid = -1
         parent = Path(self.path).parent
+        if not create and self.path != ":memory:" and not Path(self.path).exists():
+            raise StudyNotFoundError(
+                f"no SQLite database at {self.path!r} (loading, listing or deleting studies "
+                "never creates one)"
+            )
         if self.path != ":memory:" and not parent.is_dir():
             raise StorageError(
                 f"cannot create the SQLite database {self.path!r}: the directory "
@@ -126,7 +141,10 @@ class SQLiteStorage:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
+        """One ``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any error. A Ctrl-C is
+        held until the transaction has ended either way: one arriving just after ``BEGIN``
+        would otherwise leave the write lock held for every other process."""
+        with self._lock, held():
             connection = self._connect()
             deadline = time.monotonic() + self.timeout
             while True:
@@ -136,13 +154,26 @@ class SQLiteStorage:
                 except sqlite3.OperationalError as exc:
                     if "locked" not in str(exc) or time.monotonic() > deadline:
                         raise StorageError(f"cannot write to {self.path!r}: {exc}") from exc
+                    if interrupts.pending():  # nothing began: stop waiting for the lock
+                        raise KeyboardInterrupt from None
                     time.sleep(0.01)
             try:
                 yield connection
-            except BaseException:
-                connection.execute("ROLLBACK")
+                connection.execute("COMMIT")
+            except BaseException as exc:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise StorageError(f"cannot write to {self.path!r}: {exc}") from exc
                 raise
-            connection.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                yield self._connect()
+            except sqlite3.Error as exc:
+                raise StorageError(f"cannot read {self.path!r}: {exc}") from exc
 
     def _study_id(self, connection: sqlite3.Connection, study: str) -> int:
         row = connection.execute("SELECT id FROM studies WHERE name = ?", (study,)).fetchone()
@@ -160,23 +191,17 @@ class SQLiteStorage:
             return cursor.rowcount == 1
 
     def info(self, study: str) -> StudyInfo | None:
-        with self._lock:
-            row = (
-                self._connect()
-                .execute(
-                    "SELECT name, direction, seed, created_at FROM studies WHERE name = ?", (study,)
-                )
-                .fetchone()
-            )
+        with self._reading() as connection:
+            row = connection.execute(
+                "SELECT name, direction, seed, created_at FROM studies WHERE name = ?", (study,)
+            ).fetchone()
         return None if row is None else _info(row)
 
     def studies(self) -> list[StudyInfo]:
-        with self._lock:
-            rows = (
-                self._connect()
-                .execute("SELECT name, direction, seed, created_at FROM studies ORDER BY id")
-                .fetchall()
-            )
+        with self._reading() as connection:
+            rows = connection.execute(
+                "SELECT name, direction, seed, created_at FROM studies ORDER BY id"
+            ).fetchall()
         return [_info(row) for row in rows]
 
     def delete(self, study: str) -> bool:
@@ -199,15 +224,14 @@ class SQLiteStorage:
             return int(connection.execute("SELECT last_insert_rowid()").fetchone()[0])
 
     def read(self, study: str, after: int = 0) -> list[Record]:
-        with self._lock:
-            connection = self._connect()
+        with self._reading() as connection:
             study_id = self._study_id(connection, study)
             rows = connection.execute(
                 "SELECT seq, kind, trial, payload FROM events WHERE study_id = ? AND seq > ? "
                 "ORDER BY seq",
                 (study_id, after),
             ).fetchall()
-        return [(seq, decode(kind, trial, payload)) for seq, kind, trial, payload in rows]
+        return [decode_record(study, *row) for row in rows]
 
     def __repr__(self) -> str:
         return f"SQLiteStorage({self.path!r})"

@@ -43,6 +43,7 @@ from tunesmith.storage.memory import MemoryStorage
 from tunesmith.storage.postgres import PostgresStorage
 from tunesmith.storage.sqlite import SQLiteStorage
 from tunesmith.study._study import Study
+from tunesmith.validation import check_bool, check_instance, check_number
 
 SAMPLERS: dict[str, Callable[[], Sampler]] = {
     "auto": AutoSampler,
@@ -69,8 +70,8 @@ _MAX_STUDY_NAME = 512
 def _component(
     kind: str, value: object, registry: Mapping[str, Callable[[], Any]], method: str
 ) -> Any:
-    """An instance from a short name in ``registry``, or ``value`` itself if it has the
-    component's ``method``."""
+    """An instance from a short name in ``registry``, or ``value`` itself if it is an object
+    (not a class) with the component's ``method``."""
     if isinstance(value, str):
         factory = registry.get(value.lower())
         if factory is None:
@@ -79,37 +80,36 @@ def _component(
                 f"unknown {kind} {value!r}; choose one of {names}, or pass a {kind} object"
             )
         return factory()
-    if not callable(getattr(value, method.split("(")[0], None)):
-        raise InvalidArgumentError(
-            f"{kind} must be a name or an object with a {method} method, but got {value!r}"
-        )
+    check_instance(kind, value, method, owner="create_study", kind=kind)
     return value
 
 
 def make_sampler(sampler: str | Sampler | None) -> Sampler:
     """A sampler from a short name or an instance."""
     chosen = DEFAULT_SAMPLER if sampler is None else sampler
-    result: Sampler = _component("sampler", chosen, SAMPLERS, "sample(space, history, rng, trial)")
+    result: Sampler = _component("sampler", chosen, SAMPLERS, "sample")
     return result
 
 
 def make_pruner(pruner: str | Pruner | None) -> Pruner:
     """A pruner from a short name or an instance."""
     chosen = "none" if pruner is None else pruner
-    result: Pruner = _component("pruner", chosen, PRUNERS, "decide(trial, history)")
+    result: Pruner = _component("pruner", chosen, PRUNERS, "decide")
     return result
 
 
-def make_storage(storage: str | Storage | None) -> Storage:
-    """A storage from a URL (``sqlite:///path.db``), an instance, or None (in memory)."""
+def make_storage(storage: str | Storage | None, *, create: bool = True) -> Storage:
+    """A storage from a URL (``sqlite:///path.db``), an instance, or None (in memory).
+
+    With ``create=False`` a SQLite file that does not exist is an error instead of a new,
+    empty database (loading, listing and deleting studies never create one).
+    """
     if storage is None:
         return MemoryStorage()
     if isinstance(storage, str):
         url = urlsplit(storage)
         if url.scheme == "sqlite" and url.path.startswith("/") and len(url.path) > 1:
-            options = parse_qs(url.query)
-            durable = options.get("durable", ["0"])[0] in ("1", "true", "yes")
-            return SQLiteStorage(url.path[1:], durable=durable)
+            return SQLiteStorage(url.path[1:], create=create, **_sqlite_options(storage, url.query))
         if url.scheme in ("postgresql", "postgres"):
             return PostgresStorage(storage)
         raise InvalidArgumentError(
@@ -118,12 +118,47 @@ def make_storage(storage: str | Storage | None) -> Storage:
             "storage object"
         )
     required = ("create", "info", "studies", "delete", "append", "read")
-    if not all(callable(getattr(storage, method, None)) for method in required):
+    if isinstance(storage, type) or not all(
+        callable(getattr(storage, method, None)) for method in required
+    ):
         raise InvalidArgumentError(
             f"storage must be a URL, None, or an object with {', '.join(required)} methods, "
             f"but got {storage!r}"
         )
     return storage
+
+
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _sqlite_options(url: str, query: str) -> dict[str, Any]:
+    """``?durable=1&timeout=30`` as keyword arguments; anything else is an error (a typo
+    such as ``?durabel=1`` must not be ignored)."""
+    options: dict[str, Any] = {}
+    for key, values in parse_qs(query, keep_blank_values=True).items():
+        value = values[-1].lower()
+        if key == "durable" and value in _TRUE + _FALSE:
+            options["durable"] = value in _TRUE
+        elif key == "timeout":
+            try:
+                seconds = float(value)
+            except ValueError:
+                raise InvalidArgumentError(
+                    f"storage URL {url!r}: timeout must be a number of seconds, but got "
+                    f"{values[-1]!r}"
+                ) from None
+            options["timeout"] = check_number("timeout", seconds, owner="storage URL", minimum=0)
+        elif key == "durable":
+            raise InvalidArgumentError(
+                f"storage URL {url!r}: durable must be 1 or 0 (true/false, yes/no), but got "
+                f"{values[-1]!r}"
+            )
+        else:
+            raise InvalidArgumentError(
+                f"storage URL {url!r}: unknown option {key!r}; SQLite URLs take durable=1 "
+                "and timeout=SECONDS"
+            )
+    return options
 
 
 def _check_seed(seed: object) -> int | None:
@@ -179,9 +214,12 @@ def create_study(
         >>> study.direction
         Direction.MAXIMIZE
     """
-    resolved_storage = make_storage(storage)
+    chosen_sampler = make_sampler(sampler)
+    chosen_pruner = make_pruner(_paired_pruner(sampler, pruner))
     wanted = Direction.parse(direction)
     seed = _check_seed(seed)
+    load_if_exists = check_bool("load_if_exists", load_if_exists, owner="create_study")
+    resolved_storage = make_storage(storage)
     name = f"study-{uuid.uuid4().hex[:12]}" if study_name is None else _check_study_name(study_name)
     stored_seed = seed if seed is not None else int(np.random.SeedSequence().generate_state(1)[0])
     info = StudyInfo(name, wanted, stored_seed, time.time())
@@ -203,8 +241,8 @@ def create_study(
     return Study(
         info=info,
         storage=resolved_storage,
-        sampler=make_sampler(sampler),
-        pruner=make_pruner(_paired_pruner(sampler, pruner)),
+        sampler=chosen_sampler,
+        pruner=chosen_pruner,
         seed=study_seed,
     )
 
@@ -233,7 +271,10 @@ def load_study(
         raise InvalidArgumentError(
             "load_study needs the storage the study lives in, e.g. storage='sqlite:///runs.db'"
         )
-    resolved_storage = make_storage(storage)
+    chosen_sampler = make_sampler(sampler)
+    chosen_pruner = make_pruner(_paired_pruner(sampler, pruner))
+    seed = _check_seed(seed)
+    resolved_storage = make_storage(storage, create=False)
     info = resolved_storage.info(_check_study_name(study_name))
     if info is None:
         names = [study.name for study in resolved_storage.studies()]
@@ -241,20 +282,19 @@ def load_study(
             f"no study named {study_name!r} in {resolved_storage!r}; it has "
             f"{', '.join(map(repr, names)) if names else 'no studies'}"
         )
-    seed = _check_seed(seed)
     study_seed = info.seed if seed is None else seed
     return Study(
         info=info,
         storage=resolved_storage,
-        sampler=make_sampler(sampler),
-        pruner=make_pruner(_paired_pruner(sampler, pruner)),
+        sampler=chosen_sampler,
+        pruner=chosen_pruner,
         seed=study_seed,
     )
 
 
 def delete_study(*, study_name: str, storage: str | Storage) -> None:
     """Delete a study and all its trials."""
-    resolved_storage = make_storage(storage)
+    resolved_storage = make_storage(storage, create=False)
     if not resolved_storage.delete(_check_study_name(study_name)):
         raise StudyNotFoundError(f"no study named {study_name!r} in {resolved_storage!r}")
 
@@ -272,7 +312,10 @@ class StudySummary:
 
 def list_studies(storage: str | Storage) -> list[StudySummary]:
     """Every study in the storage, oldest first, with its trial count and best value."""
-    resolved_storage = make_storage(storage)
+    try:
+        resolved_storage = make_storage(storage, create=False)
+    except StudyNotFoundError:  # no database file: no studies
+        return []
     summaries = []
     for info in resolved_storage.studies():
         history = replay(resolved_storage.read(info.name), info.direction)

@@ -20,6 +20,7 @@ import numpy as np
 from tunesmith.errors import (
     InvalidArgumentError,
     NoCompletedTrialError,
+    StorageError,
     TrialFinishedError,
 )
 from tunesmith.events import (
@@ -88,7 +89,7 @@ def _finite(value: object) -> float | None:
         return None
     try:
         number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except Exception:  # not a number, too large for a float, or a __float__ that raises
         return None
     return number if math.isfinite(number) else None
 
@@ -135,7 +136,10 @@ class Study:
     def _read(self) -> None:
         records = self.storage.read(self.study_name, after=self._builder.last_seq)
         if records:
-            self._builder.apply(records)
+            try:
+                self._builder.apply(records)
+            except StorageError as exc:
+                raise StorageError(f"study {self.study_name!r}: {exc}") from None
 
     def history(self) -> History:
         """What the study knows now, read fresh from the storage."""
