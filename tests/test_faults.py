@@ -77,13 +77,13 @@ def test_damaged_storage_is_a_storage_error_naming_the_study(
     study.optimize(_quadratic, n_trials=3)
     _damage(path, sql)
     with pytest.raises(ts.StorageError, match="damaged") as caught:
-        ts.load_study(study_name="damaged", storage=url).trials
+        ts.load_study(study_name="damaged", storage=url)
     assert caught.match(expected)
 
 
 def test_loading_listing_or_deleting_never_creates_a_database(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'missing.db'}"
-    with pytest.raises(ts.StudyNotFoundError, match="missing.db"):
+    with pytest.raises(ts.StudyNotFoundError, match=r"missing\.db"):
         ts.load_study(study_name="s", storage=url)
     with pytest.raises(ts.StudyNotFoundError):
         ts.delete_study(study_name="s", storage=url)
