@@ -77,6 +77,19 @@ def check_optional_int(
     return check_int(name, value, owner=owner, minimum=minimum, maximum=maximum)
 
 
+def check_seed(value: object, *, owner: str) -> int | None:
+    """None, or a seed: an integer in [0, 2**63)."""
+    if value is None:
+        return None
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Integral)
+        or not (0 <= int(value) < 2**63)
+    ):
+        raise _fail(owner, "seed", "an integer in [0, 2**63), or None", value)
+    return int(value)
+
+
 def check_number(
     name: str,
     value: object,

@@ -64,7 +64,8 @@ class Layout:
             self.kind = "CatCMAwM"
         elif len(self.discrete):
             self.kind = "CMAwM"
-        elif numeric > SEPARABLE_DIMS if separable is None else separable:
+        elif numeric > 1 and (numeric > SEPARABLE_DIMS if separable is None else separable):
+            # (one dimension has nothing to separate, and cmaes's SepCMA refuses it)
             self.kind = "SepCMA"
         else:
             self.kind = "CMA"

@@ -17,6 +17,7 @@ from tunesmith.samplers.base import Suggestion
 from tunesmith.samplers.gp import GPSampler
 from tunesmith.samplers.tpe import TPESampler
 from tunesmith.space import SearchSpace
+from tunesmith.validation import check_seed
 
 
 class AutoSampler:
@@ -26,6 +27,8 @@ class AutoSampler:
     Args:
         gp_trials: Completed trials after which TPE takes over (GP fits cost O(n³)).
         gp_max_dims: Widest space the GP models.
+        seed: The study's seed, as ``create_study(seed=...)`` (a study created or loaded
+            without a seed takes its sampler's; given both, they must be equal).
 
     Example:
         >>> import tunesmith as ts
@@ -35,7 +38,10 @@ class AutoSampler:
         True
     """
 
-    def __init__(self, *, gp_trials: int = 200, gp_max_dims: int = 30) -> None:
+    def __init__(
+        self, *, gp_trials: int = 200, gp_max_dims: int = 30, seed: int | None = None
+    ) -> None:
+        self.seed = check_seed(seed, owner="AutoSampler")
         self.gp_trials = gp_trials
         self.gp_max_dims = gp_max_dims
         self.gp = GPSampler()

@@ -56,6 +56,7 @@ from tunesmith.samplers.random import RandomSampler
 from tunesmith.samplers.tpe import ParzenEstimator
 from tunesmith.space import SearchSpace
 from tunesmith.states import Direction
+from tunesmith.validation import check_seed
 
 #: Observations at the chosen budget beyond which "gp" hands over to the densities.
 GP_LIMIT = 500
@@ -107,6 +108,8 @@ class BOHBSampler:
             l(x) (q).
         n_candidates: ``"kde"``: samples drawn from l(x) to pick the best l/g from.
         bandwidth_factor: ``"kde"``: widening of l(x)'s kernels when drawing candidates.
+        seed: The study's seed, as ``create_study(seed=...)`` (a study created or loaded
+            without a seed takes its sampler's; given both, they must be equal).
 
     Example:
         >>> import tunesmith as ts
@@ -123,7 +126,9 @@ class BOHBSampler:
         good_fraction: float = 0.15,
         n_candidates: int = 64,
         bandwidth_factor: float = 3.0,
+        seed: int | None = None,
     ) -> None:
+        self.seed = check_seed(seed, owner="BOHBSampler")
         if model not in ("gp", "kde"):
             raise InvalidArgumentError(f"model must be 'gp' or 'kde', but got {model!r}")
         if not 0.0 <= random_fraction <= 1.0:

@@ -34,11 +34,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from typing import TypeVar
 
 import numpy as np
 
 from tunesmith.encoding import UnitCube
-from tunesmith.errors import require_module
+from tunesmith.errors import InvalidArgumentError, require_module
 from tunesmith.history import FrozenTrial, History
 from tunesmith.samplers._cma_search import Layout, Restart, Search
 from tunesmith.samplers._cma_warm import warm_points
@@ -50,10 +51,24 @@ from tunesmith.validation import (
     check_choice,
     check_number,
     check_optional_int,
+    check_seed,
     check_sequence_of,
 )
 
 _RESTARTS = ("ipop", "bipop")
+T = TypeVar("T")
+
+
+def _one_of(owner: str, name: str, value: T, alias: str, aliased: T) -> T:
+    """An argument given under its name or its Optuna alias, not both."""
+    if aliased is None:
+        return value
+    if value is not None:
+        raise InvalidArgumentError(
+            f"{owner}: give `{name}` or its Optuna name `{alias}`, not both "
+            f"(got {name}={value!r}, {alias}={aliased!r})"
+        )
+    return aliased
 
 
 class CmaEsSampler:
@@ -69,6 +84,10 @@ class CmaEsSampler:
         separable: Use separable (diagonal) CMA-ES on continuous spaces: ``None`` (the
             default) does so beyond 40 parameters.
         warm_start_trials: Completed trials of a similar study to start from.
+        seed: The study's seed, as ``create_study(seed=...)`` (a study created or loaded
+            without a seed takes its sampler's; given both, they must be equal).
+        popsize, use_separable_cma, source_trials: Optuna's names for
+            ``population_size``, ``separable`` and ``warm_start_trials``.
 
     Example:
         >>> import tunesmith as ts
@@ -89,9 +108,20 @@ class CmaEsSampler:
         restart_strategy: Restart | None = "ipop",
         separable: bool | None = None,
         warm_start_trials: Sequence[FrozenTrial] | None = None,
+        seed: int | None = None,
+        popsize: int | None = None,
+        use_separable_cma: bool | None = None,
+        source_trials: Sequence[FrozenTrial] | None = None,
     ) -> None:
         owner = "CmaEsSampler"
         require_module("cmaes", "cmaes", owner)
+        self.seed = check_seed(seed, owner=owner)
+        # Optuna's names for three of the arguments, meaning the same
+        population_size = _one_of(owner, "population_size", population_size, "popsize", popsize)
+        separable = _one_of(owner, "separable", separable, "use_separable_cma", use_separable_cma)
+        warm_start_trials = _one_of(
+            owner, "warm_start_trials", warm_start_trials, "source_trials", source_trials
+        )
         self.population_size = check_optional_int(
             "population_size", population_size, owner=owner, minimum=4
         )

@@ -47,7 +47,7 @@ from tunesmith.samplers.base import Suggestion
 from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.space import SearchSpace
 from tunesmith.states import TrialState
-from tunesmith.validation import check_choice, check_int, check_optional_number
+from tunesmith.validation import check_choice, check_int, check_optional_number, check_seed
 
 Mode = Literal["auto", "generational", "steady_state"]
 MODES: tuple[Mode, ...] = ("auto", "generational", "steady_state")
@@ -139,6 +139,8 @@ class GeneticSampler:
             always crossed uniformly.
         mode: ``"auto"`` (default), ``"generational"`` or ``"steady_state"`` (see the
             module's documentation).
+        seed: The study's seed, as ``create_study(seed=...)`` (a study created or loaded
+            without a seed takes its sampler's; given both, they must be equal).
 
     Example:
         >>> import tunesmith as ts
@@ -157,8 +159,10 @@ class GeneticSampler:
         mutation_rate: float | None = None,
         crossover: Crossover = "sbx",
         mode: Mode = "auto",
+        seed: int | None = None,
     ) -> None:
         owner = "GeneticSampler"
+        self.seed = check_seed(seed, owner=owner)
         self.population_size = (
             None
             if population_size is None

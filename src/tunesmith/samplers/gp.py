@@ -46,6 +46,7 @@ from tunesmith.samplers._observations import ObservationCache, Observations
 from tunesmith.samplers.base import Suggestion
 from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.space import SearchSpace
+from tunesmith.validation import check_seed
 
 Warping = Literal["tail", "power", "rank", "none"]
 #: Discrete dimensions with at most this many cells are swept exhaustively.
@@ -110,6 +111,10 @@ class GPSampler:
         integrate: 0 (the default) fits the kernel hyperparameters by MAP; k > 0
             averages expected improvement over k draws of them from their posterior
             (slice sampling, Snoek et al. sec. 3.2), at about k times the cost a trial.
+        seed: The study's seed, as ``create_study(seed=...)`` (a study created or loaded
+            without a seed takes its sampler's; given both, they must be equal).
+        warn_independent_sampling: Accepted for code written for Optuna; parameters
+            outside the joint space are modeled too, so there is nothing to warn about.
 
     Example:
         >>> import tunesmith as ts
@@ -129,7 +134,10 @@ class GPSampler:
         prior: Prior | None = None,
         cost_aware: bool = False,
         integrate: int = 0,
+        seed: int | None = None,
+        warn_independent_sampling: bool | None = None,
     ) -> None:
+        self.seed = check_seed(seed, owner="GPSampler")
         if isinstance(integrate, bool) or not isinstance(integrate, int) or integrate < 0:
             raise InvalidArgumentError(
                 f"integrate must be a whole number of hyperparameter draws >= 0 (0: MAP "

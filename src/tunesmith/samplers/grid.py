@@ -19,6 +19,7 @@ from tunesmith.errors import InvalidArgumentError
 from tunesmith.history import FrozenTrial, History
 from tunesmith.samplers.base import Suggestion
 from tunesmith.space import Categorical, Distribution, Float, Int, SearchSpace, choice_key
+from tunesmith.validation import check_seed
 
 _MASK64 = (1 << 64) - 1
 
@@ -170,7 +171,8 @@ class GridSampler:
             scale if ``log=True``), and along integer ranges with more values than this.
         shuffle: Visit the points in a seeded random order (the default, so a search cut
             short by a time budget has spread over the grid) rather than in order.
-        seed: Seeds the order; by default the study's seed.
+        seed: Seeds the order; by default the study's seed (a study created or loaded
+            without a seed takes its sampler's; given both, they must be equal).
 
     ``study.optimize`` stops once every point has been evaluated.
 
@@ -196,7 +198,7 @@ class GridSampler:
             )
         self.points_per_range = points_per_range
         self.shuffle = shuffle
-        self.seed = seed
+        self.seed = check_seed(seed, owner="GridSampler")
         self._grid = None if grid is None else _Grid(self._explicit_axes(grid))
         self._visited: dict[object, tuple[object, int, set[int]]] = {}
 

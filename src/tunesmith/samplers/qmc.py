@@ -21,19 +21,26 @@ from tunesmith.encoding import decode_value
 from tunesmith.history import FrozenTrial, History
 from tunesmith.samplers.base import Suggestion
 from tunesmith.space import SearchSpace
+from tunesmith.validation import check_bool, check_choice, check_seed
 
 #: Coordinates per Sobol engine; positions past it use further, independently scrambled
 #: engines.
 _BLOCK = 64
+_ENGINES: dict[str, type[qmc.QMCEngine]] = {"sobol": qmc.Sobol, "halton": qmc.Halton}
 
 
 class QMCSampler:
     """Samples trial *k* at point *k* of a scrambled Sobol sequence.
 
     Args:
-        seed: Seeds the scrambling; by default the study's seed.
+        seed: Seeds the scrambling; by default the study's seed (a study created or
+            loaded without a seed takes its sampler's; given both, they must be equal).
         scramble: Scramble the sequence (recommended: an unscrambled Sobol sequence
-            starts at the corner of the space).
+            starts at the corner of the space). Optuna's default is False; ours is True.
+        qmc_type: ``"sobol"`` (the default) or ``"halton"`` (scrambled Halton, scipy's).
+        warn_asynchronous_seeding, warn_independent_sampling: Accepted for code written
+            for Optuna: trial *k* always takes point *k*, whichever worker runs it, and
+            every parameter comes from the sequence, so there is nothing to warn about.
 
     Example:
         >>> import tunesmith as ts
@@ -41,10 +48,20 @@ class QMCSampler:
         >>> study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2, n_trials=4)
     """
 
-    def __init__(self, *, seed: int | None = None, scramble: bool = True) -> None:
-        self.seed = seed
-        self.scramble = scramble
-        self._engines: dict[tuple[int, int], qmc.Sobol] = {}
+    def __init__(
+        self,
+        *,
+        seed: int | None = None,
+        scramble: bool = True,
+        qmc_type: str = "sobol",
+        warn_asynchronous_seeding: bool | None = None,
+        warn_independent_sampling: bool | None = None,
+    ) -> None:
+        owner = "QMCSampler"
+        self.seed = check_seed(seed, owner=owner)
+        self.scramble = check_bool("scramble", scramble, owner=owner)
+        self.qmc_type = check_choice("qmc_type", qmc_type, _ENGINES, owner=owner)
+        self._engines: dict[tuple[int, int], qmc.QMCEngine] = {}
         self._points: OrderedDict[tuple[int, int, int], np.ndarray] = OrderedDict()
 
     def sample(
@@ -71,7 +88,9 @@ class QMCSampler:
         engine = self._engines.get((seed, block))
         if engine is None:
             sequence = np.random.SeedSequence([seed, block])
-            engine = qmc.Sobol(_BLOCK, scramble=self.scramble, seed=np.random.default_rng(sequence))
+            engine = _ENGINES[self.qmc_type](
+                _BLOCK, scramble=self.scramble, seed=np.random.default_rng(sequence)
+            )
             self._engines[(seed, block)] = engine
         if index < engine.num_generated:
             engine.reset()
@@ -86,4 +105,4 @@ class QMCSampler:
         return point
 
     def __repr__(self) -> str:
-        return f"QMCSampler(seed={self.seed}, scramble={self.scramble})"
+        return f"QMCSampler(seed={self.seed}, scramble={self.scramble}, qmc_type={self.qmc_type!r})"

@@ -8,6 +8,7 @@ from tunesmith.encoding import decode_value
 from tunesmith.history import FrozenTrial, History
 from tunesmith.samplers.base import Suggestion
 from tunesmith.space import SearchSpace
+from tunesmith.validation import check_seed
 
 
 class RandomSampler:
@@ -16,6 +17,10 @@ class RandomSampler:
     Reproducible through the study's ``seed``: trial *k* of a seeded study always gets
     the same parameters, whichever worker runs it.
 
+    Args:
+        seed: The study's seed, as ``create_study(seed=...)`` (a study created or loaded
+            without a seed takes its sampler's; given both, they must be equal).
+
     Example:
         >>> import tunesmith as ts
         >>> study = ts.create_study(sampler=RandomSampler(), seed=0)
@@ -23,6 +28,9 @@ class RandomSampler:
         >>> len(study.trials)
         5
     """
+
+    def __init__(self, seed: int | None = None) -> None:
+        self.seed = check_seed(seed, owner="RandomSampler")
 
     def sample(
         self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial

@@ -29,6 +29,7 @@ import numpy as np
 from scipy import special
 
 from tunesmith.encoding import UnitCube
+from tunesmith.errors import InvalidArgumentError
 from tunesmith.history import FrozenTrial, History
 from tunesmith.samplers._observations import (
     ObservationCache,
@@ -39,6 +40,7 @@ from tunesmith.samplers.base import Suggestion
 from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.space import SearchSpace
 from tunesmith.states import TrialState
+from tunesmith.validation import check_seed
 
 _PRIOR_SIGMA = 1.0
 
@@ -237,6 +239,13 @@ class TPESampler:
         n_ei_candidates: Candidates drawn from l(x) to pick the best l/g from (default 24).
         prior_weight: Weight of the prior component against one observation's.
         constant_liar: Count running trials as bad, so parallel workers spread out.
+        seed: The study's seed, as ``create_study(seed=...)`` (a study created or loaded
+            without a seed takes its sampler's; given both, they must be equal).
+        multivariate, group: Accepted as True (or None) for code written for Optuna: this
+            TPE always models parameters jointly, group by group in conditional spaces,
+            which is what Optuna's ``multivariate=True, group=True`` ask for.
+        warn_independent_sampling: Accepted for code written for Optuna; nothing is
+            sampled independently, so there is nothing to warn about.
 
     Example:
         >>> import tunesmith as ts
@@ -253,7 +262,19 @@ class TPESampler:
         n_ei_candidates: int = 24,
         prior_weight: float = 1.0,
         constant_liar: bool = True,
+        seed: int | None = None,
+        multivariate: bool | None = None,
+        group: bool | None = None,
+        warn_independent_sampling: bool | None = None,
     ) -> None:
+        for name, value in (("multivariate", multivariate), ("group", group)):
+            if value is not None and value is not True:
+                raise InvalidArgumentError(
+                    f"TPESampler: `{name}` must be True or None, but got {value!r}; this TPE "
+                    "always models parameters jointly (Optuna's multivariate=True, "
+                    f"group=True): drop {name}={value!r}"
+                )
+        self.seed = check_seed(seed, owner="TPESampler")
         self.n_startup_trials = n_startup_trials
         self.n_ei_candidates = n_ei_candidates
         self.prior_weight = prior_weight

@@ -43,7 +43,7 @@ from tunesmith.storage.memory import MemoryStorage
 from tunesmith.storage.postgres import PostgresStorage
 from tunesmith.storage.sqlite import SQLiteStorage
 from tunesmith.study._study import Study
-from tunesmith.validation import check_bool, check_instance, check_number
+from tunesmith.validation import check_bool, check_instance, check_number, check_seed
 
 SAMPLERS: dict[str, Callable[[], Sampler]] = {
     "auto": AutoSampler,
@@ -161,14 +161,18 @@ def _sqlite_options(url: str, query: str) -> dict[str, Any]:
     return options
 
 
-def _check_seed(seed: object) -> int | None:
-    if seed is None:
-        return None
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not (0 <= seed < 2**63):
+def _check_seed(seed: object, sampler: Sampler) -> int | None:
+    """The seed given, or the sampler's (``TPESampler(seed=0)``, as Optuna users write it)."""
+    given = check_seed(seed, owner="create_study")
+    own = getattr(sampler, "seed", None)
+    if given is None:
+        return check_seed(own, owner=type(sampler).__name__)
+    if own is not None and own != given:
         raise InvalidArgumentError(
-            f"seed must be an integer in [0, 2**63), or None, but got {seed!r}"
+            f"the study's seed={given!r} and its sampler's seed={own!r} differ; give the "
+            "seed once (either is fine: a study takes its sampler's seed)"
         )
-    return int(seed)
+    return given
 
 
 def _check_study_name(name: object) -> str:
@@ -217,7 +221,7 @@ def create_study(
     chosen_sampler = make_sampler(sampler)
     chosen_pruner = make_pruner(_paired_pruner(sampler, pruner))
     wanted = Direction.parse(direction)
-    seed = _check_seed(seed)
+    seed = _check_seed(seed, chosen_sampler)
     load_if_exists = check_bool("load_if_exists", load_if_exists, owner="create_study")
     resolved_storage = make_storage(storage)
     name = f"study-{uuid.uuid4().hex[:12]}" if study_name is None else _check_study_name(study_name)
@@ -273,7 +277,7 @@ def load_study(
         )
     chosen_sampler = make_sampler(sampler)
     chosen_pruner = make_pruner(_paired_pruner(sampler, pruner))
-    seed = _check_seed(seed)
+    seed = _check_seed(seed, chosen_sampler)
     resolved_storage = make_storage(storage, create=False)
     info = resolved_storage.info(_check_study_name(study_name))
     if info is None:
