@@ -109,3 +109,319 @@ def test_cmaes_takes_optunas_argument_names():
     study = ts.create_study(sampler=sampler)
     study.optimize(lambda t: t.suggest_float("x", -3, 3) ** 2, n_trials=8)
     assert study.seed == 1
+
+
+def test_optunas_module_paths_resolve_to_tunesmiths_names():
+    import tunesmith as optuna
+    from tunesmith.distributions import (
+        CategoricalDistribution,
+        FloatDistribution,
+        IntDistribution,
+        LogUniformDistribution,
+    )
+    from tunesmith.exceptions import ExperimentalWarning, OptunaError, TrialPruned
+    from tunesmith.study import MaxTrialsCallback, StudyDirection
+    from tunesmith.trial import FrozenTrial, Trial, TrialState
+
+    assert FrozenTrial is ts.FrozenTrial and Trial is ts.Trial and TrialState is ts.TrialState
+    assert FloatDistribution(0, 1, log=False, step=None) == ts.Float(0, 1)
+    assert IntDistribution(1, 9, step=2) == ts.Int(1, 9, step=2)
+    assert CategoricalDistribution(["a", "b"]).choices == ("a", "b")
+    assert LogUniformDistribution(1e-3, 1) == ts.Float(1e-3, 1, log=True)
+    assert isinstance(ts.Int(0, 3), optuna.distributions.BaseDistribution)
+    assert TrialPruned is ts.TrialPruned and issubclass(ts.StorageError, OptunaError)
+    assert issubclass(ExperimentalWarning, Warning)
+    assert StudyDirection.MAXIMIZE is ts.Direction.MAXIMIZE
+    assert callable(MaxTrialsCallback(3))
+    assert isinstance(ts.TPESampler(), optuna.samplers.BaseSampler)
+    assert isinstance(ts.MedianPruner(), optuna.pruners.BasePruner)
+    assert not isinstance(object(), optuna.samplers.BaseSampler)
+    assert optuna.storages.InMemoryStorage is ts.MemoryStorage
+
+
+def test_a_trial_knows_its_study_and_durations_answer_total_seconds():
+    study = ts.create_study()
+    seen = []
+    study.optimize(lambda t: seen.append(t.study) or t.suggest_float("x", 0, 1), n_trials=1)
+    assert seen == [study]
+    duration = study.trials[0].duration
+    assert duration.total_seconds() == float(duration) >= 0
+    assert duration.as_timedelta().total_seconds() == pytest.approx(float(duration), abs=1e-6)
+
+
+def test_older_suggest_names_mean_the_same_as_suggest_float():
+    def objective(trial):
+        a = trial.suggest_uniform("a", 0, 1)
+        b = trial.suggest_loguniform("b", 1e-3, 1)
+        c = trial.suggest_discrete_uniform("c", 0, 1, 0.25)
+        return a + b + c
+
+    study = ts.create_study(seed=0)
+    study.optimize(objective, n_trials=5)
+    assert study.trials[0].distributions == {
+        "a": ts.Float(0, 1),
+        "b": ts.Float(1e-3, 1, log=True),
+        "c": ts.Float(0, 1, step=0.25),
+    }
+
+
+def test_a_step_that_does_not_divide_the_range_lowers_high_with_one_warning(recwarn):
+    study = ts.create_study(seed=0, sampler="random")
+
+    def objective(trial):
+        return trial.suggest_int("n", 0, 10, 3) + trial.suggest_float("f", 0.0, 1.0, step=0.3)
+
+    study.optimize(objective, n_trials=30)
+    messages = [str(w.message) for w in recwarn if issubclass(w.category, UserWarning)]
+    assert sum("'n': step=3 does not divide" in m and "to 9" in m for m in messages) == 1
+    assert sum("'f': step=0.3" in m for m in messages) == 1
+    assert {t.params["n"] for t in study.trials} <= {0, 3, 6, 9}
+    assert study.trials[0].distributions["n"] == ts.Int(0, 9, step=3)
+    assert max(t.params["f"] for t in study.trials) <= 0.9 + 1e-9
+    with pytest.raises(ts.InvalidSpaceError, match="must divide"):
+        ts.Int(0, 10, step=3)  # the distribution itself keeps its rule
+
+
+def test_enqueue_trial_skip_if_exists_and_get_trials_with_optunas_arguments():
+    study = ts.create_study(seed=0)
+    study.enqueue_trial({"x": 0.5})
+    study.enqueue_trial({"x": 0.5}, skip_if_exists=True)  # still queued: skipped
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+    study.enqueue_trial({"x": 0.5}, skip_if_exists=True)  # already ran: skipped
+    study.enqueue_trial({"x": 0.25})
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    assert [t.params["x"] for t in study.trials[:2]] == [0.5, 0.25]
+    assert study.trials[2].params["x"] not in (0.5, 0.25)
+    complete = study.get_trials(deepcopy=False, states=(ts.TrialState.COMPLETE,))
+    assert len(complete) == 3 == len(study.get_trials([ts.TrialState.COMPLETE]))
+    assert study.get_trials(False, states=[ts.TrialState.PRUNED]) == []
+    with pytest.raises(ts.InvalidArgumentError, match="set_user_attr"):
+        study.enqueue_trial({"x": 0.1}, user_attrs={"a": 1})
+
+
+def test_optimize_takes_show_progress_bar_and_gc_after_trial(monkeypatch):
+    import gc
+
+    calls = []
+    monkeypatch.setattr(gc, "collect", lambda *a: calls.append(1) or 0)
+    study = ts.create_study()
+    study.optimize(
+        lambda t: t.suggest_float("x", 0, 1),
+        n_trials=3,
+        show_progress_bar=False,
+        gc_after_trial=True,
+    )
+    assert len(calls) == 3
+
+
+def test_trials_dataframe_keeps_the_columns_asked_for():
+    pytest.importorskip("pandas")
+    study = ts.create_study(seed=0)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_int("n", 0, 2), n_trials=3)
+    frame = study.trials_dataframe(attrs=("number", "value", "params"))
+    assert list(frame.columns) == ["number", "value", "params_n", "params_x"]
+    assert len(study.trials_dataframe()) == 3
+
+
+def test_added_trials_warm_start_the_sampler_and_keep_what_they_recorded(tmp_path):
+    url = f"sqlite:///{tmp_path / 'warm.db'}"
+    study = ts.create_study(storage=url, study_name="warm", sampler=ts.TPESampler(seed=0))
+    space = {"x": ts.Float(-5, 5)}
+    earlier = [
+        ts.create_trial(
+            value=(x - 2) ** 2,
+            params={"x": x},
+            distributions=space,
+            user_attrs={"source": "notebook"},
+            intermediate_values={1: 9.0},
+        )
+        for x in [-4.0, -2.0, 0.0, 1.5, 2.5, 4.0, 3.0, -1.0, 0.5, 1.0]
+    ]
+    added = study.add_trials(earlier)
+    assert [t.number for t in added] == list(range(10))
+    assert added[4].params == {"x": 2.5} and added[4].value == 0.25
+    assert added[0].user_attrs == {"source": "notebook"}
+    assert added[0].intermediate_values == {1: 9.0}
+    study.add_trial(ts.create_trial(state=ts.TrialState.FAIL))
+    assert study.trials[10].state is ts.TrialState.FAIL
+    seen = []
+
+    class Recording(ts.RandomSampler):
+        def sample(self, space, history, rng, trial):
+            seen.append(len(history.completed()))
+            return super().sample(space, history, rng, trial)
+
+    reloaded = ts.load_study(study_name="warm", storage=url, sampler=Recording())
+    reloaded.optimize(lambda t: (t.suggest_float("x", -5, 5) - 2) ** 2, n_trials=2)
+    assert seen[0] == 10 and len(reloaded.trials) == 13  # the sampler learns from them
+    assert reloaded.seed == 0
+    with pytest.raises(ts.InvalidArgumentError, match="params` and `distributions`"):
+        ts.create_trial(value=1.0, params={"x": 1.0})
+    with pytest.raises(ts.InvalidArgumentError, match="lies outside"):
+        ts.create_trial(value=1.0, params={"x": 9.0}, distributions=space)
+    with pytest.raises(ts.InvalidArgumentError, match="finite `value`"):
+        ts.create_trial(params={"x": 1.0}, distributions=space)
+
+
+def test_study_user_attrs_are_stored_and_copy_study_copies_everything(tmp_path):
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    study = ts.create_study(storage=url, study_name="a", direction="maximize", seed=5)
+    study.set_user_attr("dataset", "digits")
+    study.set_user_attr("folds", 5)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=4)
+    assert ts.load_study(study_name="a", storage=url).user_attrs == {
+        "dataset": "digits",
+        "folds": 5,
+    }
+    other = f"sqlite:///{tmp_path / 'b.db'}"
+    copy = ts.copy_study(from_study_name="a", from_storage=url, to_storage=other)
+    assert ts.get_all_study_names(other) == ["a"]
+    assert copy.direction is ts.Direction.MAXIMIZE and copy.seed == 5
+    assert copy.user_attrs == {"dataset": "digits", "folds": 5}
+    assert [(t.params, t.value) for t in copy.trials] == [(t.params, t.value) for t in study.trials]
+    assert [s.study_name for s in ts.get_all_study_summaries(other)] == ["a"]
+    with pytest.raises(ts.InvalidArgumentError, match="JSON"):
+        study.set_user_attr("bad", object())
+
+
+def test_max_trials_callback_counts_every_run():
+    study = ts.create_study()
+    stop = ts.study.MaxTrialsCallback(6, states=(ts.TrialState.COMPLETE,))
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=4, callbacks=[stop])
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=100, callbacks=[stop])
+    assert len(study.trials) == 6
+
+
+def test_set_verbosity_silences_tunesmiths_warnings(caplog):
+    import logging
+
+    study = ts.create_study()
+    try:
+        ts.logging.set_verbosity(ts.logging.ERROR)
+        with caplog.at_level(logging.NOTSET, logger="tunesmith"):
+            ts.logging.set_verbosity(ts.logging.ERROR)
+            study.optimize(lambda t: float("nan"), n_trials=1)
+        assert not [r for r in caplog.records if r.name == "tunesmith"]
+        ts.logging.set_verbosity(ts.logging.WARNING)
+        study.optimize(lambda t: float("nan"), n_trials=1)
+        assert any("failed" in r.getMessage() for r in caplog.records if r.name == "tunesmith")
+    finally:
+        ts.logging.set_verbosity(logging.NOTSET)
+
+
+def test_rdbstorage_maps_onto_storage_urls_and_says_what_to_write_instead(tmp_path):
+    url = f"sqlite:///{tmp_path / 'rdb.db'}"
+    storage = ts.storages.RDBStorage(url, heartbeat_interval=10, grace_period=30)
+    assert isinstance(storage, ts.SQLiteStorage)
+    study = ts.create_study(storage=storage, study_name="s")
+    assert study.lease_seconds == 30
+    assert ts.create_study(storage=ts.storages.RDBStorage(url)).lease_seconds == 60
+    with pytest.raises(ts.InvalidArgumentError, match="retries=3"):
+        ts.storages.RDBStorage(
+            url, failed_trial_callback=ts.storages.RetryFailedTrialCallback(max_retry=3)
+        )
+    with pytest.raises(ts.InvalidArgumentError, match=r"sqlite:///path\.db"):
+        ts.storages.JournalStorage(ts.storages.JournalFileBackend("journal.log"))
+
+
+def test_importance_answers_optunas_names_both_ways():
+    from tunesmith.importance import FanovaImportanceEvaluator, get_param_importances
+
+    study = ts.create_study(sampler="random", seed=0)
+    study.optimize(lambda t: 10 * t.suggest_float("x", 0, 1) + t.suggest_float("y", 0, 1), 60)
+    shares = get_param_importances(study, evaluator=FanovaImportanceEvaluator(seed=0))
+    assert list(shares) == ["x", "y"] and shares["x"] > 0.9
+    assert ts.importance.get_param_importances(study) == ts.importance(study)
+    ped = ts.importance.PedAnovaImportanceEvaluator(baseline_quantile=0.2)
+    assert next(iter(ts.importance.get_param_importances(study, evaluator=ped))) == "x"
+    with pytest.raises(ts.InvalidArgumentError, match="drop normalize=False"):
+        get_param_importances(study, normalize=False)
+
+
+def test_visualization_returns_matplotlib_figures():
+    pytest.importorskip("matplotlib")
+    from tunesmith.visualization import is_available, plot_optimization_history
+    from tunesmith.visualization.matplotlib import plot_slice
+
+    study = ts.create_study(sampler="random", seed=0)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=5)
+    assert is_available()
+    assert type(plot_optimization_history(study)).__name__ == "Figure"
+    assert type(ts.visualization.plot_slice(study)).__name__ == "Figure"
+    assert type(plot_slice(study)).__name__ == "Figure"
+
+
+def test_fixed_trial_runs_an_objective_on_given_values():
+    def objective(trial):
+        trial.report(1.0, 0)
+        if trial.should_prune():
+            raise ts.TrialPruned()
+        return trial.suggest_float("x", 0, 4) * trial.suggest_categorical("k", [1, 2])
+
+    assert objective(ts.trial.FixedTrial({"x": 1.5, "k": 2})) == 3.0
+    with pytest.raises(ts.InvalidArgumentError, match="lack; add it"):
+        objective(ts.trial.FixedTrial({"x": 1.5}))
+    with pytest.raises(ts.InvalidArgumentError, match="lies outside"):
+        objective(ts.trial.FixedTrial({"x": 9.0, "k": 1}))
+
+
+class _AnnealingSampler(ts.samplers.BaseSampler):
+    """A custom sampler as users write them for Optuna: a random walk around the best."""
+
+    def __init__(self, seed=None):
+        import numpy as np
+
+        self._rng = np.random.RandomState(seed)
+        self._fallback = ts.samplers.RandomSampler(seed=seed)
+        self.relative_calls = 0
+
+    def infer_relative_search_space(self, study, trial):
+        return ts.search_space.intersection_search_space(study.get_trials(deepcopy=False))
+
+    def sample_relative(self, study, trial, search_space):
+        if not search_space:
+            return {}
+        self.relative_calls += 1
+        best = study.best_trial.params
+        params = {}
+        for name, distribution in search_space.items():
+            assert isinstance(distribution, ts.distributions.FloatDistribution)
+            width = (distribution.high - distribution.low) * 0.1
+            value = best[name] + self._rng.uniform(-width, width)
+            params[name] = min(max(value, distribution.low), distribution.high)
+        return params
+
+    def sample_independent(self, study, trial, param_name, param_distribution):
+        return self._fallback.sample_independent(study, trial, param_name, param_distribution)
+
+
+def test_a_sampler_written_for_optuna_runs_on_our_protocol(tmp_path):
+    sampler = _AnnealingSampler(seed=0)
+    study = ts.create_study(sampler=sampler, storage=f"sqlite:///{tmp_path / 'sa.db'}")
+    study.optimize(lambda t: (t.suggest_float("x", -10, 10) - 3) ** 2, n_trials=60)
+    assert sampler.relative_calls == 59
+    assert study.best_value < 0.5
+
+
+class _SlowStart(ts.pruners.BasePruner):
+    """A custom pruner as users write them for Optuna."""
+
+    def prune(self, study, trial):
+        step = trial.last_step
+        completed = study.get_trials(deepcopy=False, states=(ts.TrialState.COMPLETE,))
+        best = [t.intermediate_values[step] for t in completed if step in t.intermediate_values]
+        return bool(best) and trial.intermediate_values[step] > 2 * min(best)
+
+
+def test_a_pruner_written_for_optuna_prunes():
+    def objective(trial):
+        x = trial.suggest_float("x", 0, 1)
+        for step in range(5):
+            trial.report(x * (step + 1), step)
+            if trial.should_prune():
+                raise ts.TrialPruned()
+        return x
+
+    study = ts.create_study(pruner=_SlowStart(), sampler="random", seed=0)
+    study.optimize(objective, n_trials=30)
+    assert len(study.get_trials(states=[ts.TrialState.PRUNED])) >= 10

@@ -72,17 +72,35 @@ from tunesmith.storage import (
 from tunesmith.study import (
     Study,
     StudySummary,
+    copy_study,
     create_study,
     delete_study,
+    get_all_study_names,
+    get_all_study_summaries,
     list_studies,
     load_study,
+    make_storage,
 )
-from tunesmith.trial import Trial
+from tunesmith.trial import FixedTrial, Trial, create_trial
 
 # After the package tunesmith.importance was imported above: from here on the name
 # ``tunesmith.importance`` is the function (``from tunesmith.importance import ...``
 # still reaches the package's evaluators).
 from tunesmith.analysis import importance  # isort: skip
+
+# Modules that answer Optuna's names (``optuna.trial``, ``optuna.distributions``, ...), so
+# code written for Optuna runs with ``import tunesmith as optuna``.
+from tunesmith import distributions, exceptions, logging, search_space, storages  # isort: skip
+
+if not TYPE_CHECKING:
+    # ``tunesmith.importance`` is one object: the evaluators' package, callable as the
+    # function above, with Optuna's names (``get_param_importances``) as attributes.
+    import sys as _sys
+
+    from tunesmith.analysis.importance_module import ImportanceModule as _ImportanceModule
+
+    _sys.modules["tunesmith.importance"].__class__ = _ImportanceModule
+    importance = _sys.modules["tunesmith.importance"]
 
 if TYPE_CHECKING:
     from tunesmith.sklearn import cv_score as cv_score
@@ -92,19 +110,22 @@ __version__ = "0.1.0"
 # Front-ends that need scikit-learn are imported when first used: ``import tunesmith``
 # does not import scikit-learn.
 _LAZY = {"cv_score": "tunesmith.sklearn"}
+_LAZY_MODULES = {"visualization"}
 
 
 def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f"tunesmith.{name}")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'tunesmith' has no attribute {name!r}")
-    import importlib
-
     return getattr(importlib.import_module(module), name)
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY])
+    return sorted([*globals(), *_LAZY, *_LAZY_MODULES])
 
 
 __all__ = [
@@ -119,6 +140,7 @@ __all__ = [
     "DuplicatedStudyError",
     "FanovaEvaluator",
     "FiniteSampler",
+    "FixedTrial",
     "Float",
     "FrozenTrial",
     "GPSampler",
@@ -161,12 +183,22 @@ __all__ = [
     "TrialPruned",
     "TrialState",
     "TunesmithError",
+    "copy_study",
     "create_study",
+    "create_trial",
     "delete_study",
+    "distributions",
+    "exceptions",
+    "get_all_study_names",
+    "get_all_study_summaries",
     "importance",
     "list_studies",
     "load_study",
+    "logging",
+    "make_storage",
     "maximize",
     "minimize",
     "parse_space",
+    "search_space",
+    "storages",
 ]

@@ -54,6 +54,8 @@ EMPTY: Mapping[Any, Any] = _Empty()
 
 #: A ``ParamsSet.number`` meaning "the trial created just before, in the same batch".
 CREATED_JUST_BEFORE = -1
+#: A ``UserAttrsSet.number`` meaning "the study itself" (``study.set_user_attr``).
+THE_STUDY = -2
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from tunesmith.errors import StorageError
 from tunesmith.events import (
     CREATED_JUST_BEFORE,
     EMPTY,
+    THE_STUDY,
     Enqueued,
     Heartbeat,
     ParamsSet,
@@ -42,6 +43,23 @@ from tunesmith.states import Direction, TrialState
 
 _EMPTY = EMPTY
 _FINISHED = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
+
+
+class Seconds(float):
+    """A duration in seconds: a float, which also answers ``timedelta``'s questions.
+
+    Example:
+        >>> Seconds(90.0).total_seconds(), Seconds(90.0).as_timedelta()
+        (90.0, datetime.timedelta(seconds=90))
+    """
+
+    __slots__ = ()
+
+    def total_seconds(self) -> float:
+        return float(self)
+
+    def as_timedelta(self) -> datetime.timedelta:
+        return datetime.timedelta(seconds=float(self))
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +115,10 @@ class FrozenTrial:
         return datetime.datetime.fromtimestamp(self.finished_at)
 
     @property
-    def duration(self) -> float | None:
-        """Seconds from start to end, or None while running."""
-        return None if self.finished_at is None else self.finished_at - self.started_at
+    def duration(self) -> Seconds | None:
+        """Seconds from start to end (a float that also answers ``total_seconds()``, as
+        the ``timedelta`` Optuna gives), or None while running."""
+        return None if self.finished_at is None else Seconds(self.finished_at - self.started_at)
 
     @property
     def last_step(self) -> int | None:
@@ -349,6 +368,8 @@ class HistoryBuilder:
         self.relative_space: Mapping[str, Distribution] = _EMPTY
         self.seen: Mapping[str, Distribution] = _EMPTY
         self.queue: dict[int, Enqueued] = {}
+        #: Attributes of the study itself (``study.set_user_attr``).
+        self.study_user_attrs: Mapping[str, Any] = _EMPTY
         self.last_seq = 0
         self.source = object()
         self._created_at_seq = array("q")
@@ -448,6 +469,9 @@ class HistoryBuilder:
             trial.intermediate = _merged(trial.intermediate, event.values)
 
     def _on_user_attrs(self, seq: int, event: UserAttrsSet) -> None:
+        if event.number == THE_STUDY:
+            self.study_user_attrs = _merged(self.study_user_attrs, event.attrs)
+            return
         trial = self._running_trial(seq, event.number)
         if trial is not None:
             trial.user_attrs = _merged(trial.user_attrs, event.attrs)
@@ -545,3 +569,47 @@ def replay(records: Iterable[Record], direction: Direction) -> History:
     builder = HistoryBuilder(direction)
     builder.apply(records)
     return builder.snapshot()
+
+
+class StudyView:
+    """A read-only, study-shaped view of a :class:`History`, for code written against a
+    study (Optuna-style custom samplers and pruners): ``trials``, ``get_trials``,
+    ``direction``, ``best_trial``, ``best_value``, ``best_params``.
+
+    Example:
+        >>> view = StudyView(replay([], Direction.MINIMIZE))
+        >>> view.trials, view.direction
+        ([], Direction.MINIMIZE)
+    """
+
+    def __init__(self, history: History) -> None:
+        self.history = history
+        self.direction = history.direction
+
+    @property
+    def trials(self) -> list[FrozenTrial]:
+        return self.history.trials()
+
+    def get_trials(
+        self, deepcopy: bool = True, states: Iterable[TrialState] | None = None
+    ) -> list[FrozenTrial]:
+        """Trials in ``states`` (all if None); frozen, so ``deepcopy`` changes nothing."""
+        trials = self.history.trials()
+        if states is None:
+            return trials
+        wanted = set(states)
+        return [trial for trial in trials if trial.state in wanted]
+
+    @property
+    def best_trial(self) -> FrozenTrial:
+        if self.history.best_trial is None:
+            raise ValueError("no COMPLETE trial yet: best_trial needs one")
+        return self.history.best_trial
+
+    @property
+    def best_value(self) -> float | None:
+        return self.best_trial.value
+
+    @property
+    def best_params(self) -> dict[str, Any]:
+        return dict(self.best_trial.params)

@@ -7,11 +7,16 @@ in one trial returns the same value.
 
 from __future__ import annotations
 
+import math
+import time
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
-from tunesmith.errors import InvalidArgumentError
+from tunesmith.errors import InvalidArgumentError, TrialPruned
+from tunesmith.history import FrozenTrial
 from tunesmith.space import Categorical, Distribution, Float, Int, check_name, to_json_value
+from tunesmith.states import TrialState
 
 T = TypeVar("T")
 
@@ -36,6 +41,7 @@ class TrialDriver(Protocol):
     params: dict[str, Any]
     distributions: dict[str, Distribution]
     user_attrs: Mapping[str, Any]
+    study: Any
 
     def suggest(self, name: str, distribution: Distribution) -> Any: ...
     def report(self, value: float, step: int) -> None: ...
@@ -82,6 +88,11 @@ class Trial:
         """Attributes set with :meth:`set_user_attr`."""
         return dict(self._driver.user_attrs)
 
+    @property
+    def study(self) -> Any:
+        """The study running this trial."""
+        return self._driver.study
+
     def suggest(self, name: str, distribution: Distribution) -> Any:
         """A value for parameter ``name`` drawn from ``distribution``."""
         check_name(name)
@@ -96,16 +107,23 @@ class Trial:
     ) -> float:
         """A float in ``[low, high]``: on a log scale if ``log``, on a grid if ``step``."""
         key = ("f", type(low), low, type(high), high, log, type(step), step)
-        distribution = _CACHE.get(key) or _remember(key, Float(low, high, log=log, step=step))
+        distribution = _CACHE.get(key) or _remember(
+            key, Float(low, _on_step(name, low, high, step), log=log, step=step)
+        )
         value: float = self._driver.suggest(check_name(name), distribution)
         return value
 
-    def suggest_int(
-        self, name: str, low: int, high: int, *, step: int = 1, log: bool = False
-    ) -> int:
-        """An int in ``[low, high]`` (both included), a multiple of ``step`` from ``low``."""
+    def suggest_int(self, name: str, low: int, high: int, step: int = 1, log: bool = False) -> int:
+        """An int in ``[low, high]`` (both included), a multiple of ``step`` from ``low``.
+
+        A ``step`` that does not divide ``high - low`` lowers ``high`` to the last value
+        on the grid, with a warning (once per range), as Optuna does; ``ts.Int`` itself
+        rejects it.
+        """
         key = ("i", type(low), low, type(high), high, log, type(step), step)
-        distribution = _CACHE.get(key) or _remember(key, Int(low, high, log=log, step=step))
+        distribution = _CACHE.get(key) or _remember(
+            key, Int(low, _on_step(name, low, high, step), log=log, step=step)
+        )
         value: int = self._driver.suggest(check_name(name), distribution)
         return value
 
@@ -121,6 +139,18 @@ class Trial:
             distribution = Categorical(choices)
         value: T = self._driver.suggest(check_name(name), distribution)
         return value
+
+    def suggest_uniform(self, name: str, low: float, high: float) -> float:
+        """Optuna's older name for ``suggest_float(name, low, high)``."""
+        return self.suggest_float(name, low, high)
+
+    def suggest_loguniform(self, name: str, low: float, high: float) -> float:
+        """Optuna's older name for ``suggest_float(name, low, high, log=True)``."""
+        return self.suggest_float(name, low, high, log=True)
+
+    def suggest_discrete_uniform(self, name: str, low: float, high: float, q: float) -> float:
+        """Optuna's older name for ``suggest_float(name, low, high, step=q)``."""
+        return self.suggest_float(name, low, high, step=q)
 
     def report(self, value: float, step: int) -> None:
         """Record an intermediate value (e.g. validation loss after epoch ``step``).
@@ -169,3 +199,146 @@ def _is_real(value: object) -> bool:
     except (TypeError, ValueError):
         return False
     return True
+
+
+def _on_step(name: str, low: Any, high: Any, step: Any) -> Any:
+    """``high``, lowered to the last ``low + k * step`` if ``step`` does not divide the
+    range (with a warning), as Optuna does. Arguments that are not numbers pass through
+    for the distribution to reject."""
+    if step is None or not (_is_real(low) and _is_real(high) and _is_real(step)):
+        return high
+    span, step_ = float(high) - float(low), float(step)
+    if step_ <= 0 or span < 0 or not math.isfinite(span):
+        return high
+    ratio = span / step_
+    if abs(ratio - round(ratio)) <= 1e-8 * max(1.0, ratio):
+        return high
+    fitted = low + math.floor(ratio) * step
+    warnings.warn(
+        f"{name!r}: step={step!r} does not divide high - low = {span!r}; high is lowered "
+        f"from {high!r} to {fitted!r} (give high = low + k * step to silence this)",
+        UserWarning,
+        stacklevel=3,
+    )
+    return fitted
+
+
+class FixedTrial(Trial):
+    """A trial whose parameters are given: run an objective once on known values (to test
+    it, or to refit the best model) without a study, as Optuna's ``FixedTrial``.
+
+    Example:
+        >>> FixedTrial({"x": 2.0}).suggest_float("x", -5, 5)
+        2.0
+    """
+
+    __slots__ = ()
+
+    def __init__(self, params: Mapping[str, Any], number: int = 0) -> None:
+        if not isinstance(params, Mapping):
+            raise InvalidArgumentError(f"FixedTrial: `params` must be a dict, but got {params!r}")
+        super().__init__(_FixedDriver(dict(params), number))
+
+
+class _FixedDriver:
+    """What a :class:`FixedTrial` asks: the given values, checked against the request."""
+
+    def __init__(self, fixed: dict[str, Any], number: int) -> None:
+        self.fixed = fixed
+        self.number = number
+        self.params: dict[str, Any] = {}
+        self.distributions: dict[str, Distribution] = {}
+        self.user_attrs: Mapping[str, Any] = {}
+        self.intermediate: dict[int, float] = {}
+        self.study = None
+
+    def suggest(self, name: str, distribution: Distribution) -> Any:
+        if name not in self.fixed:
+            raise InvalidArgumentError(
+                f"FixedTrial: the objective asks for {name!r}, which the fixed parameters "
+                f"{sorted(self.fixed)!r} lack; add it"
+            )
+        value = _checked("FixedTrial", name, self.fixed[name], distribution)
+        self.params[name] = value
+        self.distributions[name] = distribution
+        return value
+
+    def report(self, value: float, step: int) -> None:
+        self.intermediate[step] = value
+
+    def should_prune(self) -> bool:
+        return False
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        self.user_attrs = {**self.user_attrs, key: value}
+
+
+def _checked(owner: str, name: str, value: Any, distribution: object) -> Any:
+    """``value`` as ``distribution`` returns it, or an error if it cannot produce it."""
+    if isinstance(distribution, Categorical):
+        index = distribution.index(value)
+        if index is None:
+            raise InvalidArgumentError(f"{owner}: {name}={value!r} is not one of {distribution!r}")
+        return distribution.choices[index]
+    if not isinstance(distribution, (Float, Int)):
+        raise InvalidArgumentError(
+            f"{owner}: the distribution of {name!r} must be a Float, Int or Categorical, but "
+            f"got {distribution!r}"
+        )
+    if not distribution.contains(value):
+        raise InvalidArgumentError(f"{owner}: {name}={value!r} lies outside {distribution!r}")
+    return int(value) if isinstance(distribution, Int) else float(value)
+
+
+def create_trial(
+    *,
+    state: TrialState = TrialState.COMPLETE,
+    value: float | None = None,
+    params: Mapping[str, Any] | None = None,
+    distributions: Mapping[str, Distribution] | None = None,
+    user_attrs: Mapping[str, Any] | None = None,
+    intermediate_values: Mapping[int, float] | None = None,
+) -> FrozenTrial:
+    """A finished trial made by hand, for ``study.add_trial`` (warm starts from earlier
+    results), as Optuna's ``create_trial``.
+
+    Example:
+        >>> trial = create_trial(value=0.5, params={"x": 1.0}, distributions={"x": Float(0, 2)})
+        >>> trial.state, trial.params
+        (TrialState.COMPLETE, {'x': 1.0})
+    """
+    given = dict(params or {})
+    spaces = dict(distributions or {})
+    if not isinstance(state, TrialState) or state is TrialState.RUNNING:
+        raise InvalidArgumentError(
+            f"create_trial: `state` must be COMPLETE, PRUNED or FAIL, but got {state!r}"
+        )
+    if given.keys() != spaces.keys():
+        raise InvalidArgumentError(
+            "create_trial: `params` and `distributions` must name the same parameters, but "
+            f"got {sorted(given)!r} and {sorted(spaces)!r}"
+        )
+    values = {
+        check_name(name): _checked("create_trial", name, given[name], spaces[name])
+        for name in spaces
+    }
+    number = None if value is None or not _is_real(value) else float(value)
+    if state is TrialState.COMPLETE and (number is None or not math.isfinite(number)):
+        raise InvalidArgumentError(
+            f"create_trial: a COMPLETE trial needs a finite `value`, but got {value!r}"
+        )
+    now = time.time()
+    return FrozenTrial(
+        -1,  # numbered when a study adds it
+        state,
+        number,
+        values,
+        spaces,
+        {int(step): float(v) for step, v in (intermediate_values or {}).items()},
+        dict(user_attrs or {}),
+        started_at=now,
+        finished_at=now,
+    )
+
+
+__all__ = ["FixedTrial", "FrozenTrial", "Trial", "TrialPruned", "TrialState", "create_trial"]

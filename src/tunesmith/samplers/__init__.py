@@ -1,7 +1,7 @@
 """Samplers: which parameters a trial gets."""
 
 from tunesmith.samplers.auto import AutoSampler
-from tunesmith.samplers.base import FiniteSampler, Sampler, Suggestion
+from tunesmith.samplers.base import BaseSampler, FiniteSampler, Sampler, Suggestion
 from tunesmith.samplers.bohb import BOHBSampler
 from tunesmith.samplers.cma_es import CmaEsSampler
 from tunesmith.samplers.genetic import GeneticSampler
@@ -14,6 +14,7 @@ from tunesmith.samplers.tpe import TPESampler
 __all__ = [
     "AutoSampler",
     "BOHBSampler",
+    "BaseSampler",
     "CmaEsSampler",
     "FiniteSampler",
     "GPSampler",

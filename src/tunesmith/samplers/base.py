@@ -13,13 +13,14 @@ a one-parameter space when the objective asks for a parameter outside it.
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from tunesmith.history import FrozenTrial, History
+from tunesmith.history import FrozenTrial, History, StudyView
 from tunesmith.space import SearchSpace
 
 
@@ -45,3 +46,66 @@ class FiniteSampler(Sampler, Protocol):
     """A sampler that can run out of new points (grid search)."""
 
     def exhausted(self, space: SearchSpace, history: History) -> bool: ...
+
+
+class BaseSampler(abc.ABC):
+    """Base class of samplers written against Optuna's interface: subclass it and write
+    ``infer_relative_search_space(study, trial)``, ``sample_relative(study, trial,
+    search_space)`` and ``sample_independent(study, trial, name, distribution)`` as for
+    Optuna; the study runs it on tunesmith's :class:`Sampler` protocol.
+
+    ``study`` is a read-only view of the study (``trials``, ``get_trials``,
+    ``direction``, ``best_trial``); distributions are ``ts.Float`` / ``ts.Int`` /
+    ``ts.Categorical`` (Optuna's ``FloatDistribution`` etc. are the same classes).
+    The relative space is sampled when the trial starts; every other parameter by
+    ``sample_independent``. ``before_trial`` / ``after_trial`` are not called. Every
+    tunesmith sampler counts as a ``BaseSampler`` in ``isinstance`` checks.
+
+    Example:
+        >>> import tunesmith as ts
+        >>> class Middle(BaseSampler):
+        ...     def infer_relative_search_space(self, study, trial):
+        ...         return {}
+        ...     def sample_relative(self, study, trial, search_space):
+        ...         return {}
+        ...     def sample_independent(self, study, trial, name, distribution):
+        ...         return (distribution.low + distribution.high) / 2
+        >>> study = ts.create_study(sampler=Middle())
+        >>> study.optimize(lambda t: t.suggest_float("x", 0, 4), n_trials=1)
+        >>> study.best_params
+        {'x': 2.0}
+    """
+
+    @classmethod
+    def __subclasshook__(cls, other: type) -> Any:
+        if cls is BaseSampler and any("sample" in vars(base) for base in other.__mro__):
+            return True
+        return NotImplemented
+
+    @abc.abstractmethod
+    def infer_relative_search_space(self, study: StudyView, trial: FrozenTrial) -> SearchSpace:
+        """The parameters to sample jointly in ``sample_relative``."""
+
+    @abc.abstractmethod
+    def sample_relative(
+        self, study: StudyView, trial: FrozenTrial, search_space: SearchSpace
+    ) -> Mapping[str, Any]:
+        """Values for (some of) ``search_space``, drawn jointly."""
+
+    @abc.abstractmethod
+    def sample_independent(
+        self, study: StudyView, trial: FrozenTrial, param_name: str, param_distribution: Any
+    ) -> Any:
+        """A value for one parameter outside the relative space."""
+
+    def sample(
+        self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
+    ) -> Suggestion:
+        study = StudyView(history)
+        relative = self.infer_relative_search_space(study, trial) or {}
+        joint = {name: space[name] for name in relative if name in space}
+        params = dict(self.sample_relative(study, trial, joint) or {}) if joint else {}
+        for name, distribution in space.items():
+            if name not in params:
+                params[name] = self.sample_independent(study, trial, name, distribution)
+        return Suggestion(params)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from tunesmith.encoding import decode_value
 from tunesmith.history import FrozenTrial, History
 from tunesmith.samplers.base import Suggestion
-from tunesmith.space import SearchSpace
+from tunesmith.space import Distribution, SearchSpace
 from tunesmith.validation import check_seed
 
 
@@ -31,6 +33,7 @@ class RandomSampler:
 
     def __init__(self, seed: int | None = None) -> None:
         self.seed = check_seed(seed, owner="RandomSampler")
+        self._rng: np.random.Generator | None = None
 
     def sample(
         self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
@@ -38,6 +41,15 @@ class RandomSampler:
         coordinates = rng.random(len(space)).tolist()
         values = map(decode_value, space.values(), coordinates)
         return Suggestion(dict(zip(space, values, strict=True)))
+
+    def sample_independent(
+        self, study: object, trial: FrozenTrial, param_name: str, param_distribution: Distribution
+    ) -> Any:
+        """One value, as Optuna's ``RandomSampler.sample_independent`` (the fallback that
+        custom samplers written for Optuna call), from this sampler's own generator."""
+        if self._rng is None:
+            self._rng = np.random.default_rng(self.seed)
+        return decode_value(param_distribution, float(self._rng.random()))
 
     def __repr__(self) -> str:
         return "RandomSampler()"

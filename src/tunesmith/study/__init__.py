@@ -1,12 +1,36 @@
-"""Studies: the only place samplers, pruners and storages are put together."""
+"""Studies: the only place samplers, pruners and storages are put together.
 
+``StudyDirection``, ``MaxTrialsCallback``, ``copy_study``, ``get_all_study_names`` and
+``get_all_study_summaries`` are here under Optuna's names (``tunesmith.study.X`` as
+``optuna.study.X``).
+"""
+
+from tunesmith.states import Direction as StudyDirection
+from tunesmith.study._add import copy_study
+from tunesmith.study._callbacks import MaxTrialsCallback
 from tunesmith.study._factory import (
     StudySummary,
     create_study,
     delete_study,
+    get_all_study_names,
+    get_all_study_summaries,
     list_studies,
     load_study,
+    make_storage,
 )
 from tunesmith.study._study import Study
 
-__all__ = ["Study", "StudySummary", "create_study", "delete_study", "list_studies", "load_study"]
+__all__ = [
+    "MaxTrialsCallback",
+    "Study",
+    "StudyDirection",
+    "StudySummary",
+    "copy_study",
+    "create_study",
+    "delete_study",
+    "get_all_study_names",
+    "get_all_study_summaries",
+    "list_studies",
+    "load_study",
+    "make_storage",
+]

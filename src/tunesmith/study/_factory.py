@@ -334,3 +334,15 @@ def list_studies(storage: str | Storage) -> list[StudySummary]:
             )
         )
     return summaries
+
+
+def get_all_study_names(storage: str | Storage) -> list[str]:
+    """The names of every study in the storage, oldest first (Optuna's name)."""
+    return [info.name for info in make_storage(storage).studies()]
+
+
+def get_all_study_summaries(
+    storage: str | Storage, include_best_trial: bool = True
+) -> list[StudySummary]:
+    """Optuna's name for :func:`list_studies`."""
+    return list_studies(storage)

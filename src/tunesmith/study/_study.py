@@ -120,7 +120,7 @@ class Study:
         #: Seconds a trial run by :meth:`optimize` may go without a heartbeat before other
         #: workers presume its worker dead and fail it (heartbeats come every fifth of it).
         #: Trials of an in-memory study run in its own process hold no lease.
-        self.lease_seconds = 60.0
+        self.lease_seconds: float = getattr(storage, "lease_seconds", 60.0)
         self._builder = HistoryBuilder(info.direction, seed)
         self._runs: dict[int, TrialRun] = {}
         self._stop_requested = False
@@ -150,13 +150,48 @@ class Study:
         """Every trial, ordered by number (running ones included)."""
         return self._sync().trials()
 
-    def get_trials(self, states: Iterable[TrialState] | None = None) -> list[FrozenTrial]:
-        """Trials in the given states (all if None), ordered by number."""
+    def get_trials(
+        self,
+        deepcopy: bool | Iterable[TrialState] = True,
+        states: Iterable[TrialState] | None = None,
+    ) -> list[FrozenTrial]:
+        """Trials in the given states (all if None), ordered by number.
+
+        ``deepcopy`` is Optuna's first argument; trials are frozen, so it changes
+        nothing (and ``get_trials([TrialState.COMPLETE])`` still means the states).
+        """
+        if states is None and not isinstance(deepcopy, bool):
+            states = deepcopy
         trials = self.trials
         if states is None:
             return trials
         wanted = set(states)
         return [trial for trial in trials if trial.state in wanted]
+
+    @property
+    def user_attrs(self) -> dict[str, Any]:
+        """Attributes of the study itself, set with :meth:`set_user_attr`."""
+        self._read()
+        return dict(self._builder.study_user_attrs)
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        """Attach a JSON-serializable value to the study (stored with it)."""
+        from tunesmith.study._add import set_study_user_attr
+
+        set_study_user_attr(self, key, value)
+
+    def add_trial(self, trial: FrozenTrial) -> FrozenTrial:
+        """Record a finished trial that ran elsewhere (from :func:`tunesmith.create_trial`
+        or another study), numbered after this study's own; samplers learn from it."""
+        from tunesmith.study._add import add_trials
+
+        return add_trials(self, [trial])[0]
+
+    def add_trials(self, trials: Iterable[FrozenTrial]) -> list[FrozenTrial]:
+        """:meth:`add_trial` for each of ``trials``."""
+        from tunesmith.study._add import add_trials
+
+        return add_trials(self, trials)
 
     @property
     def best_trial(self) -> FrozenTrial:
@@ -188,13 +223,19 @@ class Study:
 
     # --- ask / tell --------------------------------------------------------------------
 
-    def ask(self, space: SearchSpace | None = None) -> Trial:
-        """Start a trial. With ``space``, every parameter in it is suggested at once.
+    def ask(
+        self,
+        space: SearchSpace | None = None,
+        *,
+        fixed_distributions: SearchSpace | None = None,
+    ) -> Trial:
+        """Start a trial. With ``space``, every parameter in it is suggested at once
+        (``fixed_distributions`` is Optuna's name for it).
 
         Parameters enqueued with :meth:`enqueue` are used first. Finish the trial with
         :meth:`tell`.
         """
-        return self._ask(space, lease=None)
+        return self._ask(space if fixed_distributions is None else fixed_distributions, lease=None)
 
     def _ask(
         self,
@@ -413,6 +454,23 @@ class Study:
                 raise InvalidArgumentError(str(exc)) from None
         self._append([Enqueued(dict(params))])
 
+    def enqueue_trial(
+        self,
+        params: Mapping[str, Any],
+        user_attrs: Mapping[str, Any] | None = None,
+        skip_if_exists: bool = False,
+    ) -> None:
+        """Optuna's name for :meth:`enqueue`. With ``skip_if_exists``, parameters that a
+        trial already has (finished, running or still queued) are not enqueued again."""
+        if user_attrs:
+            raise InvalidArgumentError(
+                "enqueue_trial: `user_attrs` are not kept with enqueued parameters; call "
+                "trial.set_user_attr(...) in the objective instead"
+            )
+        if skip_if_exists and _already_there(self._sync(), params):
+            return
+        self.enqueue(params)
+
     def stop(self) -> None:
         """Make the running :meth:`optimize` return once the current trial finishes."""
         self._stop_requested = True
@@ -434,6 +492,8 @@ class Study:
         trial_memory_limit: int | None = None,
         retries: int = 0,
         client: object = None,
+        show_progress_bar: bool | None = None,
+        gc_after_trial: bool = False,
     ) -> None:
         """Run trials until ``n_trials`` more have finished, ``timeout`` seconds have passed,
         :meth:`stop` is called, or the sampler has no new point (grid search).
@@ -465,8 +525,17 @@ class Study:
                 executor): each trial runs as a task on its workers, against the study's
                 storage (PostgreSQL or SQLite for workers on other machines or processes;
                 an in-memory study is served to workers on this machine).
+            show_progress_bar: Optuna's name for ``progress_bar``.
+            gc_after_trial: Run the garbage collector after each trial.
         """
         from tunesmith.study._optimize import run_optimize
+
+        if show_progress_bar is not None:
+            progress_bar = show_progress_bar
+        if gc_after_trial:
+            from tunesmith.study._callbacks import collect_garbage
+
+            callbacks = [*callbacks, collect_garbage]
 
         run_optimize(
             self,
@@ -505,6 +574,27 @@ class Study:
 
         return trials_to_dataframe(self.trials)
 
+    def trials_dataframe(
+        self, attrs: Sequence[str] | None = None, multi_index: bool = False
+    ) -> pandas.DataFrame:
+        """Optuna's name for :meth:`to_dataframe`; ``attrs`` keeps only those columns
+        (``"params"`` keeps every ``params_*`` column, and so on)."""
+        frame = self.to_dataframe()
+        if multi_index:
+            raise InvalidArgumentError(
+                "trials_dataframe: multi_index=True is not supported; columns are flat "
+                "(params_x, user_attrs_y): drop multi_index"
+            )
+        if attrs is None:
+            return frame
+        wanted = [
+            column
+            for column in frame.columns
+            if any(column == attr or column.startswith(f"{attr}_") for attr in attrs)
+        ]
+        chosen: pandas.DataFrame = frame[wanted]
+        return chosen
+
     def __repr__(self) -> str:
         return (
             f"Study(name={self.study_name!r}, direction={self.direction.value!r}, "
@@ -533,6 +623,18 @@ class StudySpec:
         )
         study.lease_seconds = self.lease_seconds
         return study
+
+
+def _already_there(history: History, params: Mapping[str, Any]) -> bool:
+    """Whether a trial (of any state) or a queued item has exactly these parameters."""
+    wanted = dict(params)
+    if any(dict(queued) == wanted for _, queued in history.queued()):
+        return True
+    for trial in history.trials():
+        given = {**trial.proposal, **trial.fixed_params, **trial.params}
+        if all(name in given and given[name] == value for name, value in wanted.items()):
+            return True
+    return False
 
 
 def _trial_number(value: object) -> int:
