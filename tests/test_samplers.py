@@ -212,3 +212,48 @@ def test_sampler_notes_are_stored_with_the_trial():
     study = ts.create_study(sampler=Noting())
     study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
     assert [t.notes for t in study.trials] == [{"why": "middle"}] * 2
+
+
+FAILING = {**SAMPLERS, "auto": lambda: ts.AutoSampler(), "bohb": lambda: ts.BOHBSampler()}
+
+
+@pytest.mark.parametrize("name", list(FAILING))
+def test_no_sampler_proposes_a_point_that_already_failed(name):
+    study = ts.create_study(sampler=FAILING[name](), seed=3)
+
+    def objective(trial):
+        a, b = trial.suggest_int("a", 0, 5), trial.suggest_categorical("b", ["u", "v"])
+        if a in (0, 5):  # 4 of the 12 points raise
+            raise ValueError(f"a = {a}")
+        return (a - 2) ** 2 + (b == "v")
+
+    study.optimize(objective, n_trials=14, catch=(ValueError,))
+    failed = [(t.params["a"], t.params["b"]) for t in study.trials if t.state.name == "FAIL"]
+    assert len(failed) == len(set(failed)) <= 4, failed
+
+
+@pytest.mark.parametrize("name", ["random", "tpe", "auto"])
+def test_a_space_with_only_failing_points_is_still_sampled(name):
+    study = ts.create_study(sampler=FAILING[name](), seed=0)
+
+    def objective(trial):
+        raise ValueError(trial.suggest_categorical("c", ["only", "two"]))
+
+    study.optimize(objective, n_trials=5, catch=(ValueError,))
+    assert [t.state.name for t in study.trials] == ["FAIL"] * 5
+
+
+def test_the_gp_steers_away_from_a_bound_where_the_objective_raises():
+    # the optimum is at the bound x = 0, where the objective raises: before, the GP
+    # proposed x == 0.0 again and again (21 of 25 trials failed)
+    study = ts.create_study(seed=0)
+
+    def objective(trial):
+        x = trial.suggest_float("x", 0.0, 1.0)
+        if x == 0.0:
+            raise ValueError("x must be positive")
+        return x + (trial.suggest_float("y", -1.0, 1.0) - 0.3) ** 2
+
+    study.optimize(objective, n_trials=25, catch=(ValueError,))
+    assert sum(t.state.name == "FAIL" for t in study.trials) <= 2
+    assert study.best_value < 0.1

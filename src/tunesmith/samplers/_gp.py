@@ -255,12 +255,21 @@ def fit_hyperparameters(
 class GaussianProcess:
     """The posterior of a zero-mean GP given (X, y) and fixed hyperparameters θ."""
 
-    def __init__(self, x: np.ndarray, y: np.ndarray, cat: np.ndarray, theta: np.ndarray) -> None:
+    def __init__(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        cat: np.ndarray,
+        theta: np.ndarray,
+        extra_noise: np.ndarray | None = None,
+    ) -> None:
         self.x, self.y, self.cat = x, y, cat
         self.lam, self.signal, self.noise = _unpack(theta, x.shape[1])
         r2 = _scaled_r2(x, x, self.lam, cat)
         np.fill_diagonal(r2, 0.0)
         kernel = _matern(r2, self.signal)[0] + (self.noise + _JITTER) * np.eye(len(x))
+        self.extra_noise = np.zeros(len(x)) if extra_noise is None else extra_noise
+        kernel[np.diag_indices(len(x))] += self.extra_noise
         self.factor = linalg.cho_factor(kernel, lower=True, check_finite=False)
         self.alpha = linalg.cho_solve(self.factor, y, check_finite=False)
 
@@ -290,17 +299,28 @@ class GaussianProcess:
         d_variance = -4 * self.lam * np.einsum("mn,mni->mi", dk_dr2 * w.T, diff)
         return mean, variance, d_mean, d_variance
 
-    def with_pending(self, x_pending: np.ndarray) -> GaussianProcess:
+    def with_pending(
+        self, x_pending: np.ndarray, x_failed: np.ndarray | None = None
+    ) -> GaussianProcess:
         """This GP with pending points added as if they had scored the worst value seen
         (the "constant liar" of Ginsbourger et al. 2010, in its pessimistic form): the
         model expects nothing good near a point that is already being evaluated, so the
-        next proposal goes elsewhere."""
-        if len(x_pending) == 0:
+        next proposal goes elsewhere.
+
+        Failed points get the same lie as a noisy observation (noise variance = the
+        signal variance): one failure only dents the model where it happened, several
+        close together (a region where the objective raises) steer it away."""
+        failed = np.empty((0, self.x.shape[1])) if x_failed is None else x_failed
+        if len(x_pending) == 0 and len(failed) == 0:
             return self
-        lie = np.full(len(x_pending), self.y.max())
+        added = np.vstack([x_pending, failed])
+        lie = np.full(len(added), self.y.max())
+        noise = np.concatenate(
+            [self.extra_noise, np.zeros(len(x_pending)), np.full(len(failed), self.signal)]
+        )
         theta = np.concatenate([np.log(self.lam), [math.log(self.signal), math.log(self.noise)]])
         return GaussianProcess(
-            np.vstack([self.x, x_pending]), np.concatenate([self.y, lie]), self.cat, theta
+            np.vstack([self.x, added]), np.concatenate([self.y, lie]), self.cat, theta, noise
         )
 
 

@@ -42,6 +42,7 @@ import numpy as np
 from tunesmith.encoding import UnitCube
 from tunesmith.errors import InvalidArgumentError
 from tunesmith.history import FrozenTrial, History
+from tunesmith.samplers._failures import unless_failed
 from tunesmith.samplers._gp import GaussianProcess, fit_hyperparameters
 from tunesmith.samplers._observations import modeling_space, running_points
 from tunesmith.samplers.base import Suggestion
@@ -178,7 +179,8 @@ class BOHBSampler:
         else:
             point = self._density_ratio(x, loss, cube, fixed, fixed_values, rng)
         params = cube.decode(point)
-        return Suggestion({name: params[name] for name in joint})
+        suggestion = Suggestion({name: params[name] for name in joint})
+        return unless_failed(suggestion, space, history, rng, trial)
 
     def _expected_improvement(
         self,

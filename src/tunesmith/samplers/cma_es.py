@@ -43,6 +43,7 @@ from tunesmith.errors import InvalidArgumentError, require_module
 from tunesmith.history import FrozenTrial, History
 from tunesmith.samplers._cma_search import Layout, Restart, Search
 from tunesmith.samplers._cma_warm import warm_points
+from tunesmith.samplers._failures import REDRAWS, failed_before
 from tunesmith.samplers.base import Suggestion
 from tunesmith.samplers.tpe import TPESampler
 from tunesmith.space import SearchSpace
@@ -159,10 +160,15 @@ class CmaEsSampler:
         if trial.params or trial.proposal or not space:
             return self._independent.sample(space, history, rng, trial)
         search = self._search(space, history)
-        point, notes = search.ask(int(rng.integers(2**31 - 1)))
+        # another candidate of the generation where one would repeat a failed trial
+        for _ in range(REDRAWS):
+            point, notes = search.ask(int(rng.integers(2**31 - 1)))
+            params = search.layout.cube.decode(point)
+            if not failed_before(params, history, trial):
+                break
         if search.run == 0 and search.generation == 0:
             notes["start"] = search.start
-        return Suggestion(search.layout.cube.decode(point), {"cmaes": notes})
+        return Suggestion(params, {"cmaes": notes})
 
     def _search(self, space: SearchSpace, history: History) -> Search:
         """This space's search, advanced to the history (rebuilt for a new history, or

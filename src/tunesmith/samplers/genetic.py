@@ -40,6 +40,7 @@ import numpy as np
 
 from tunesmith.encoding import UnitCube
 from tunesmith.history import FrozenTrial, History
+from tunesmith.samplers._failures import unless_failed
 from tunesmith.samplers._observations import ObservationCache, Observations, point_key
 from tunesmith.samplers._variation import CROSSOVERS, Crossover, crossover, mutate
 from tunesmith.samplers._variation import tournament as tournament_winner
@@ -205,7 +206,8 @@ class GeneticSampler:
         else:
             child, _ = mutate(child, cube, rng, 1.0)  # a fresh point rather than a repeat
         params = cube.decode(child)
-        return Suggestion(params, {"genetic": {"generation": generation, "parents": parents}})
+        notes = {"genetic": {"generation": generation, "parents": parents}}
+        return unless_failed(Suggestion(params, notes), space, history, rng, trial)
 
     def _population(self, space: SearchSpace, table: Observations) -> _Population:
         if table.source is not self._source:
@@ -261,7 +263,7 @@ class GeneticSampler:
             size = len(trial.params) + len(trial.proposal) + len(space)
             gene, _ = mutate(gene, cube, rng, self._rate(size))
             params[name] = cube.decode(gene)[name]
-        return Suggestion(params)
+        return unless_failed(Suggestion(params), space, history, rng, trial)
 
     def __repr__(self) -> str:
         return (

@@ -6,7 +6,8 @@ Algorithms", made to work on real hyperparameter spaces:
 - inputs in the unit cube (log, int and step parameters through :mod:`tunesmith.encoding`);
   categorical parameters compared by equality inside the kernel (no rounding of floats);
 - losses warped (Yeo-Johnson power transform, or ranks) and standardized, so heavy tails
-  and outliers do not flatten the model; failed trials are left out;
+  and outliers do not flatten the model; failed trials count as noisy observations of
+  the worst value seen, and no point where a trial failed is proposed again;
 - kernel hyperparameters fitted by MAP (see :mod:`._gp`), or, with ``integrate=k``,
   integrated out as in the paper: EI averaged over k slice-sampled draws;
 - log expected improvement, maximized over scrambled Sobol candidates and points near
@@ -26,6 +27,7 @@ hundred trials. The "auto" sampler hands over to TPE beyond that.
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -35,6 +37,7 @@ from scipy.stats import qmc
 from tunesmith.encoding import UnitCube
 from tunesmith.errors import InvalidArgumentError
 from tunesmith.history import FrozenTrial, History
+from tunesmith.samplers._failures import unless_failed
 from tunesmith.samplers._gp import (
     GaussianProcess,
     Prior,
@@ -53,8 +56,11 @@ Warping = Literal["tail", "power", "rank", "none"]
 _SWEEP_ALL = 32
 
 
-def transform_losses(loss: np.ndarray, warping: Warping) -> np.ndarray:
+def transform_losses(loss: np.ndarray, warping: Warping, lmbda: float | None = None) -> np.ndarray:
     """Losses made Gaussian-looking and standardized (smaller stays better).
+
+    ``"power"`` fits a Yeo-Johnson exponent, unless ``lmbda`` gives one (see
+    :func:`power_exponent`).
 
     ``"tail"`` keeps the better half as it is and compresses the worse half
     logarithmically: bad outliers (a diverged run, a huge Rosenbrock value) stop
@@ -74,13 +80,19 @@ def transform_losses(loss: np.ndarray, warping: Warping) -> np.ndarray:
         spread = loss.std()
         y = (loss - loss.mean()) / (spread if spread > 0 else 1.0)
         if warping == "power" and n >= 3 and spread > 0:
-            # λ clipped: an extreme power would itself make outliers
-            lmbda = float(np.clip(stats.yeojohnson_normmax(y), -2.0, 2.0))
+            if lmbda is None:
+                lmbda = power_exponent(y)
             warped = stats.yeojohnson(y, lmbda)
             if np.all(np.isfinite(warped)):
                 y = warped
     spread = y.std()
     return (y - y.mean()) / (spread if spread > 0 else 1.0)
+
+
+def power_exponent(y: np.ndarray) -> float:
+    """The Yeo-Johnson exponent that makes standardized ``y`` most normal, clipped to
+    [-2, 2] (an extreme power would itself make outliers)."""
+    return float(np.clip(stats.yeojohnson_normmax(y), -2.0, 2.0))
 
 
 def default_candidates(dims: int) -> int:
@@ -90,6 +102,15 @@ def default_candidates(dims: int) -> int:
 
 def _default_startup(dims: int) -> int:
     return max(3, min(10, dims + 2))
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """Kernel hyperparameters and Yeo-Johnson exponent fitted on ``trials`` trials."""
+
+    theta: np.ndarray
+    exponent: float | None
+    trials: int
 
 
 class GPSampler:
@@ -115,6 +136,11 @@ class GPSampler:
             without a seed takes its sampler's; given both, they must be equal).
         warn_independent_sampling: Accepted for code written for Optuna; parameters
             outside the joint space are modeled too, so there is nothing to warn about.
+        fit_every: Fit the kernel hyperparameters and the loss warping again only after
+            this many more completed trials (between fits, the model takes in every new
+            trial with the last fit's kernel): for cheap objectives, where the fit would
+            cost more than the trial.
+        refine_iterations: L-BFGS-B iterations spent refining the best candidates.
 
     Example:
         >>> import tunesmith as ts
@@ -136,6 +162,8 @@ class GPSampler:
         integrate: int = 0,
         seed: int | None = None,
         warn_independent_sampling: bool | None = None,
+        fit_every: int = 1,
+        refine_iterations: int = 100,
     ) -> None:
         self.seed = check_seed(seed, owner="GPSampler")
         if isinstance(integrate, bool) or not isinstance(integrate, int) or integrate < 0:
@@ -150,9 +178,11 @@ class GPSampler:
         self.prior = prior
         self.cost_aware = cost_aware
         self.integrate = integrate
+        self.fit_every = fit_every
+        self.refine_iterations = refine_iterations
         self._startup = QMCSampler()
         self._observations = ObservationCache()
-        self._fits: dict[tuple[str, ...], np.ndarray] = {}
+        self._fits: dict[tuple[str, ...], _Fit] = {}
         self._chains: dict[tuple[str, ...], np.ndarray] = {}
         self._fit_count = 0
 
@@ -165,20 +195,28 @@ class GPSampler:
         if len(x) < max(startup, 2):
             return self._startup.sample(space, history, rng, trial)
         cube = table.cube
-        y = transform_losses(loss, self.warping)
         key = tuple(cube.names)
-        # A full restart from the prior's mode now and then; otherwise the last fit, a
-        # good start, is refined (the fit dominates the cost past a hundred trials).
-        self._fit_count += 1
-        theta = fit_hyperparameters(
-            x,
-            y,
-            cube.categorical,
-            previous=self._fits.get(key),
-            prior=self.prior or Prior(),
-            restart=len(x) < 50 or self._fit_count % 10 == 0,
-        )
-        self._fits[key] = theta
+        fitted = self._fits.get(key)
+        if fitted is None or len(x) - fitted.trials >= self.fit_every:
+            exponent = None
+            if self.warping == "power" and len(x) >= 3 and loss.std() > 0:
+                exponent = power_exponent((loss - loss.mean()) / loss.std())
+            y = transform_losses(loss, self.warping, exponent)
+            # A full restart from the prior's mode now and then; otherwise the last fit, a
+            # good start, is refined (the fit dominates the cost past a hundred trials).
+            self._fit_count += 1
+            theta = fit_hyperparameters(
+                x,
+                y,
+                cube.categorical,
+                previous=None if fitted is None else fitted.theta,
+                prior=self.prior or Prior(),
+                restart=len(x) < 50 or self._fit_count % 10 == 0,
+            )
+            fitted = self._fits[key] = _Fit(theta, exponent, len(x))
+        else:  # the last fit's kernel and warping, on the losses as they are now
+            y = transform_losses(loss, self.warping, fitted.exponent)
+        theta = fitted.theta
         thetas = [theta]
         if self.integrate:
             # The chain goes on from its last draw: a few sweeps of burn-in the first time.
@@ -196,12 +234,15 @@ class GPSampler:
             )
             self._chains[key] = draws[-1]
             thetas = list(draws)
-        pending = table.running(history, exclude=trial.number)
+        # Running trials and failed ones count as bad: no worker goes where another is
+        # evaluating, and the model steers away from where the objective raised.
+        running, failed = table.running(history, exclude=trial.number), table.failed()
+        pending = np.vstack([running, failed])
         models = []
         for sample in thetas:
             model = GaussianProcess(x, y, cube.categorical, sample)
             best = float(model.predict(x)[0].min())
-            models.append((model.with_pending(pending), best))
+            models.append((model.with_pending(running, failed), best))
         fixed, fixed_values = cube.fixed(context)
         cost = self._cost_model(table, x, cube) if self.cost_aware else None
         point = optimize_acquisition(
@@ -213,9 +254,11 @@ class GPSampler:
             avoid=np.vstack([x, pending]) if len(pending) else x,
             n_candidates=self.n_candidates or default_candidates(cube.dims),
             n_restarts=self.n_restarts,
+            iterations=self.refine_iterations,
         )
         params = cube.decode(point)
-        return Suggestion({name: params[name] for name in joint})
+        suggestion = Suggestion({name: params[name] for name in joint})
+        return unless_failed(suggestion, space, history, rng, trial)
 
     def _cost_model(
         self, table: Observations, x: np.ndarray, cube: UnitCube
@@ -292,6 +335,7 @@ def optimize_acquisition(
     avoid: np.ndarray,
     n_candidates: int,
     n_restarts: int,
+    iterations: int = 100,
 ) -> np.ndarray:
     """The cube point maximizing the acquisition, with ``fixed`` coordinates held at
     ``fixed_values`` and no point of ``avoid`` (observed or pending) proposed again."""
@@ -311,7 +355,7 @@ def optimize_acquisition(
     discrete = (cube.cells > 0) & ~fixed
     for _ in range(2):
         if continuous.any():
-            starts = _refine(acquisition, starts, continuous)
+            starts = _refine(acquisition, starts, continuous, iterations)
         if discrete.any():
             starts = _sweep(acquisition, cube, starts, discrete, rng)
     starts = cube.snap(starts)
@@ -328,7 +372,9 @@ def _seen(point: np.ndarray, points: np.ndarray) -> bool:
     return bool(len(points)) and bool(np.any(np.all(np.abs(points - point) < 1e-5, axis=1)))
 
 
-def _refine(acquisition: Acquisition, starts: np.ndarray, free: np.ndarray) -> np.ndarray:
+def _refine(
+    acquisition: Acquisition, starts: np.ndarray, free: np.ndarray, iterations: int
+) -> np.ndarray:
     """L-BFGS-B on the ``free`` coordinates of every start at once: the starts are
     independent, so one problem over their concatenation has their sum as objective."""
     points = starts.copy()
@@ -345,7 +391,7 @@ def _refine(acquisition: Acquisition, starts: np.ndarray, free: np.ndarray) -> n
         jac=True,
         method="L-BFGS-B",
         bounds=[(0.0, 1.0)] * (count * width),
-        options={"maxiter": 100},
+        options={"maxiter": iterations},
     )
     points[:, free] = result.x.reshape(count, width)
     return points

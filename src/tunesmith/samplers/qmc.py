@@ -19,6 +19,7 @@ from scipy.stats import qmc
 
 from tunesmith.encoding import decode_value
 from tunesmith.history import FrozenTrial, History
+from tunesmith.samplers._failures import unless_failed
 from tunesmith.samplers.base import Suggestion
 from tunesmith.space import SearchSpace
 from tunesmith.validation import check_bool, check_choice, check_seed
@@ -78,7 +79,8 @@ class QMCSampler:
                 order.append(name)
             coordinate = self._point(seed, position // _BLOCK, trial.number)[position % _BLOCK]
             params[name] = decode_value(distribution, float(coordinate))
-        return Suggestion(params)
+        # a point where a trial failed (few points in discrete spaces) is drawn again
+        return unless_failed(Suggestion(params), space, history, rng, trial)
 
     def _point(self, seed: int, block: int, index: int) -> np.ndarray:
         key = (seed, block, index)

@@ -8,13 +8,15 @@ import numpy as np
 
 from tunesmith.encoding import decode_value
 from tunesmith.history import FrozenTrial, History
+from tunesmith.samplers._failures import unless_failed
 from tunesmith.samplers.base import Suggestion
 from tunesmith.space import Distribution, SearchSpace
 from tunesmith.validation import check_seed
 
 
 class RandomSampler:
-    """Draws each parameter uniformly at random: linearly, or in log space if ``log=True``.
+    """Draws each parameter uniformly at random: linearly, or in log space if ``log=True``;
+    again where a trial failed before.
 
     Reproducible through the study's ``seed``: trial *k* of a seeded study always gets
     the same parameters, whichever worker runs it.
@@ -40,7 +42,8 @@ class RandomSampler:
     ) -> Suggestion:
         coordinates = rng.random(len(space)).tolist()
         values = map(decode_value, space.values(), coordinates)
-        return Suggestion(dict(zip(space, values, strict=True)))
+        suggestion = Suggestion(dict(zip(space, values, strict=True)))
+        return unless_failed(suggestion, space, history, rng, trial)
 
     def sample_independent(
         self, study: object, trial: FrozenTrial, param_name: str, param_distribution: Distribution

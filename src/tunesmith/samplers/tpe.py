@@ -4,8 +4,9 @@ Bergstra, Bardenet, Bengio & Kégl (2011), "Algorithms for Hyper-Parameter Optim
 with what a decade of use has taught: multivariate kernels (Falkner et al. 2018), a prior
 component, bandwidths that shrink with the number of observations, age-weighted bad
 trials, pruned trials ranked by how far they got, running trials counted as bad (the
-"constant liar"), Sobol startup trials, and conditional spaces sampled group by group
-(see :func:`._observations.modeling_space`), never silently as independent draws.
+"constant liar") and failed ones too, Sobol startup trials, and conditional spaces
+sampled group by group (see :func:`._observations.modeling_space`), never silently as
+independent draws.
 
 Glossary (shapes):
     n       ranked trials: complete ones by loss, then pruned ones by (steps reached, loss)
@@ -31,6 +32,7 @@ from scipy import special
 from tunesmith.encoding import UnitCube
 from tunesmith.errors import InvalidArgumentError
 from tunesmith.history import FrozenTrial, History
+from tunesmith.samplers._failures import unless_failed
 from tunesmith.samplers._observations import (
     ObservationCache,
     Observations,
@@ -301,7 +303,8 @@ class TPESampler:
         order = np.argsort(-score)
         chosen = next((i for i in order if point_key(candidates[i]) not in taken), order[0])
         params = cube.decode(candidates[chosen])
-        return Suggestion({name: params[name] for name in joint})
+        suggestion = Suggestion({name: params[name] for name in joint})
+        return unless_failed(suggestion, space, history, rng, trial)
 
     def _split(
         self, table: Observations, history: History, number: int
@@ -330,6 +333,8 @@ class TPESampler:
         weights = np.empty(len(bad))
         weights[by_age] = age_weights(len(bad))
         pending = table.running(history, exclude=number) if self.constant_liar else bad[:0]
+        # failed trials are bad too: the objective raised there
+        pending = np.vstack([pending, table.failed()])
         pending = pending[_inside(pending)]
         weights = np.concatenate([weights, np.ones(len(pending))])
         return good, np.vstack([bad, pending]), weights, len(ranked)
