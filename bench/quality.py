@@ -97,12 +97,14 @@ OPTIMIZERS = [
     "optuna_gp",
     "hyperopt_tpe",
     "skopt_gp",
+    "hebo",
+    "smac",
     "random",
 ]
 # gp_int is an option under evaluation, run on request
 DEFAULT_OPTIMIZERS = [o for o in OPTIMIZERS if o != "gp_int"]
 DESCRIPTIONS = {
-    "auto": "tunesmith sampler='auto' (GP-EI below 200 trials, then TPE)",
+    "auto": "tunesmith sampler='auto' (GP-EI while it pays for its time, then TPE)",
     "gp": "tunesmith sampler='gp'",
     "gp_int": "tunesmith GPSampler(integrate=10): EI averaged over 10 slice-sampled kernels",
     "tpe": "tunesmith sampler='tpe'",
@@ -112,6 +114,8 @@ DESCRIPTIONS = {
     "optuna_gp": "optuna.samplers.GPSampler(seed=s)",
     "hyperopt_tpe": "hyperopt.fmin(algo=tpe.suggest, rstate=default_rng(s))",
     "skopt_gp": "skopt.gp_minimize(random_state=s), defaults (gp_hedge, 10 initial points)",
+    "hebo": "hebo.optimizers.hebo.HEBO(space), defaults, numpy/torch seeded with s",
+    "smac": "smac.HyperparameterOptimizationFacade(Scenario(deterministic=True, seed=s))",
     "random": "plain random search with numpy (default_rng(s)), no library",
 }
 
@@ -119,10 +123,43 @@ DESCRIPTIONS = {
 # --- the objective, instrumented ---------------------------------------------------------------
 
 
+class ValueCache:
+    """Objective values of the deterministic real tasks, shared by every run and worker
+    (an SQLite file in bench/out): a configuration is trained once, whichever optimizer
+    and seed asks for it again. Its time is recorded with the value, and a hit sleeps that
+    long (no CPU), so an optimizer that watches the objective's time (tunesmith's "auto")
+    sees the same durations with or without the cache."""
+
+    def __init__(self, path: Path) -> None:
+        import sqlite3
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, timeout=60, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS cache (task TEXT, key TEXT, value REAL, seconds REAL, "
+            "PRIMARY KEY (task, key))"
+        )
+
+    def get(self, task: str, key: str) -> tuple[float, float] | None:
+        row = self._db.execute(
+            "SELECT value, seconds FROM cache WHERE task = ? AND key = ?", (task, key)
+        ).fetchone()
+        return None if row is None else (float(row[0]), float(row[1]))
+
+    def put(self, task: str, key: str, value: float, seconds: float) -> None:
+        self._db.execute(
+            "INSERT OR IGNORE INTO cache VALUES (?, ?, ?, ?)", (task, key, value, seconds)
+        )
+
+
+DEFAULT_CACHE = OUT / "values.sqlite"
+
+
 class Recorder:
     """Calls the task's function, keeping every value, its parameters and its timing."""
 
-    def __init__(self, task: T.Task, cache: bool) -> None:
+    def __init__(self, task: T.Task, cache: bool, shared: ValueCache | None = None) -> None:
         self.task = task
         self.values: list[float] = []
         self.params: list[dict[str, Any]] = []
@@ -130,6 +167,7 @@ class Recorder:
         self.gap: list[float] = []  # optimizer time before each evaluation
         self._last = time.perf_counter()
         self._cache: dict[tuple, float] | None = {} if cache else None
+        self._shared = shared if cache else None
 
     def start(self) -> None:
         self._last = time.perf_counter()
@@ -138,12 +176,22 @@ class Recorder:
         start = time.perf_counter()
         self.gap.append(start - self._last)
         key = tuple(sorted(params.items()))
+        hit = None
         if self._cache is not None and key in self._cache:
             value = self._cache[key]
+        elif self._shared is not None and (
+            hit := self._shared.get(self.task.name, json.dumps(key))
+        ):
+            value = hit[0]
+            time.sleep(hit[1])
         else:
             value = float(self.task.fn(params))
-            if self._cache is not None:
-                self._cache[key] = value
+            if self._shared is not None:
+                self._shared.put(
+                    self.task.name, json.dumps(key), value, time.perf_counter() - start
+                )
+        if self._cache is not None:
+            self._cache[key] = value
         end = time.perf_counter()
         self.values.append(value)
         self.params.append(params)
@@ -290,6 +338,82 @@ def _run_skopt(task: T.Task, seed: int, budget: int, rec: Recorder) -> None:
     gp_minimize(objective, dims, n_calls=budget, random_state=seed)
 
 
+def _flat_values(params: list[T.Param], x: Any) -> dict[str, Any]:
+    """Every parameter's value from a flat assignment, in the task's types."""
+    values = {}
+    for p in params:
+        v = x[p.name]
+        values[p.name] = (
+            round(float(v))
+            if isinstance(p, T.Int)
+            else float(v)
+            if isinstance(p, T.Float)
+            else str(v)
+        )
+        if isinstance(p, T.Int | T.Float):
+            values[p.name] = min(max(values[p.name], p.low), p.high)
+    return values
+
+
+def _run_hebo(task: T.Task, seed: int, budget: int, rec: Recorder) -> None:
+    """HEBO with its defaults; no conditional spaces: every parameter of every branch is
+    a dimension (as for scikit-optimize), the objective sees the active ones."""
+    import numpy as np
+    import torch
+    from hebo.design_space.design_space import DesignSpace
+    from hebo.optimizers.hebo import HEBO
+
+    params = list(T.all_params(task.space))
+    spec = []
+    for p in params:
+        if isinstance(p, T.Float):
+            kind = "pow" if p.log else "num"
+            spec.append({"name": p.name, "type": kind, "lb": p.low, "ub": p.high})
+        elif isinstance(p, T.Int):
+            spec.append({"name": p.name, "type": "int", "lb": p.low, "ub": p.high})
+        else:
+            spec.append({"name": p.name, "type": "cat", "categories": list(p.choices)})
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    optimizer = HEBO(DesignSpace().parse(spec))
+    rec.start()
+    for _ in range(budget):
+        suggestion = optimizer.suggest(n_suggestions=1)
+        row = suggestion.iloc[0]
+        value = rec(T.active_params(task.space, _flat_values(params, row)))
+        optimizer.observe(suggestion, np.array([[value]]))
+
+
+def _run_smac(task: T.Task, seed: int, budget: int, rec: Recorder) -> None:
+    """SMAC3's HyperparameterOptimizationFacade (random forest, log EI) with its defaults,
+    deterministic; every parameter of every branch a dimension, as for the GPs."""
+    import shutil as _shutil
+
+    from ConfigSpace import Categorical, ConfigurationSpace, Float, Integer
+    from smac import HyperparameterOptimizationFacade, Scenario
+
+    params = list(T.all_params(task.space))
+    space = ConfigurationSpace(seed=seed)
+    for p in params:
+        if isinstance(p, T.Float):
+            space.add(Float(p.name, (p.low, p.high), log=p.log))
+        elif isinstance(p, T.Int):
+            space.add(Integer(p.name, (p.low, p.high), log=p.log))
+        else:
+            space.add(Categorical(p.name, list(p.choices)))
+
+    def objective(config: Any, seed: int = 0) -> float:
+        return rec(T.active_params(task.space, _flat_values(params, dict(config))))
+
+    out = Path(tempfile.mkdtemp(prefix="smac-"))
+    scenario = Scenario(space, deterministic=True, n_trials=budget, seed=seed, output_directory=out)
+    rec.start()
+    HyperparameterOptimizationFacade(
+        scenario, objective, overwrite=True, logging_level=40
+    ).optimize()
+    _shutil.rmtree(out, ignore_errors=True)
+
+
 def _run_random(task: T.Task, seed: int, budget: int, rec: Recorder) -> None:
     import numpy as np
 
@@ -305,6 +429,8 @@ ADAPTERS: dict[str, Callable[..., None]] = {
     "optuna_gp": _run_optuna("gp"),
     "hyperopt_tpe": _run_hyperopt,
     "skopt_gp": _run_skopt,
+    "hebo": _run_hebo,
+    "smac": _run_smac,
     "random": _run_random,
 }
 
@@ -379,6 +505,8 @@ def versions() -> dict[str, str]:
         "optuna",
         "hyperopt",
         "scikit-optimize",
+        "hebo",
+        "smac",
         "scikit-learn",
         "numpy",
         "scipy",
@@ -408,7 +536,7 @@ def _init_worker(pinned: str | None = None) -> None:
 
 def run_one(task_name: str, optimizer: str, seed: int, budget: int) -> dict[str, Any]:
     task = T.TASKS[task_name]
-    rec = Recorder(task, cache=task.kind == "real")
+    rec = Recorder(task, cache=task.kind == "real", shared=ValueCache(DEFAULT_CACHE))
     started = time.time()
     wall0 = time.perf_counter()
     error = None
@@ -466,7 +594,7 @@ def _split(text: str | None) -> list[str] | None:
 
 def _seeds(text: str | None, kind: str) -> list[int]:
     if text is None:
-        return list(range(5 if kind == "synthetic" else 3))
+        return list(range(5))
     if "," in text or "-" in text:
         out: list[int] = []
         for part in text.split(","):
@@ -492,6 +620,8 @@ def cmd_run(args: argparse.Namespace) -> None:
         if args.suite == "real"
         else T.SYNTHETIC + T.REAL
     )
+    if args.half != "all":
+        tasks = [t for t in tasks if T.TASKS[t].half == args.half]
     optimizers = _split(args.optimizers) or DEFAULT_OPTIMIZERS
     for name in tasks:
         if name not in T.TASKS:
@@ -776,6 +906,39 @@ def build_report(
             if (t, o, b) in table and (kind is None or T.TASKS[t].kind == kind)
         ]
         return statistics.fmean(vals) if vals else math.nan
+
+    def mean_in(table: dict, o: str, b: int, kind: str, half: str) -> float:
+        vals = [
+            table[(t, o, b)]
+            for t in tasks
+            if (t, o, b) in table and T.TASKS[t].kind == kind and T.TASKS[t].half == half
+        ]
+        return statistics.fmean(vals) if vals else math.nan
+
+    out.append(
+        "\n### By half: development tasks (changes were measured on them) and held-out "
+        "tasks (only reported)"
+    )
+    for kind, what in (("real", "mean normalized score"), ("synthetic", "mean rank")):
+        table = score if kind == "real" else ranks
+        halves = [
+            h
+            for h in ("dev", "held")
+            if any(T.TASKS[t].half == h and T.TASKS[t].kind == kind for t in tasks)
+        ]
+        if not halves:
+            continue
+        counts = {
+            h: sum(1 for t in tasks if T.TASKS[t].half == h and T.TASKS[t].kind == kind)
+            for h in halves
+        }
+        header = ["optimizer"] + [f"{h} ({counts[h]}) @{b}" for h in halves for b in BUDGETS]
+        rows = []
+        for o in opts:
+            cells = [mean_in(table, o, b, kind, h) for h in halves for b in BUDGETS]
+            rows.append([o] + [_fmt(c) if kind == "real" else f"{c:.2f}" for c in cells])
+        out.append(f"\n#### {kind} tasks: {what}\n")
+        out.append(_table(header, rows))
 
     kinds = [k for k in ("synthetic", "real") if any(T.TASKS[t].kind == k for t in tasks)]
     out.append(
@@ -1246,12 +1409,14 @@ def main() -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("run", help="run optimizers on tasks; appends to the results file")
     p.add_argument("--suite", choices=("synthetic", "real", "all"), default="all")
+    p.add_argument(
+        "--half", choices=("dev", "held", "all"), default="all", help="development or held-out"
+    )
     p.add_argument("--tasks", help="comma-separated task names (overrides --suite)")
     p.add_argument("--optimizers", help=f"comma-separated, default {','.join(DEFAULT_OPTIMIZERS)}")
     p.add_argument(
         "--seeds",
-        help="a count (5 -> 0..4) or a list/range (0,2 or 0-4); "
-        "default 5 for synthetic tasks, 3 for real ones",
+        help="a count (5 -> 0..4) or a list/range (0,2 or 0-4); default 5",
     )
     p.add_argument("--budget", type=int, default=100)
     p.add_argument("--jobs", type=int, default=2)

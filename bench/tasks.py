@@ -142,6 +142,9 @@ class Task:
     fn: Callable[[dict[str, Any]], float]
     description: str
     optimum_fn: Callable[[], float] | None = None
+    #: "dev": tasks changes were measured on while developing; "held": set aside, only
+    #: ever reported (to see whether a change generalizes)
+    half: str = "dev"
 
     @functools.cached_property
     def optimum(self) -> float | None:
@@ -210,6 +213,62 @@ def ackley10(p: Mapping[str, float]) -> float:
         - math.exp(np.cos(2 * math.pi * z).sum() / d)
         + 20.0
         + math.e
+    )
+
+
+_LEVY10_OPT = _shifted_optimum(10, -10.0, 10.0, seed=303)
+_LEVY20_OPT = _shifted_optimum(20, -10.0, 10.0, seed=404)
+_ACKLEY20_OPT = _shifted_optimum(20, -5.0, 10.0, seed=505)
+_ROSEN20_OPT = _shifted_optimum(20, -5.0, 10.0, seed=606)
+_STYBLINSKI_OPT = _shifted_optimum(10, -5.0, 5.0, seed=707)
+
+
+def _levy(z: np.ndarray) -> float:
+    """Levy's function, minimum 0 at z = 1 (Laguna & Martí 2005)."""
+    w = 1.0 + (z - 1.0) / 4.0
+    head = math.sin(math.pi * w[0]) ** 2
+    body = ((w[:-1] - 1.0) ** 2 * (1.0 + 10.0 * np.sin(math.pi * w[:-1] + 1.0) ** 2)).sum()
+    tail = (w[-1] - 1.0) ** 2 * (1.0 + math.sin(2.0 * math.pi * w[-1]) ** 2)
+    return float(head + body + tail)
+
+
+def _vector(p: Mapping[str, float], dims: int) -> np.ndarray:
+    return np.array([p[f"x{i}"] for i in range(dims)])
+
+
+def levy10(p: Mapping[str, float]) -> float:
+    return _levy(_vector(p, 10) - _LEVY10_OPT + 1.0)
+
+
+def levy20(p: Mapping[str, float]) -> float:
+    return _levy(_vector(p, 20) - _LEVY20_OPT + 1.0)
+
+
+def ackley20(p: Mapping[str, float]) -> float:
+    z = _vector(p, 20) - _ACKLEY20_OPT
+    return float(
+        -20.0 * math.exp(-0.2 * math.sqrt((z * z).sum() / 20))
+        - math.exp(np.cos(2 * math.pi * z).sum() / 20)
+        + 20.0
+        + math.e
+    )
+
+
+def rosenbrock20(p: Mapping[str, float]) -> float:
+    z = _vector(p, 20) - _ROSEN20_OPT + 1.0
+    return float((100.0 * (z[1:] - z[:-1] ** 2) ** 2 + (1.0 - z[:-1]) ** 2).sum())
+
+
+# Styblinski-Tang's minimum is at z_i = -2.903534 in each coordinate: shifted so that it
+# lies at the fixed point instead.
+_ST_ARGMIN = -2.903534027771178
+
+
+def styblinski10(p: Mapping[str, float]) -> float:
+    z = _vector(p, 10) - _STYBLINSKI_OPT + _ST_ARGMIN
+    return float(
+        0.5 * (z**4 - 16 * z**2 + 5 * z).sum()
+        - 10 * 0.5 * (_ST_ARGMIN**4 - 16 * _ST_ARGMIN**2 + 5 * _ST_ARGMIN)
     )
 
 
@@ -419,7 +478,15 @@ def _data(name: str) -> tuple[np.ndarray, np.ndarray]:
         # a fixed stratified-enough subset of 900 images, keeps the SVM and MLP cheap
         order = np.random.default_rng(0).permutation(len(y))[:900]
         return x[order] / 16.0, y[order]
+    if name == "digits300":  # a smaller subset for the forests
+        x, y = _data("digits")
+        return x[:300], y[:300]
+    if name == "friedman":
+        return datasets.make_friedman1(n_samples=200, noise=1.0, random_state=0)
+    if name == "friedman30":  # 5 informative features and 25 of noise: sparsity pays
+        return datasets.make_friedman1(n_samples=200, n_features=30, noise=1.0, random_state=1)
     loader = {
+        "iris": datasets.load_iris,
         "wine": datasets.load_wine,
         "breast_cancer": datasets.load_breast_cancer,
         "diabetes": datasets.load_diabetes,
@@ -427,12 +494,15 @@ def _data(name: str) -> tuple[np.ndarray, np.ndarray]:
     return loader(return_X_y=True)
 
 
+REGRESSION_DATA = ("diabetes", "friedman", "friedman30")
+
+
 def _cv_loss(model: Any, data: str, scoring: str) -> float:
     """Mean 3-fold CV loss (fixed folds): log loss, error rate or 1 - R²."""
     from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
 
     x, y = _data(data)
-    regression = data == "diabetes"
+    regression = data in REGRESSION_DATA
     folds = (KFold if regression else StratifiedKFold)(3, shuffle=True, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence warnings of small max_iter, by design
@@ -559,6 +629,209 @@ def cash_breast_cancer(p: Mapping[str, Any]) -> float:
             StandardScaler(),
             KNeighborsClassifier(n_neighbors=p["knn_n_neighbors"], weights=p["knn_weights"]),
         )
+    return _cv_loss(model, "breast_cancer", "neg_log_loss")
+
+
+# --- more real tasks: model families and losses the first seven do not cover ---------------
+# Decision trees and forests whose parameters are mostly integers with wide flat plateaus,
+# L1 penalties that are flat over most of their log range, boosting, kNN, SVR, MLP.
+
+
+def dt_breast_cancer(p: Mapping[str, Any]) -> float:
+    from sklearn.tree import DecisionTreeClassifier
+
+    model = DecisionTreeClassifier(
+        max_depth=p["max_depth"],
+        min_samples_split=p["min_samples_split"],
+        min_samples_leaf=p["min_samples_leaf"],
+        max_features=p["max_features"],
+        criterion=p["criterion"],
+        random_state=0,
+    )
+    return _cv_loss(model, "breast_cancer", "accuracy")
+
+
+def dt_diabetes(p: Mapping[str, Any]) -> float:
+    from sklearn.tree import DecisionTreeRegressor
+
+    model = DecisionTreeRegressor(
+        max_depth=p["max_depth"],
+        min_samples_leaf=p["min_samples_leaf"],
+        max_leaf_nodes=p["max_leaf_nodes"],
+        ccp_alpha=p["ccp_alpha"],
+        random_state=0,
+    )
+    return _cv_loss(model, "diabetes", "r2")
+
+
+def rf_digits(p: Mapping[str, Any]) -> float:
+    from sklearn.ensemble import RandomForestClassifier
+
+    model = RandomForestClassifier(
+        n_estimators=p["n_estimators"],
+        max_depth=p["max_depth"],
+        min_samples_split=p["min_samples_split"],
+        min_samples_leaf=p["min_samples_leaf"],
+        max_features=p["max_features"],
+        random_state=0,
+        n_jobs=1,
+    )
+    return _cv_loss(model, "digits300", "accuracy")
+
+
+def et_wine(p: Mapping[str, Any]) -> float:
+    from sklearn.ensemble import ExtraTreesClassifier
+
+    model = ExtraTreesClassifier(
+        n_estimators=p["n_estimators"],
+        max_depth=p["max_depth"],
+        min_samples_leaf=p["min_samples_leaf"],
+        max_features=p["max_features"],
+        bootstrap=p["bootstrap"] == "yes",
+        random_state=0,
+        n_jobs=1,
+    )
+    return _cv_loss(model, "wine", "neg_log_loss")
+
+
+def hgb_breast_cancer(p: Mapping[str, Any]) -> float:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    model = HistGradientBoostingClassifier(
+        learning_rate=p["learning_rate"],
+        max_iter=p["max_iter"],
+        max_leaf_nodes=p["max_leaf_nodes"],
+        min_samples_leaf=p["min_samples_leaf"],
+        l2_regularization=p["l2_regularization"],
+        early_stopping=False,
+        random_state=0,
+    )
+    return _cv_loss(model, "breast_cancer", "neg_log_loss")
+
+
+def gbr_friedman(p: Mapping[str, Any]) -> float:
+    from sklearn.ensemble import GradientBoostingRegressor
+
+    model = GradientBoostingRegressor(
+        n_estimators=p["n_estimators"],
+        learning_rate=p["learning_rate"],
+        max_depth=p["max_depth"],
+        subsample=p["subsample"],
+        loss=p["loss"],
+        random_state=0,
+    )
+    return _cv_loss(model, "friedman", "r2")
+
+
+def ada_breast_cancer(p: Mapping[str, Any]) -> float:
+    from sklearn.ensemble import AdaBoostClassifier
+    from sklearn.tree import DecisionTreeClassifier
+
+    model = AdaBoostClassifier(
+        DecisionTreeClassifier(max_depth=p["max_depth"], random_state=0),
+        n_estimators=p["n_estimators"],
+        learning_rate=p["learning_rate"],
+        random_state=0,
+    )
+    return _cv_loss(model, "breast_cancer", "neg_log_loss")
+
+
+def knn_wine(p: Mapping[str, Any]) -> float:
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.pipeline import make_pipeline
+
+    model = make_pipeline(
+        _scaler(p["scaler"]),
+        KNeighborsClassifier(n_neighbors=p["n_neighbors"], weights=p["weights"], p=p["p"]),
+    )
+    return _cv_loss(model, "wine", "neg_log_loss")
+
+
+def knn_diabetes(p: Mapping[str, Any]) -> float:
+    from sklearn.neighbors import KNeighborsRegressor
+    from sklearn.pipeline import make_pipeline
+
+    model = make_pipeline(
+        _scaler(p["scaler"]),
+        KNeighborsRegressor(n_neighbors=p["n_neighbors"], weights=p["weights"], p=p["p"]),
+    )
+    return _cv_loss(model, "diabetes", "r2")
+
+
+def svr_diabetes(p: Mapping[str, Any]) -> float:
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import SVR
+
+    model = make_pipeline(StandardScaler(), SVR(C=p["C"], gamma=p["gamma"], epsilon=p["epsilon"]))
+    return _cv_loss(model, "diabetes", "r2")
+
+
+def l1_logreg_breast_cancer(p: Mapping[str, Any]) -> float:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    model = make_pipeline(
+        StandardScaler(),
+        LogisticRegression(
+            C=p["C"], l1_ratio=1.0, solver="liblinear", intercept_scaling=p["intercept_scaling"]
+        ),
+    )
+    return _cv_loss(model, "breast_cancer", "neg_log_loss")
+
+
+def lasso_friedman(p: Mapping[str, Any]) -> float:
+    from sklearn.linear_model import Lasso
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import PolynomialFeatures, StandardScaler
+
+    model = make_pipeline(
+        PolynomialFeatures(p["degree"], include_bias=False),
+        StandardScaler(),
+        Lasso(alpha=p["alpha"], max_iter=1000, tol=1e-3),
+    )
+    return _cv_loss(model, "friedman30", "r2")
+
+
+def sgd_breast_cancer(p: Mapping[str, Any]) -> float:
+    from sklearn.linear_model import SGDClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    model = make_pipeline(
+        StandardScaler(),
+        SGDClassifier(
+            loss="log_loss",
+            penalty="elasticnet",
+            alpha=p["alpha"],
+            l1_ratio=p["l1_ratio"],
+            learning_rate=p["schedule"],
+            eta0=p["eta0"],
+            max_iter=30,
+            tol=None,
+            random_state=0,
+        ),
+    )
+    return _cv_loss(model, "breast_cancer", "neg_log_loss")
+
+
+def mlp_breast_cancer(p: Mapping[str, Any]) -> float:
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    model = make_pipeline(
+        StandardScaler(),
+        MLPClassifier(
+            hidden_layer_sizes=(p["units1"], p["units2"]),
+            alpha=p["alpha"],
+            learning_rate_init=p["learning_rate_init"],
+            activation=p["activation"],
+            max_iter=15,
+            random_state=0,
+        ),
+    )
     return _cv_loss(model, "breast_cancer", "neg_log_loss")
 
 
@@ -725,8 +998,232 @@ TASKS: dict[str, Task] = {
             cash_breast_cancer,
             "conditional: classifier choice + its parameters on breast_cancer, CV log loss",
         ),
+        Task(
+            "ackley20",
+            "synthetic",
+            _box(20, -5.0, 10.0),
+            ackley20,
+            "Ackley-20 on [-5,10]^20, optimum shifted off-centre and off-grid",
+            lambda: 0.0,
+        ),
+        Task(
+            "dt_breast_cancer",
+            "real",
+            (
+                Int("max_depth", 1, 30),
+                Int("min_samples_split", 2, 40),
+                Int("min_samples_leaf", 1, 40),
+                Float("max_features", 0.1, 1.0),
+                Cat("criterion", ("gini", "entropy")),
+            ),
+            dt_breast_cancer,
+            "decision tree on breast_cancer, CV error rate (integer plateaus)",
+        ),
+        Task(
+            "et_wine",
+            "real",
+            (
+                Int("n_estimators", 5, 20),
+                Int("max_depth", 1, 15),
+                Int("min_samples_leaf", 1, 30),
+                Float("max_features", 0.05, 1.0),
+                Cat("bootstrap", ("no", "yes")),
+            ),
+            et_wine,
+            "extra trees on wine, CV log loss",
+        ),
+        Task(
+            "gbr_friedman",
+            "real",
+            (
+                Int("n_estimators", 10, 40),
+                Float("learning_rate", 1e-3, 1.0, log=True),
+                Int("max_depth", 1, 5),
+                Float("subsample", 0.3, 1.0),
+                Cat("loss", ("squared_error", "huber")),
+            ),
+            gbr_friedman,
+            "gradient boosting regression on Friedman #1 (200 points), CV 1 - R^2",
+        ),
+        Task(
+            "knn_diabetes",
+            "real",
+            (
+                Cat("scaler", ("none", "standard", "minmax", "robust")),
+                Int("n_neighbors", 1, 80),
+                Cat("weights", ("uniform", "distance")),
+                Int("p", 1, 3),
+            ),
+            knn_diabetes,
+            "kNN regression + scaler on diabetes, CV 1 - R^2 (all discrete)",
+        ),
+        Task(
+            "lasso_friedman",
+            "real",
+            (Int("degree", 1, 2), Float("alpha", 1e-5, 1e2, log=True)),
+            lasso_friedman,
+            "polynomial features + Lasso on Friedman #1 with 25 noise features, CV 1 - R^2 "
+            "(flat over most of the alpha range)",
+        ),
+        # --- the held-out half: reported, never used to choose a change ---
+        Task(
+            "levy10",
+            "synthetic",
+            _box(10, -10.0, 10.0),
+            levy10,
+            "Levy-10 on [-10,10]^10, optimum shifted off-centre and off-grid",
+            lambda: 0.0,
+            half="held",
+        ),
+        Task(
+            "levy20",
+            "synthetic",
+            _box(20, -10.0, 10.0),
+            levy20,
+            "Levy-20 on [-10,10]^20, optimum shifted off-centre and off-grid",
+            lambda: 0.0,
+            half="held",
+        ),
+        Task(
+            "rosenbrock20",
+            "synthetic",
+            _box(20, -5.0, 10.0),
+            rosenbrock20,
+            "Rosenbrock-20 on [-5,10]^20, optimum shifted off-centre and off-grid",
+            lambda: 0.0,
+            half="held",
+        ),
+        Task(
+            "styblinski10",
+            "synthetic",
+            _box(10, -5.0, 5.0),
+            styblinski10,
+            "Styblinski-Tang-10 on [-5,5]^10, optimum shifted off-grid (0 at the optimum)",
+            lambda: 0.0,
+            half="held",
+        ),
+        Task(
+            "dt_diabetes",
+            "real",
+            (
+                Int("max_depth", 1, 20),
+                Int("min_samples_leaf", 1, 60),
+                Int("max_leaf_nodes", 2, 100),
+                Float("ccp_alpha", 1e-5, 1e3, log=True),
+            ),
+            dt_diabetes,
+            "decision tree regression on diabetes, CV 1 - R^2 (integer plateaus, flat ccp)",
+            half="held",
+        ),
+        Task(
+            "rf_digits",
+            "real",
+            (
+                Int("n_estimators", 5, 15),
+                Int("max_depth", 1, 25),
+                Int("min_samples_split", 2, 30),
+                Int("min_samples_leaf", 1, 20),
+                Int("max_features", 1, 64),
+            ),
+            rf_digits,
+            "random forest on digits (300), CV error rate, integers only",
+            half="held",
+        ),
+        Task(
+            "hgb_breast_cancer",
+            "real",
+            (
+                Float("learning_rate", 1e-3, 1.0, log=True),
+                Int("max_iter", 5, 30),
+                Int("max_leaf_nodes", 2, 64, log=True),
+                Int("min_samples_leaf", 1, 60),
+                Float("l2_regularization", 1e-6, 10.0, log=True),
+            ),
+            hgb_breast_cancer,
+            "histogram gradient boosting on breast_cancer, CV log loss",
+            half="held",
+        ),
+        Task(
+            "ada_breast_cancer",
+            "real",
+            (
+                Int("n_estimators", 5, 25),
+                Float("learning_rate", 1e-3, 3.0, log=True),
+                Int("max_depth", 1, 3),
+            ),
+            ada_breast_cancer,
+            "AdaBoost (trees) on breast_cancer, CV log loss",
+            half="held",
+        ),
+        Task(
+            "knn_wine",
+            "real",
+            (
+                Cat("scaler", ("none", "standard", "minmax", "robust")),
+                Int("n_neighbors", 1, 60),
+                Cat("weights", ("uniform", "distance")),
+                Int("p", 1, 3),
+            ),
+            knn_wine,
+            "kNN + scaler on wine, CV log loss (all discrete)",
+            half="held",
+        ),
+        Task(
+            "svr_diabetes",
+            "real",
+            (
+                Float("C", 1e-2, 1e4, log=True),
+                Float("gamma", 1e-5, 1.0, log=True),
+                Float("epsilon", 1e-3, 10.0, log=True),
+            ),
+            svr_diabetes,
+            "SVR (RBF) on diabetes, CV 1 - R^2",
+            half="held",
+        ),
+        Task(
+            "l1_logreg_breast_cancer",
+            "real",
+            (
+                Float("C", 1e-4, 1e4, log=True),
+                Float("intercept_scaling", 0.1, 10.0, log=True),
+            ),
+            l1_logreg_breast_cancer,
+            "L1 logistic regression on breast_cancer, CV log loss (flat below C ~ 0.01)",
+            half="held",
+        ),
+        Task(
+            "sgd_breast_cancer",
+            "real",
+            (
+                Float("alpha", 1e-6, 1.0, log=True),
+                Float("l1_ratio", 0.0, 1.0),
+                Cat("schedule", ("optimal", "invscaling", "adaptive")),
+                Float("eta0", 1e-4, 1.0, log=True),
+            ),
+            sgd_breast_cancer,
+            "elastic-net SGD logistic regression on breast_cancer, CV log loss",
+            half="held",
+        ),
+        Task(
+            "mlp_breast_cancer",
+            "real",
+            (
+                Int("units1", 4, 64, log=True),
+                Int("units2", 2, 32, log=True),
+                Float("alpha", 1e-6, 1.0, log=True),
+                Float("learning_rate_init", 1e-4, 0.3, log=True),
+                Cat("activation", ("relu", "tanh")),
+            ),
+            mlp_breast_cancer,
+            "MLP (2 hidden layers, 15 epochs) on breast_cancer, CV log loss",
+            half="held",
+        ),
     ]
 }
 
+#: The real tasks that cost too much for a run on 2 shared cores (0.5-2 s an evaluation
+#: there): defined, run on request (``--tasks``), left out of ``--suite real``/``all``.
+COSTLY = ("svm_digits", "rf_wine", "gb_breast_cancer", "mlp_digits", "cash_breast_cancer")
+
 SYNTHETIC = [name for name, t in TASKS.items() if t.kind == "synthetic"]
-REAL = [name for name, t in TASKS.items() if t.kind == "real"]
+REAL = [name for name, t in TASKS.items() if t.kind == "real" and name not in COSTLY]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -118,7 +119,7 @@ def test_integrated_gp_converges_and_rejects_a_bad_draw_count():
     study = ts.create_study(sampler=ts.GPSampler(integrate=5), seed=0)
     study.optimize(lambda t: (t.suggest_float("x", -5, 5) - 1.234) ** 2, n_trials=20)
     assert abs(study.best_params["x"] - 1.234) < 0.05
-    with pytest.raises(ts.InvalidArgumentError, match=r"integrate must be .* but got -1"):
+    with pytest.raises(ts.InvalidArgumentError, match=r"`integrate` must be .* but got -1"):
         ts.GPSampler(integrate=-1)
 
 
@@ -234,3 +235,47 @@ def test_the_parzen_estimator_is_a_distribution_over_a_discrete_space():
     # and it follows the observations: cells never observed are the least likely
     seen = np.array([np.any(np.all(np.isclose(observed, cell), axis=1)) for cell in every_cell])
     assert not seen.all() and mass[~seen].max() < mass[seen].min()
+
+
+def test_auto_leaves_the_full_gp_when_the_objective_is_cheaper_than_its_proposals():
+    auto = ts.AutoSampler(warmup_trials=12)
+    study = ts.create_study(sampler=auto, seed=0)
+    study.optimize(lambda t: (t.suggest_float("x", -3, 3) - 1) ** 2, n_trials=12)
+    history = study.history()
+    assert auto.choose({"x": ts.Float(-3, 3)}, history) is not auto.gp  # costs > 0 s
+    study.optimize(lambda t: (t.suggest_float("x", -3, 3) - 1) ** 2, n_trials=10)
+    assert abs(study.best_params["x"] - 1) < 0.05
+
+
+def test_auto_keeps_the_full_gp_during_its_warmup_whatever_the_timings():
+    auto = ts.AutoSampler()
+    study = ts.create_study(sampler=auto, seed=0)
+    study.optimize(lambda t: (t.suggest_float("x", -3, 3) - 1) ** 2, n_trials=19)
+    assert auto.choose({"x": ts.Float(-3, 3)}, study.history()) is auto.gp
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: ts.GPSampler(warping="bogus"), "GPSampler: `warping` must be one of 'power', "),
+        (lambda: ts.GPSampler(n_startup_trials=0), "`n_startup_trials` must be an integer >= 1"),
+        (lambda: ts.GPSampler(n_restarts=1.5), "`n_restarts` must be an integer >= 1, but got 1.5"),
+        (lambda: ts.GPSampler(cost_aware="yes"), "`cost_aware` must be True or False"),
+        (lambda: ts.GPSampler(fit_every=0), "`fit_every` must be an integer >= 1, but got 0"),
+        (
+            lambda: ts.GPSampler(prior={"noise_mean": 0}),
+            "`prior` must be None or a tunesmith Prior",
+        ),
+        (
+            lambda: ts.TPESampler(n_startup_trials=-3, n_ei_candidates=0),
+            "TPESampler: `n_startup_trials` must be an integer >= 0, but got -3",
+        ),
+        (lambda: ts.TPESampler(n_ei_candidates=0), "`n_ei_candidates` must be an integer >= 1"),
+        (lambda: ts.TPESampler(prior_weight=0), "`prior_weight` must be a finite number > 0"),
+        (lambda: ts.AutoSampler(gp_trials=-1), "AutoSampler: `gp_trials` must be an integer >= 0"),
+        (lambda: ts.AutoSampler(light_seconds="1"), "`light_seconds` must be a finite number"),
+    ],
+)
+def test_bad_sampler_arguments_are_errors_naming_the_rule_and_the_value(make, message):
+    with pytest.raises(ts.InvalidArgumentError, match=re.escape(message)):
+        make()

@@ -3,7 +3,8 @@
 layer 0 values        errors, validation, interrupts, states, space, events, history,
                       encoding (each may import the ones before it), stdlib and numpy
 layer 1 components    samplers, pruners, storage, importance, trial: layer 0, numpy, scipy,
-                      and their own package; never each other
+                      threadpoolctl (one BLAS thread for the GP's small matrices), and
+                      their own package; never each other
 layer 2 orchestration study: layers 0-1 and its own package
 layer 3 front-ends    everything else: the public package ``tunesmith``, other front-ends,
                       ``tunesmith.validation`` (the argument checks every public function
@@ -58,7 +59,7 @@ def _allowed(module: str, imported: str) -> bool:
     own = _component(module)
     top = imported.split(".")[0]
     if top != "tunesmith":
-        third_party = {"numpy"} if own in LAYER0 else {"numpy", "scipy"}
+        third_party = {"numpy"} if own in LAYER0 else {"numpy", "scipy", "threadpoolctl"}
         return top in STDLIB or top in third_party or own not in LAYER0 + LAYER1
     target = _component(imported)
     if module == "tunesmith" or target == own:

@@ -1,14 +1,32 @@
 """The default sampler ("auto"): picks the method that suits the study as it goes.
 
 It starts from a Sobol sequence, models the objective with a Gaussian process while that
-pays (tens to a couple of hundred trials, a few dozen parameters), and hands over to TPE
-when the GP would get slow (its cost grows as n³) or the space too wide for it. Both
-model conditional spaces group by group, and both count running trials, so "auto" works
-unchanged with parallel workers. The samplers share no state, so a switch loses nothing:
-TPE models every trial the GP chose.
+pays, and hands over to TPE when it does not. What pays depends on how long a trial takes:
+the GP's proposals cost milliseconds to tens of milliseconds (growing as n³), which is
+nothing beside a model that trains for a second and a lot beside an objective that
+returns at once. So "auto" times its own proposals (noted on each trial) and compares
+them with the objective's durations (the trials' durations less the proposals'):
+
+- the full GP while a proposal costs no more than a trial of the objective;
+- then a light GP (kernel refitted every ``light_fit_every`` trials, expected
+  improvement maximized over candidates without gradient refinement) while that costs no
+  more than the objective or ``light_seconds``, whichever is more;
+- TPE after that, past ``gp_trials`` trials, or beyond ``gp_max_dims`` parameters.
+
+The first ``warmup_trials`` completed trials always go to the full GP, so short studies
+do not depend on timings (a seeded study repeats itself; past them, a rerun repeats
+itself as long as the timings fall on the same side of the rules; parallel workers and
+resumed studies decide from the same recorded numbers). The samplers share no
+state, so a switch loses nothing: each models every trial the others chose. All model
+conditional spaces group by group and count running trials, so "auto" works unchanged
+with parallel workers.
 """
 
 from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -17,16 +35,41 @@ from tunesmith.samplers.base import Suggestion
 from tunesmith.samplers.gp import GPSampler
 from tunesmith.samplers.tpe import TPESampler
 from tunesmith.space import SearchSpace
-from tunesmith.validation import check_seed
+from tunesmith.validation import check_int, check_number, check_seed
+
+Chosen = GPSampler | TPESampler
+
+
+def _timings(completed: Sequence[FrozenTrial]) -> tuple[float, float | None, float | None]:
+    """Seconds of the objective (median of the last 10 trials: their durations less
+    their proposals'), and of the last 3 proposals of the full and the light GP (median;
+    None if there were none)."""
+    objective: list[float] = []
+    proposals: dict[str, list[float]] = {"gp": [], "light": []}
+    for trial in reversed(completed):
+        noted = trial.notes.get("auto")
+        seconds = float(noted["seconds"]) if isinstance(noted, dict) else 0.0
+        if len(objective) < 10 and trial.duration is not None:
+            objective.append(max(trial.duration - seconds, 0.0))
+        if isinstance(noted, dict) and len(proposals.get(noted["by"], "...")) < 3:
+            proposals[noted["by"]].append(seconds)
+        if len(objective) == 10 and all(len(p) == 3 for p in proposals.values()):
+            break
+    full, light = (statistics.median(p) if p else None for p in proposals.values())
+    return (statistics.median(objective) if objective else 0.0), full, light
 
 
 class AutoSampler:
-    """GP-EI for the first ``gp_trials`` trials of spaces up to ``gp_max_dims`` parameters,
-    TPE after that or for wider spaces.
+    """GP-EI while it pays for its time, TPE after that or for wide spaces.
 
     Args:
         gp_trials: Completed trials after which TPE takes over (GP fits cost O(n³)).
         gp_max_dims: Widest space the GP models.
+        warmup_trials: Completed trials during which the full GP is used whatever the
+            timings.
+        light_seconds: Time a light-GP proposal may take even when the objective is
+            faster than that.
+        light_fit_every: How often (in completed trials) the light GP refits its kernel.
         seed: The study's seed, as ``create_study(seed=...)`` (a study created or loaded
             without a seed takes its sampler's; given both, they must be equal).
 
@@ -39,24 +82,55 @@ class AutoSampler:
     """
 
     def __init__(
-        self, *, gp_trials: int = 200, gp_max_dims: int = 30, seed: int | None = None
+        self,
+        *,
+        gp_trials: int = 200,
+        gp_max_dims: int = 30,
+        warmup_trials: int = 20,
+        light_seconds: float = 0.005,
+        light_fit_every: int = 10,
+        seed: int | None = None,
     ) -> None:
-        self.seed = check_seed(seed, owner="AutoSampler")
-        self.gp_trials = gp_trials
-        self.gp_max_dims = gp_max_dims
+        owner = "AutoSampler"
+        self.seed = check_seed(seed, owner=owner)
+        self.gp_trials = check_int("gp_trials", gp_trials, owner=owner, minimum=0)
+        self.gp_max_dims = check_int("gp_max_dims", gp_max_dims, owner=owner, minimum=0)
+        self.warmup_trials = check_int("warmup_trials", warmup_trials, owner=owner, minimum=0)
+        self.light_seconds = check_number("light_seconds", light_seconds, owner=owner, minimum=0)
+        self.light_fit_every = check_int("light_fit_every", light_fit_every, owner=owner, minimum=1)
         self.gp = GPSampler()
+        self.light = GPSampler(fit_every=self.light_fit_every, n_restarts=2, refine_iterations=0)
         self.tpe = TPESampler()
+        self._names = {id(self.gp): "gp", id(self.light): "light", id(self.tpe): "tpe"}
 
-    def choose(self, space: SearchSpace, history: History) -> GPSampler | TPESampler:
+    def choose(self, space: SearchSpace, history: History) -> Chosen:
         """The sampler this call goes to."""
-        if len(history.completed()) < self.gp_trials and len(space) <= self.gp_max_dims:
+        completed = history.completed()
+        if len(completed) >= self.gp_trials or len(space) > self.gp_max_dims:
+            return self.tpe
+        if len(completed) < self.warmup_trials:
             return self.gp
+        objective, full, light = _timings(completed)
+        if full is None or full <= objective:
+            return self.gp
+        if light is None or light <= max(objective, self.light_seconds):
+            return self.light
         return self.tpe
 
     def sample(
         self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
     ) -> Suggestion:
-        return self.choose(space, history).sample(space, history, rng, trial)
+        chosen = self.choose(space, history)
+        if trial.params:  # a parameter asked on its own: not a proposal, not timed
+            return chosen.sample(space, history, rng, trial)
+        start = time.perf_counter()
+        suggestion = chosen.sample(space, history, rng, trial)
+        # The proposal's time goes with the trial: the trial's duration counts it (the
+        # objective's time is the rest), and other workers and resumed studies decide
+        # from the same numbers.
+        seconds = time.perf_counter() - start
+        notes = {**suggestion.notes, "auto": {"by": self._names[id(chosen)], "seconds": seconds}}
+        return Suggestion(suggestion.params, notes)
 
     def __repr__(self) -> str:
         return f"AutoSampler(gp_trials={self.gp_trials}, gp_max_dims={self.gp_max_dims})"

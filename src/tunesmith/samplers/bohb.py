@@ -45,6 +45,7 @@ from tunesmith.history import FrozenTrial, History
 from tunesmith.samplers._failures import unless_failed
 from tunesmith.samplers._gp import GaussianProcess, fit_hyperparameters
 from tunesmith.samplers._observations import modeling_space, running_points
+from tunesmith.samplers._threads import one_blas_thread
 from tunesmith.samplers.base import Suggestion
 from tunesmith.samplers.gp import (
     Acquisition,
@@ -147,6 +148,12 @@ class BOHBSampler:
         self._fits: dict[tuple[object, ...], np.ndarray] = {}
 
     def sample(
+        self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
+    ) -> Suggestion:
+        with one_blas_thread():
+            return self._sample(space, history, rng, trial)
+
+    def _sample(
         self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
     ) -> Suggestion:
         joint, context = modeling_space(space, history, trial)

@@ -46,10 +46,17 @@ from tunesmith.samplers._gp import (
     sample_hyperparameters,
 )
 from tunesmith.samplers._observations import ObservationCache, Observations
+from tunesmith.samplers._threads import one_blas_thread
 from tunesmith.samplers.base import Suggestion
 from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.space import SearchSpace
-from tunesmith.validation import check_seed
+from tunesmith.validation import (
+    check_bool,
+    check_choice,
+    check_int,
+    check_optional_int,
+    check_seed,
+)
 
 Warping = Literal["tail", "power", "rank", "none"]
 #: Discrete dimensions with at most this many cells are swept exhaustively.
@@ -140,7 +147,8 @@ class GPSampler:
             this many more completed trials (between fits, the model takes in every new
             trial with the last fit's kernel): for cheap objectives, where the fit would
             cost more than the trial.
-        refine_iterations: L-BFGS-B iterations spent refining the best candidates.
+        refine_iterations: L-BFGS-B iterations spent refining the best candidates (0:
+            the best candidate as it is).
 
     Example:
         >>> import tunesmith as ts
@@ -165,21 +173,27 @@ class GPSampler:
         fit_every: int = 1,
         refine_iterations: int = 100,
     ) -> None:
-        self.seed = check_seed(seed, owner="GPSampler")
-        if isinstance(integrate, bool) or not isinstance(integrate, int) or integrate < 0:
+        owner = "GPSampler"
+        self.seed = check_seed(seed, owner=owner)
+        self.n_startup_trials = check_optional_int(
+            "n_startup_trials", n_startup_trials, owner=owner, minimum=1
+        )
+        self.warping: Warping = check_choice(  # type: ignore[assignment]
+            "warping", warping, ("power", "rank", "tail", "none"), owner=owner
+        )
+        self.n_candidates = check_optional_int("n_candidates", n_candidates, owner=owner, minimum=1)
+        self.n_restarts = check_int("n_restarts", n_restarts, owner=owner, minimum=1)
+        if prior is not None and not isinstance(prior, Prior):
             raise InvalidArgumentError(
-                f"integrate must be a whole number of hyperparameter draws >= 0 (0: MAP "
-                f"fit), but got {integrate!r}"
+                f"{owner}: `prior` must be None or a tunesmith Prior, but got {prior!r}"
             )
-        self.n_startup_trials = n_startup_trials
-        self.warping = warping
-        self.n_candidates = n_candidates
-        self.n_restarts = n_restarts
         self.prior = prior
-        self.cost_aware = cost_aware
-        self.integrate = integrate
-        self.fit_every = fit_every
-        self.refine_iterations = refine_iterations
+        self.cost_aware = check_bool("cost_aware", cost_aware, owner=owner)
+        self.integrate = check_int("integrate", integrate, owner=owner, minimum=0)
+        self.fit_every = check_int("fit_every", fit_every, owner=owner, minimum=1)
+        self.refine_iterations = check_int(
+            "refine_iterations", refine_iterations, owner=owner, minimum=0
+        )
         self._startup = QMCSampler()
         self._observations = ObservationCache()
         self._fits: dict[tuple[str, ...], _Fit] = {}
@@ -187,6 +201,12 @@ class GPSampler:
         self._fit_count = 0
 
     def sample(
+        self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
+    ) -> Suggestion:
+        with one_blas_thread():
+            return self._sample(space, history, rng, trial)
+
+    def _sample(
         self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
     ) -> Suggestion:
         joint, context, table = self._observations.for_trial(space, history, trial)
@@ -354,7 +374,7 @@ def optimize_acquisition(
     continuous = (cube.cells == 0) & ~fixed
     discrete = (cube.cells > 0) & ~fixed
     for _ in range(2):
-        if continuous.any():
+        if continuous.any() and iterations:
             starts = _refine(acquisition, starts, continuous, iterations)
         if discrete.any():
             starts = _sweep(acquisition, cube, starts, discrete, rng)

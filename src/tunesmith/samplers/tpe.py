@@ -42,7 +42,7 @@ from tunesmith.samplers.base import Suggestion
 from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.space import SearchSpace
 from tunesmith.states import TrialState
-from tunesmith.validation import check_seed
+from tunesmith.validation import check_bool, check_int, check_number, check_seed
 
 _PRIOR_SIGMA = 1.0
 
@@ -277,10 +277,15 @@ class TPESampler:
                     f"group=True): drop {name}={value!r}"
                 )
         self.seed = check_seed(seed, owner="TPESampler")
-        self.n_startup_trials = n_startup_trials
-        self.n_ei_candidates = n_ei_candidates
-        self.prior_weight = prior_weight
-        self.constant_liar = constant_liar
+        owner = "TPESampler"
+        self.n_startup_trials = check_int(
+            "n_startup_trials", n_startup_trials, owner=owner, minimum=0
+        )
+        self.n_ei_candidates = check_int("n_ei_candidates", n_ei_candidates, owner=owner, minimum=1)
+        self.prior_weight = check_number(
+            "prior_weight", prior_weight, owner=owner, minimum=0, strict_minimum=True
+        )
+        self.constant_liar = check_bool("constant_liar", constant_liar, owner=owner)
         self._startup = QMCSampler()
         self._observations = ObservationCache()
 
