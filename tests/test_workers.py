@@ -144,9 +144,9 @@ def test_a_trial_over_its_memory_limit_fails_and_the_study_goes_on():
 def test_bad_parallel_arguments_are_clear_errors():
     study = ts.create_study()
     for kwargs, message in [
-        ({"n_jobs": 0}, "n_jobs must be a positive integer or -1"),
-        ({"trial_timeout": -1}, "trial_timeout must be a positive number"),
-        ({"trial_memory_limit": 1.5}, "trial_memory_limit must be a positive number of bytes"),
+        ({"n_jobs": 0}, "`n_jobs` must be a positive integer or -1"),
+        ({"trial_timeout": -1}, "`trial_timeout` must be a number > 0"),
+        ({"trial_memory_limit": 1.5}, "`trial_memory_limit` must be an integer >= 1"),
     ]:
         with pytest.raises(ts.InvalidArgumentError, match=message):
             study.optimize(lambda t: 0.0, n_trials=1, **kwargs)

@@ -26,6 +26,7 @@ from tunesmith.errors import (
     TrialFinishedError,
     TrialPruned,
     TunesmithError,
+    WorkerDiedError,
 )
 from tunesmith.history import FrozenTrial, History
 from tunesmith.importance import (
@@ -61,7 +62,7 @@ from tunesmith.samplers import (
     TPESampler,
 )
 from tunesmith.space import Categorical, Distribution, Float, Int, SearchSpace
-from tunesmith.states import Direction, TrialState
+from tunesmith.states import Direction, Failure, TrialState
 from tunesmith.storage import (
     MemoryStorage,
     PostgresStorage,
@@ -138,6 +139,7 @@ __all__ = [
     "Direction",
     "Distribution",
     "DuplicatedStudyError",
+    "Failure",
     "FanovaEvaluator",
     "FiniteSampler",
     "FixedTrial",
@@ -183,6 +185,7 @@ __all__ = [
     "TrialPruned",
     "TrialState",
     "TunesmithError",
+    "WorkerDiedError",
     "copy_study",
     "create_study",
     "create_trial",

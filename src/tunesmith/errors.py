@@ -67,3 +67,7 @@ def require_module(module: str, extra: str, purpose: str) -> object:
             f"{purpose} needs the optional package '{module}', which is not installed; "
             f"install it with: pip install 'tunesmith[{extra}]'"
         ) from exc
+
+
+class WorkerDiedError(TunesmithError, RuntimeError):
+    """Worker processes of ``optimize(n_jobs=...)`` kept dying before finishing a trial."""

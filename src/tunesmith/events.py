@@ -25,7 +25,7 @@ from tunesmith.space import (
     from_json_value,
     to_json_value,
 )
-from tunesmith.states import TrialState
+from tunesmith.states import Failure, TrialState
 
 
 class _Empty(dict[Any, Any]):
@@ -81,6 +81,7 @@ class TrialCreated:
     claim: int | None = None
     lease: float | None = None
     retries: int = 0
+    worker: str | None = None  # "host:pid" of the process that runs it, when optimize does
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +140,7 @@ class TrialFinished:
     time: float
     reason: str | None = None
     adopt: bool = False
+    failure: Failure | None = None
 
 
 Event: TypeAlias = (
@@ -185,11 +187,13 @@ def _decode_params(number: int, data: dict[str, Any], proposed: bool) -> ParamsS
 def encode(event: Event) -> tuple[str, int | None, str]:
     """The storage record of an event: ``(kind, trial number, JSON payload)``."""
     if isinstance(event, TrialCreated):
-        data = {"t": event.time, "c": event.claim}
+        data: dict[str, Any] = {"t": event.time, "c": event.claim}
         if event.lease is not None:
             data["l"] = event.lease
         if event.retries:
             data["r"] = event.retries
+        if event.worker is not None:
+            data["w"] = event.worker
         return "created", None, _dumps(data)
     if isinstance(event, Heartbeat):
         return "heartbeat", event.number, _dumps(event.time)
@@ -202,6 +206,8 @@ def encode(event: Event) -> tuple[str, int | None, str]:
         payload = {"s": event.state.value, "v": event.value, "t": event.time, "r": event.reason}
         if event.adopt:
             payload["a"] = 1
+        if event.failure is not None:
+            payload["k"] = event.failure.value
         return "finished", event.number, _dumps(payload)
     if isinstance(event, UserAttrsSet):
         attrs = {k: to_json_value(v) for k, v in event.attrs.items()}
@@ -228,7 +234,7 @@ def decode(kind: str, number: int | None, payload: str) -> Event:
     """Inverse of :func:`encode`."""
     data = json.loads(payload)
     if kind == "created":
-        return TrialCreated(data["t"], data["c"], data.get("l"), data.get("r", 0))
+        return TrialCreated(data["t"], data["c"], data.get("l"), data.get("r", 0), data.get("w"))
     if kind == "heartbeat":
         return Heartbeat(number, float(data))  # type: ignore[arg-type]
     if number is None and kind != "enqueued":
@@ -246,6 +252,7 @@ def decode(kind: str, number: int | None, payload: str) -> Event:
             data["t"],
             data["r"],
             bool(data.get("a")),
+            None if data.get("k") is None else Failure(data["k"]),
         )
     if kind == "user_attrs":
         attrs = {k: from_json_value(v) for k, v in data.items()}

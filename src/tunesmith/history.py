@@ -39,7 +39,7 @@ from tunesmith.events import (
     UserAttrsSet,
 )
 from tunesmith.space import Distribution, SearchSpace
-from tunesmith.states import Direction, TrialState
+from tunesmith.states import Direction, Failure, TrialState
 
 _EMPTY = EMPTY
 _FINISHED = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
@@ -83,6 +83,10 @@ class FrozenTrial:
             objective has not asked for yet (empty once the trial is finished).
         expires_at: For a running trial that holds a lease, when it runs out unless its
             worker sends a heartbeat (seconds since the epoch).
+        failure: Why a FAIL trial failed, as a :class:`Failure` (None otherwise, and for
+            trials recorded before tunesmith kept it).
+        worker: The process that ran the trial (``"host:pid"``), for trials run by
+            ``optimize``; None for trials asked by hand.
 
     Example:
         >>> FrozenTrial(0, TrialState.COMPLETE, 1.5, started_at=0.0).value
@@ -103,6 +107,17 @@ class FrozenTrial:
     reason: str | None = None
     proposal: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
     expires_at: float | None = None
+    failure: Failure | None = None
+    worker: str | None = None
+
+    @property
+    def location(self) -> Mapping[str, Any]:
+        """Where the trial is in the space: its parameters, and for a running trial what it
+        was proposed or enqueued and has not asked for yet. Samplers that must not send two
+        trials to one point look here."""
+        if not self.proposal and not self.fixed_params:
+            return self.params
+        return {**self.proposal, **self.fixed_params, **self.params}
 
     @property
     def datetime_start(self) -> datetime.datetime:
@@ -284,6 +299,7 @@ class _Running:
         "retries",
         "started_at",
         "user_attrs",
+        "worker",
     )
 
     def __init__(
@@ -293,9 +309,11 @@ class _Running:
         fixed: Mapping[str, Any],
         lease: float | None,
         retries: int,
+        worker: str | None = None,
     ) -> None:
         self.number = number
         self.retries = retries
+        self.worker = worker
         self.started_at = started_at
         self.alive_at = started_at
         self.lease = lease
@@ -325,6 +343,7 @@ class _Running:
                 self.started_at,
                 proposal=self.proposal,
                 expires_at=None if self.lease is None else self.alive_at + self.lease,
+                worker=self.worker,
             )
         return self.frozen
 
@@ -344,6 +363,8 @@ class _Running:
             event.time,
             event.reason,
             proposal=_EMPTY,  # given, rather than made by the default factory
+            failure=event.failure,
+            worker=self.worker,
         )
 
 
@@ -394,9 +415,11 @@ class HistoryBuilder:
         trial = self.trials[number]
         return trial.freeze() if isinstance(trial, _Running) else trial
 
-    def next_trial(self, started_at: float, claim: int | None) -> FrozenTrial:
-        """The trial a ``TrialCreated(started_at, claim)`` appended now would create
-        (unless another worker creates one first)."""
+    def next_trial(
+        self, started_at: float, claim: int | None, worker: str | None = None
+    ) -> FrozenTrial:
+        """The trial a ``TrialCreated(started_at, claim, worker=worker)`` appended now
+        would create (unless another worker creates one first)."""
         return FrozenTrial(
             len(self.trials),
             TrialState.RUNNING,
@@ -409,6 +432,7 @@ class HistoryBuilder:
             fixed_params=self.queue[claim].params if claim is not None else _EMPTY,
             started_at=started_at,
             proposal=_EMPTY,
+            worker=worker,
         )
 
     def number_created_at(self, seq: int) -> int:
@@ -433,7 +457,7 @@ class HistoryBuilder:
             item = self.queue.pop(event.claim)
             fixed, retry_of = item.params, item.retry_of
             retries = event.retries if item.retries is None else item.retries
-        trial = _Running(len(self.trials), event.time, fixed, event.lease, retries)
+        trial = _Running(len(self.trials), event.time, fixed, event.lease, retries, event.worker)
         if retry_of is not None:
             trial.notes = {"retry_of": retry_of}
         self.trials.append(trial)

@@ -91,11 +91,7 @@ def _run(
         study_name=study_name,
         load_if_exists=load_if_exists,
     )
-    if (
-        n_trials is None
-        and timeout is None
-        and not callable(getattr(study.sampler, "exhausted", None))
-    ):
+    if n_trials is None and timeout is None and not isinstance(study.sampler, ts.FiniteSampler):
         raise ts.InvalidArgumentError(
             f"{direction[:-1]}e needs a budget: give n_trials or timeout (only grid search "
             "stops by itself)"

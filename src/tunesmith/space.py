@@ -20,7 +20,7 @@ from typing import Any, TypeAlias
 
 import numpy as np
 
-from tunesmith.errors import IncompatibleParameterError, InvalidSpaceError
+from tunesmith.errors import IncompatibleParameterError, InvalidArgumentError, InvalidSpaceError
 
 #: Relative tolerance used when checking that a float lies on a ``step`` grid.
 _GRID_TOLERANCE = 1e-8
@@ -439,3 +439,18 @@ def distribution_from_json(data: Mapping[str, Any]) -> Distribution:
     if kind == "int":
         return Int(data["low"], data["high"], log=data["log"], step=data["step"])
     raise InvalidSpaceError(f"unknown distribution kind {kind!r} in stored data")
+
+
+def check_space(space: object, *, owner: str) -> None:
+    """A dict of name -> Float, Int or Categorical, or an :class:`InvalidArgumentError`."""
+    if not isinstance(space, Mapping):
+        raise InvalidArgumentError(
+            f"{owner}: `space` must be a dict of name -> distribution, but got {space!r}"
+        )
+    for name, distribution in space.items():
+        check_name(name)
+        if not isinstance(distribution, (Float, Int, Categorical)):
+            raise InvalidArgumentError(
+                f"{owner}: space[{name!r}] must be a Float, Int or Categorical, but got "
+                f"{distribution!r}"
+            )

@@ -47,3 +47,30 @@ class Direction(enum.Enum):
 
     def __repr__(self) -> str:
         return f"Direction.{self.name}"
+
+
+class Failure(enum.Enum):
+    """Why a trial FAILed, as a field (the reason text next to it is for people).
+
+    Attributes:
+        OBJECTIVE: the objective raised an exception.
+        VALUE: the objective returned something that is not a finite number.
+        INTERRUPTED: Ctrl-C (KeyboardInterrupt) or SystemExit while it ran.
+        TIME_LIMIT: it ran past ``trial_timeout``.
+        MEMORY_LIMIT: it needed more than ``trial_memory_limit``.
+        WORKER_LOST: its worker died or stopped answering (lease expired, process killed).
+        SAMPLER: choosing its parameters failed.
+        TOLD: the user told the study it failed (``tell(..., state="fail")``).
+    """
+
+    OBJECTIVE = "objective"
+    VALUE = "value"
+    INTERRUPTED = "interrupted"
+    TIME_LIMIT = "time_limit"
+    MEMORY_LIMIT = "memory_limit"
+    WORKER_LOST = "worker_lost"
+    SAMPLER = "sampler"
+    TOLD = "told"
+
+    def __repr__(self) -> str:
+        return f"Failure.{self.name}"

@@ -127,7 +127,7 @@ def running_points(
     for trial in history.running():
         if trial.number == exclude or not keep(trial):
             continue
-        where = {**trial.proposal, **trial.params}
+        where = trial.location
         if all(name in where for name in cube.names):
             rows.append(cube.encode(where))
     return np.array(rows).reshape(len(rows), cube.dims)

@@ -45,7 +45,15 @@ class Sampler(Protocol):
 class FiniteSampler(Sampler, Protocol):
     """A sampler that can run out of new points (grid search)."""
 
-    def exhausted(self, space: SearchSpace, history: History) -> bool: ...
+    def exhausted(self, space: SearchSpace, history: History) -> bool:
+        """Whether every point is taken, by finished or running trials."""
+        ...
+
+    def declared_space(self) -> SearchSpace:
+        """The space the sampler was given (empty when it takes the study's): proposed at
+        each trial's start, so running trials claim their points before the objective
+        asks for them."""
+        ...
 
 
 class BaseSampler(abc.ABC):

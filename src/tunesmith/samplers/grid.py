@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from tunesmith.errors import InvalidArgumentError
+from tunesmith.errors import InvalidArgumentError, InvalidSpaceError
 from tunesmith.history import FrozenTrial, History
 from tunesmith.samplers.base import Suggestion
 from tunesmith.space import Categorical, Distribution, Float, Int, SearchSpace, choice_key
@@ -201,6 +201,7 @@ class GridSampler:
         self.seed = check_seed(seed, owner="GridSampler")
         self._grid = None if grid is None else _Grid(self._explicit_axes(grid))
         self._visited: dict[object, tuple[object, int, set[int]]] = {}
+        self._declared: SearchSpace | None = None
 
     @staticmethod
     def _explicit_axes(grid: Mapping[str, Sequence[Any]]) -> dict[str, _Axis]:
@@ -221,7 +222,7 @@ class GridSampler:
         self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
     ) -> Suggestion:
         grid = self._grid_for(space)
-        visited = self._visited_points(grid, space, history)
+        visited = self._visited_points(grid, space, history, below=trial.number)
         start = trial.number % grid.size
         order = self._order(grid.size, history.seed if self.seed is None else self.seed)
         index = order(start)
@@ -231,6 +232,19 @@ class GridSampler:
                 index = candidate
                 break
         return Suggestion(grid.point(index))
+
+    def declared_space(self) -> SearchSpace:
+        """The given grid as categorical parameters (empty when built from the space)."""
+        if self._grid is None:
+            return {}
+        if self._declared is None:
+            try:
+                self._declared = {
+                    name: Categorical(list(axis.values)) for name, axis in self._grid.axes.items()
+                }
+            except InvalidSpaceError:  # values a categorical cannot hold: claimed at tell
+                self._declared = {}
+        return self._declared
 
     @property
     def size(self) -> int | None:
@@ -269,8 +283,16 @@ class GridSampler:
             return lambda position: position
         return lambda position: permute(position, size, seed)
 
-    def _visited_points(self, grid: _Grid, space: SearchSpace, history: History) -> set[int]:
-        """Grid indices of every trial's parameters, cached across calls for finished trials."""
+    def _visited_points(
+        self, grid: _Grid, space: SearchSpace, history: History, below: int | None = None
+    ) -> set[int]:
+        """Grid indices of the finished trials' parameters (cached) and of the running
+        trials' locations; with ``below``, only running trials numbered below it count.
+
+        Trial *k* takes point *k* of the order unless an earlier trial holds it: that is
+        what a sequential run does, so parallel workers sample the same trials. Running
+        trials numbered above *k* cannot hold it (they chose after *k*'s predecessors), but
+        their first proposal may have been made for a number they did not get."""
         cache_key: object = self._grid if self._grid is not None else tuple(space.items())
         source, scanned, visited = self._visited.get(cache_key, (None, 0, set()))
         if source is not history.source:
@@ -281,7 +303,11 @@ class GridSampler:
             if index is not None:
                 visited.add(index)
         self._visited[cache_key] = (history.source, len(finished), visited)
-        running = {grid.index_of(trial.params) for trial in history.running()}
+        running = {
+            grid.index_of(trial.location)
+            for trial in history.running()
+            if below is None or trial.number < below
+        }
         running.discard(None)
         return visited | running if running else visited  # type: ignore[operator]
 

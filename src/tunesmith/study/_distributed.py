@@ -1,16 +1,19 @@
-"""``optimize(client=dask_client)`` (or any ``concurrent.futures`` executor): one task per
-trial, run wherever the executor runs it.
+"""``optimize(client=dask_client)`` (or any ``concurrent.futures`` executor): the trial
+loop as tasks, one trial each, run wherever the executor runs them.
 
 Each task rebuilds the study in its worker (once per worker process, then it only reads
-what is new), runs one trial against the storage, and returns the trial's number; this
-process keeps a window of tasks in flight, runs the callbacks and the progress bar, and
-stops at the budget, the deadline, ``study.stop()`` or the first uncaught error.
+what is new) and runs the trial loop for one trial against the storage; it returns the
+trial's number, or None when the sampler had no new point (then no more tasks are
+submitted). This process keeps a window of tasks in flight, runs the callbacks and the
+progress bar, and stops at the budget, the deadline, ``study.stop()`` or the first
+uncaught error.
 
 Executors such as Dask run a task *at least* once: a worker that dies takes the results
 it held with it, and its tasks run again elsewhere. So every task carries a slot number,
-written on its trial when it starts; a task whose slot already has a finished trial
-returns that trial instead of running another. The trial of a worker that died while
-running stays RUNNING until its lease runs out, then the next worker to ask fails it.
+written on its trial when it starts. A task whose slot already has a trial that ended
+(other than by losing its worker) returns that trial instead of running another; a
+slot's trial still RUNNING belonged to the worker that died, and is failed at once as
+WORKER_LOST (retried if ``retries`` allow).
 """
 
 from __future__ import annotations
@@ -19,57 +22,78 @@ import concurrent.futures
 import os
 import time
 import uuid
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tunesmith.errors import InvalidArgumentError
-from tunesmith.space import SearchSpace
-from tunesmith.states import TrialState
+from tunesmith.states import Failure, TrialState
 from tunesmith.storage.memory import MemoryStorage
-from tunesmith.study._evaluate import TrialPolicy, run_trial, set_limits
 from tunesmith.study._heartbeat import HeartbeatThread
+from tunesmith.study._loop import OptimizeOptions, report_to, run_trials, set_limits
 from tunesmith.study._remote import RemoteStorage, StorageServer
 
 if TYPE_CHECKING:
-    from tunesmith.study._study import Callback, Objective, Study, StudySpec
+    from tunesmith.history import FrozenTrial
+    from tunesmith.study._study import Objective, Study, StudySpec
 
 #: Studies rebuilt in this worker process, by study name and storage.
 _STUDIES: dict[tuple[str, str], Study] = {}
 _TASK = "task"
 
 
-def _done_in_slot(study: Study, slot: str) -> int | None:
-    """The number of a trial that already finished this task slot, if any."""
-    for trial in study.history().finished():
-        if trial.notes.get(_TASK) == slot and not (
-            trial.state is TrialState.FAIL and (trial.reason or "").startswith("lease expired")
-        ):
+class _OneTrial:
+    """The budget of one task: a single trial."""
+
+    def __init__(self) -> None:
+        self.left = 1
+
+    def claim(self) -> bool:
+        if self.left <= 0:
+            return False
+        self.left -= 1
+        return True
+
+    def give_back(self) -> None:
+        self.left += 1
+
+
+def _slot_trial(study: Study, slot: str) -> int | None:
+    """A trial that already ended this task's slot; a RUNNING one is an orphan of a
+    worker that died while running it, and is failed now."""
+    history = study.history()
+    orphans = [trial.number for trial in history.running() if trial.notes.get(_TASK) == slot]
+    if orphans:
+        study.fail_lost(orphans, "its executor task was run again: the worker running it died")
+    for trial in history.finished():
+        if trial.notes.get(_TASK) == slot and trial.failure is not Failure.WORKER_LOST:
             return trial.number
     return None
 
 
 def remote_trial(
-    spec: StudySpec,
-    objective: Objective,
-    slot: str,
-    catch: tuple[type[BaseException], ...],
-    space: SearchSpace | None,
-    limits: TrialPolicy,
-) -> int:
-    """One trial, run in an executor's worker; returns the trial's number."""
+    spec: StudySpec, objective: Objective, slot: str, options: OptimizeOptions
+) -> int | None:
+    """One trial, run in an executor's worker: its number, or None if the sampler had no
+    new point."""
     key = (spec.info.name, repr(spec.storage))
     study = _STUDIES.get(key)
     if study is None:
         study = _STUDIES[key] = spec.build()
-        set_limits(limits, in_worker=True)
-    done = _done_in_slot(study, slot)
+        set_limits(options.policy)
+    done = _slot_trial(study, slot)
     if done is not None:
         return done
+    ran: list[FrozenTrial] = []
     with HeartbeatThread(study, study.lease_seconds):
-        trial = run_trial(
-            study, objective, catch, space, limits, notes={_TASK: slot}, lease=study.lease_seconds
+        run_trials(
+            study,
+            objective,
+            options,
+            _OneTrial(),
+            lease=study.lease_seconds,
+            notes={_TASK: slot},
+            finished=ran.append,
         )
-        return trial.number
+    return ran[0].number if ran else None
 
 
 def as_executor(client: object) -> Any:
@@ -80,58 +104,53 @@ def as_executor(client: object) -> Any:
     if isinstance(client, concurrent.futures.Executor):
         return client
     raise InvalidArgumentError(
-        f"client must be a dask.distributed.Client or a concurrent.futures.Executor, but got "
-        f"{client!r}"
+        f"optimize: `client` must be a dask.distributed.Client or a concurrent.futures.Executor, "
+        f"but got {client!r}"
     )
 
 
-def _capacity(client: object) -> int:
+def _window(client: object) -> int:
+    """Tasks in flight: twice the executor's threads (Dask says how many it has; for a
+    plain executor, twice the CPUs: enough to keep any pool of this machine busy)."""
     nthreads = getattr(client, "nthreads", None)
     if callable(nthreads):
         try:
-            return max(1, int(sum(nthreads().values())))
+            return 2 * max(1, int(sum(nthreads().values())))
         except Exception:
             pass
-    return int(getattr(client, "_max_workers", os.cpu_count() or 1))
+    return 2 * (os.cpu_count() or 1)
 
 
 def run_on_executor(
-    study: Study,
-    objective: Objective,
-    *,
-    client: object,
-    n_trials: int | None,
-    timeout: float | None,
-    catch: tuple[type[BaseException], ...],
-    callbacks: Sequence[Callback],
-    progress: Any,
-    space: SearchSpace | None,
-    limits: TrialPolicy,
+    study: Study, objective: Objective, options: OptimizeOptions, progress: Any
 ) -> None:
-    """Keep up to twice the executor's capacity of trial tasks in flight until done."""
-    if n_trials is None and timeout is None:
-        raise InvalidArgumentError("optimize with a client needs n_trials or timeout")
-    executor = as_executor(client)
-    window = 2 * _capacity(client)
+    """Keep a window of trial tasks in flight until done."""
+    executor = as_executor(options.client)
+    window = _window(options.client)
     server = (
         StorageServer(study.storage).start() if isinstance(study.storage, MemoryStorage) else None
     )
     spec = study.spec(None if server is None else RemoteStorage(server.address, server.authkey))
     run_id = uuid.uuid4().hex[:12]
-    deadline = None if timeout is None else time.monotonic() + timeout
-    pending: set[concurrent.futures.Future[int]] = set()
+    n_trials = options.n_trials
+    deadline = None if options.timeout is None else time.monotonic() + options.timeout
+    finished = report_to(study, options.callbacks, progress)
+    task_options = options.for_workers()
+    pending: set[concurrent.futures.Future[int | None]] = set()
     submitted = 0
+    exhausted = False
     try:
         while True:
-            open_budget = n_trials is None or submitted < n_trials
-            on_time = deadline is None or time.monotonic() < deadline
-            while open_budget and on_time and not study._stop_requested and len(pending) < window:
+            while (
+                not exhausted
+                and not study.stop_requested
+                and (n_trials is None or submitted < n_trials)
+                and (deadline is None or time.monotonic() < deadline)
+                and len(pending) < window
+            ):
                 slot = f"{run_id}:{submitted}"
-                pending.add(
-                    executor.submit(remote_trial, spec, objective, slot, catch, space, limits)
-                )
+                pending.add(executor.submit(remote_trial, spec, objective, slot, task_options))
                 submitted += 1
-                open_budget = n_trials is None or submitted < n_trials
             if not pending:
                 return
             done, pending = concurrent.futures.wait(
@@ -139,10 +158,12 @@ def run_on_executor(
             )
             for future in done:
                 number = future.result()  # an uncaught error in the objective surfaces here
+                if number is None:
+                    exhausted = True
+                    continue
                 trial = study.history().trial(number)
-                for callback in callbacks:
-                    callback(study, trial)
-                progress.update(study)
+                if trial.state is not TrialState.RUNNING:
+                    finished(trial)
     finally:
         # Wait only for what could not be cancelled. A future cancelled here may never
         # count as done: Dask's executor leaves it CANCELLED (not "notified") when its task

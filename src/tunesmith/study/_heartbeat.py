@@ -42,7 +42,7 @@ class HeartbeatThread:
 
     def _run(self) -> None:
         while not self._stopped.wait(self._interval):
-            numbers = list(self._study._runs)
+            numbers = self._study.running_here()
             if not numbers:
                 continue
             now = time.time()

@@ -1,63 +1,23 @@
-"""``Study.optimize``: a loop over the public ask / tell, with budgets and a progress bar."""
+"""``Study.optimize``: the options checked once, then the trial loop run here, in worker
+processes, or on an executor."""
 
 from __future__ import annotations
 
 import contextlib
-import logging
-import math
-import sys
 import time
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from tunesmith.errors import InvalidArgumentError
-from tunesmith.space import SearchSpace
 from tunesmith.storage.memory import MemoryStorage
 from tunesmith.study._distributed import run_on_executor
-from tunesmith.study._evaluate import TrialPolicy, run_trial
 from tunesmith.study._heartbeat import HeartbeatThread
-from tunesmith.study._workers import resolve_jobs, run_in_processes
+from tunesmith.study._loop import OptimizeOptions, report_to, run_trials
+from tunesmith.study._workers import run_in_processes
 
 if TYPE_CHECKING:
-    from tunesmith.study._study import Callback, Objective, Study
-
-_LOG = logging.getLogger("tunesmith")
+    from tunesmith.study._study import Objective, Study
 
 
-def _check_arguments(
-    objective: object,
-    n_trials: object,
-    timeout: object,
-    n_jobs: object,
-    catch: object,
-    callbacks: object,
-) -> tuple[type[BaseException], ...]:
-    if not callable(objective):
-        raise InvalidArgumentError(f"objective must be callable, but got {objective!r}")
-    if n_trials is not None and (
-        isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 0
-    ):
-        raise InvalidArgumentError(
-            f"n_trials must be a non-negative integer or None, but got {n_trials!r}"
-        )
-    if timeout is not None and (
-        isinstance(timeout, bool)
-        or not isinstance(timeout, (int, float))
-        or not timeout > 0
-        or math.isnan(timeout)
-    ):
-        raise InvalidArgumentError(f"timeout must be a positive number of seconds, got {timeout!r}")
-    types = (catch,) if isinstance(catch, type) else tuple(catch)  # type: ignore[arg-type]
-    for item in types:
-        if not (isinstance(item, type) and issubclass(item, BaseException)):
-            raise InvalidArgumentError(f"catch must hold exception classes, but got {item!r}")
-    for callback in callbacks:  # type: ignore[attr-defined]
-        if not callable(callback):
-            raise InvalidArgumentError(f"callbacks must be callable, but got {callback!r}")
-    return types
-
-
-class _Progress:
+class Progress:
     """A tqdm bar over trials (or seconds, with only a time budget) showing the best value."""
 
     def __init__(self, enabled: bool, n_trials: int | None, timeout: float | None) -> None:
@@ -93,93 +53,57 @@ class _Progress:
             self._bar.close()
 
 
-def run_optimize(
-    study: Study,
-    objective: Objective,
-    *,
-    n_trials: int | None,
-    timeout: float | None,
-    n_jobs: int,
-    catch: type[BaseException] | Sequence[type[BaseException]],
-    callbacks: Sequence[Callback],
-    progress_bar: bool | None,
-    space: SearchSpace | None = None,
-    trial_timeout: float | None = None,
-    trial_memory_limit: int | None = None,
-    retries: int = 0,
-    client: object = None,
-) -> None:
-    catch_types = _check_arguments(objective, n_trials, timeout, n_jobs, catch, callbacks)
-    jobs = resolve_jobs(n_jobs)
-    limits = TrialPolicy.check(trial_timeout, trial_memory_limit, retries)
-    show = sys.stderr.isatty() if progress_bar is None else bool(progress_bar)
-    progress = _Progress(show, n_trials, timeout)
-    study._stop_requested = False
+class LocalBudget:
+    """A trial count and a deadline, for one loop in this process."""
+
+    def __init__(self, n_trials: int | None, timeout: float | None) -> None:
+        self.left = n_trials
+        self.deadline = None if timeout is None else time.monotonic() + timeout
+
+    def claim(self) -> bool:
+        if self.left is not None and self.left <= 0:
+            return False
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            return False
+        if self.left is not None:
+            self.left -= 1
+        return True
+
+    def give_back(self) -> None:
+        if self.left is not None:
+            self.left += 1
+
+
+def run_optimize(study: Study, objective: Objective, options: OptimizeOptions) -> None:
+    progress = Progress(options.progress_bar, options.n_trials, options.timeout)
+    study.reset_stop()
     try:
-        if client is not None:
-            if jobs != 1:
-                raise InvalidArgumentError(
-                    "give n_jobs or client, not both: with a client, its workers run the trials"
-                )
-            run_on_executor(
-                study, objective, client=client, n_trials=n_trials, timeout=timeout,
-                catch=catch_types, callbacks=callbacks, progress=progress, space=space,
-                limits=limits,
-            )  # fmt: skip
-        elif jobs > 1 or limits.memory is not None:
-            run_in_processes(
-                study,
-                objective,
-                n_jobs=jobs,
-                n_trials=n_trials,
-                timeout=timeout,
-                catch=catch_types,
-                callbacks=callbacks,
-                progress=progress,
-                space=space,
-                limits=limits,
-            )
+        if options.client is not None:
+            run_on_executor(study, objective, options, progress)
+        elif options.n_jobs > 1 or options.policy.memory is not None:
+            run_in_processes(study, objective, options, progress)
         else:
-            _run_here(study, objective, n_trials, timeout, catch_types, callbacks, progress,
-                      space, limits)  # fmt: skip
+            _run_here(study, objective, options, progress)
     finally:
         progress.close()
-        study._stop_requested = False
+        study.reset_stop()
 
 
 def _run_here(
-    study: Study,
-    objective: Objective,
-    n_trials: int | None,
-    timeout: float | None,
-    catch: tuple[type[BaseException], ...],
-    callbacks: Sequence[Callback],
-    progress: _Progress,
-    space: SearchSpace | None,
-    limits: TrialPolicy,
+    study: Study, objective: Objective, options: OptimizeOptions, progress: Progress
 ) -> None:
     """The loop in this process."""
-    deadline = None if timeout is None else time.monotonic() + timeout
-    exhausted = getattr(study.sampler, "exhausted", None)
-    done = 0
     # A lease lets other workers fail the trials of a worker that died. An in-memory
     # study dies with its process: its trials here need no lease, nor a heartbeat thread
     # (whose start would cost more than a quick trial).
     lease = None if isinstance(study.storage, MemoryStorage) else study.lease_seconds
     heartbeat = contextlib.nullcontext() if lease is None else HeartbeatThread(study, lease)
     with heartbeat:
-        while not study._stop_requested:
-            if n_trials is not None and done >= n_trials:
-                break
-            if deadline is not None and time.monotonic() >= deadline:
-                break
-            if callable(exhausted):
-                history = study.history()
-                space_now = space if space is not None else history.relative_space()
-                if exhausted(space_now, history):
-                    break
-            frozen = run_trial(study, objective, catch, space, limits, lease=lease)
-            done += 1
-            for callback in callbacks:
-                callback(study, frozen)
-            progress.update(study)
+        run_trials(
+            study,
+            objective,
+            options,
+            LocalBudget(options.n_trials, options.timeout),
+            lease=lease,
+            finished=report_to(study, options.callbacks, progress),
+        )

@@ -193,7 +193,7 @@ class TrialRun:
         self._new_reports[step] = value  # type: ignore[index]
 
     def should_prune(self) -> bool:
-        history = self.study._flush(self)
+        history = self.study.write_progress(self)
         return self.study.pruner.decide(history.trial(self.number), history) is Decision.PRUNE
 
     def set_user_attr(self, key: str, value: Any) -> None:
@@ -226,9 +226,7 @@ class TrialRun:
             space = {name: self.distributions[name] for name in names}
             values = {name: self.params[name] for name in names}
             notes = self._new_notes or EMPTY
-            events.append(
-                ParamsSet(self.number, self.study._builder.intern_space(space), values, notes)
-            )
+            events.append(ParamsSet(self.number, self.study.intern_space(space), values, notes))
             self._flushed_params = self._flushed_params or bool(names)
             self._new_params, self._new_notes = [], EMPTY
         if self._new_attrs:

@@ -34,9 +34,15 @@ from tunesmith.events import (
 )
 from tunesmith.history import FrozenTrial, History, HistoryBuilder
 from tunesmith.pruners.base import Pruner
-from tunesmith.samplers.base import Sampler
-from tunesmith.space import Categorical, Float, Int, SearchSpace, check_name, to_json_value
-from tunesmith.states import Direction, TrialState
+from tunesmith.samplers.base import FiniteSampler, Sampler
+from tunesmith.space import (
+    Distribution,
+    SearchSpace,
+    check_name,
+    check_space,
+    to_json_value,
+)
+from tunesmith.states import Direction, Failure, TrialState
 from tunesmith.storage.base import Storage, StudyInfo
 from tunesmith.study._run import TrialRun
 from tunesmith.study._seeding import trial_rng
@@ -49,6 +55,10 @@ _LOG = logging.getLogger("tunesmith")
 
 Objective = Callable[[Trial], Any]
 Callback = Callable[["Study", FrozenTrial], None]
+
+
+def _interrupt(exc: BaseException) -> bool:
+    return isinstance(exc, (KeyboardInterrupt, SystemExit))
 
 
 def _describe(value: object) -> str:
@@ -235,17 +245,25 @@ class Study:
         Parameters enqueued with :meth:`enqueue` are used first. Finish the trial with
         :meth:`tell`.
         """
-        return self._ask(space if fixed_distributions is None else fixed_distributions, lease=None)
+        chosen = space if fixed_distributions is None else fixed_distributions
+        return self.start_trial(chosen, lease=None)
 
-    def _ask(
+    # --- the trial loop's side (for study/ only: the loop, workers, heartbeats) ----------
+
+    def start_trial(
         self,
         space: SearchSpace | None,
+        *,
         lease: float | None,
         notes: Mapping[str, Any] | None = None,
         retries: int = 0,
+        worker: str | None = None,
     ) -> Trial:
+        """:meth:`ask` with what the trial loop adds: a lease (heartbeats keep it; other
+        workers fail the trial when it runs out), the loop's notes, how many times the
+        trial is run again if its worker dies, and the worker's name."""
         if space is not None:
-            _check_space(space)
+            check_space(space, owner="ask")
         self._read()
         self._reap()
         builder = self._builder
@@ -253,11 +271,11 @@ class Study:
         # The trial is created and its joint proposal written in one atomic append. Its
         # number is predicted (exact unless another worker creates a trial meanwhile),
         # so the sampler can use it before the trial exists.
-        predicted = builder.next_trial(time.time(), claim)
+        predicted = builder.next_trial(time.time(), claim, worker)
         history = builder.snapshot()
         rng = trial_rng(self.seed, predicted.number)
         proposal = self._propose(space, history, rng, predicted, notes)
-        events: list[Event] = [TrialCreated(predicted.started_at, claim, lease, retries)]
+        events: list[Event] = [TrialCreated(predicted.started_at, claim, lease, retries, worker)]
         if proposal is not None:
             events.append(proposal)
         seq = self._append(events)
@@ -280,7 +298,10 @@ class Study:
             for name, distribution in (space or EMPTY).items():
                 trial.suggest(name, distribution)
         except BaseException as exc:
-            self._finish(number, TrialState.FAIL, None, f"sampling failed: {exc!r}")
+            failure = Failure.INTERRUPTED if _interrupt(exc) else Failure.SAMPLER
+            self.finish_trial(
+                number, TrialState.FAIL, None, failure=failure, reason=f"sampling failed: {exc!r}"
+            )
             raise
         return trial
 
@@ -298,18 +319,41 @@ class Study:
             and trial.alive_at + trial.lease < now
             and trial.number not in self._runs
         ]
-        events: list[Event] = []
-        for trial in expired:
-            reason = (
-                f"lease expired: no heartbeat for {now - trial.alive_at:.0f} s "
-                "(its worker died or hung)"
+        if expired:
+            self._lose(
+                [
+                    (
+                        trial.freeze(),
+                        f"lease expired: no heartbeat for {now - trial.alive_at:.0f} s "
+                        "(its worker died or hung)",
+                    )
+                    for trial in expired
+                ],
+                now,
             )
-            events.append(TrialFinished(trial.number, TrialState.FAIL, None, now, reason))
-            if trial.retries > 0:
-                params = {**trial.proposal, **trial.fixed, **trial.params}
-                events.append(Enqueued(params, trial.retries - 1, trial.number))
-        if events:  # two workers reaping at once: replay keeps the first finish and retry
-            self._append(events)
+
+    def fail_lost(self, numbers: Iterable[int], reason: str) -> None:
+        """Fail these running trials: their worker is known to be dead (its process
+        ended). Trials with retries left are enqueued again with the same parameters."""
+        self._read()
+        running = self._builder.running
+        lost = [(running[number].freeze(), reason) for number in numbers if number in running]
+        if lost:
+            self._lose(lost, time.time())
+
+    def _lose(self, trials: Sequence[tuple[FrozenTrial, str]], now: float) -> None:
+        events: list[Event] = []
+        for trial, reason in trials:
+            events.append(
+                TrialFinished(
+                    trial.number, TrialState.FAIL, None, now, reason, failure=Failure.WORKER_LOST
+                )
+            )
+            retries = self._builder.running[trial.number].retries
+            if retries > 0:
+                events.append(Enqueued(dict(trial.location), retries - 1, trial.number))
+        # two workers failing one trial at once: replay keeps the first finish and retry
+        self._append(events)
 
     def _propose(
         self,
@@ -322,6 +366,8 @@ class Study:
         """The sampler's joint proposal for a starting trial (and the study's own notes on
         it), as the event recording it."""
         joint = history.relative_space() if space is None else space
+        if not joint and isinstance(self.sampler, FiniteSampler):
+            joint = self.sampler.declared_space()  # a grid's points, claimed at the start
         if trial.fixed_params:
             joint = {name: d for name, d in joint.items() if name not in trial.fixed_params}
         if not joint and not notes:
@@ -372,9 +418,12 @@ class Study:
             reports = self._builder.trial(number).intermediate_values
             last = reports[max(reports)] if reports else None
         final_state, final_value, reason = _outcome(value, parsed, last)
-        if final_state is TrialState.FAIL and parsed is not TrialState.FAIL:
+        failure = None
+        if final_state is TrialState.FAIL:
+            failure = Failure.TOLD if parsed is TrialState.FAIL else Failure.VALUE
+        if failure is Failure.VALUE:
             _LOG.warning("trial %d failed: %s", number, reason)
-        return self._finish(number, final_state, final_value, reason)
+        return self.finish_trial(number, final_state, final_value, failure=failure, reason=reason)
 
     def _check_running(self, number: int) -> None:
         history = self._sync()
@@ -389,15 +438,25 @@ class Study:
                 f"trial {number} is already {found.state.name}; a finished trial is never changed"
             )
 
-    def _finish(
-        self, number: int, state: TrialState, value: float | None, reason: str | None
+    def finish_trial(
+        self,
+        number: int,
+        state: TrialState,
+        value: float | None,
+        *,
+        failure: Failure | None = None,
+        reason: str | None = None,
     ) -> FrozenTrial:
+        """Write the trial's end with everything it told the study and not yet written,
+        and return it as recorded (a trial another worker already finished keeps that
+        end: a finished trial never changes)."""
         run = self._runs.get(number)
         adopt = run is not None and run.adopts_proposal()
         told: list[Event] = run.take_events(adopt=adopt) if run is not None else []
         finished_at = time.time()
         try:
-            self._append([*told, TrialFinished(number, state, value, finished_at, reason, adopt)])
+            end = TrialFinished(number, state, value, finished_at, reason, adopt, failure)
+            self._append([*told, end])
         except BaseException:
             if run is not None:  # nothing was written (the append is atomic): keep it all
                 run.unsend(told, adopt)
@@ -416,7 +475,7 @@ class Study:
             )
         return recorded
 
-    def _flush(self, run: TrialRun) -> History:
+    def write_progress(self, run: TrialRun) -> History:
         """Write what the trial told so far, and return the study's history after it."""
         events = run.take_events()
         if events:
@@ -475,6 +534,27 @@ class Study:
         """Make the running :meth:`optimize` return once the current trial finishes."""
         self._stop_requested = True
 
+    @property
+    def stop_requested(self) -> bool:
+        """Whether :meth:`stop` was called since the current :meth:`optimize` began."""
+        return self._stop_requested
+
+    def reset_stop(self) -> None:
+        self._stop_requested = False
+
+    def running_here(self) -> list[int]:
+        """Numbers of the trials this study object is running (its heartbeats keep their
+        leases)."""
+        return list(self._runs)
+
+    def is_running_here(self, number: int) -> bool:
+        return number in self._runs
+
+    def intern_space(self, space: Mapping[str, Distribution]) -> Mapping[str, Distribution]:
+        """``space`` with each distribution replaced by the equal one the study already
+        holds (see :meth:`HistoryBuilder.intern_space`)."""
+        return self._builder.intern_space(space)
+
     # --- front doors -------------------------------------------------------------------
 
     def optimize(
@@ -528,6 +608,7 @@ class Study:
             show_progress_bar: Optuna's name for ``progress_bar``.
             gc_after_trial: Run the garbage collector after each trial.
         """
+        from tunesmith.study._loop import OptimizeOptions
         from tunesmith.study._optimize import run_optimize
 
         if show_progress_bar is not None:
@@ -537,8 +618,7 @@ class Study:
 
             callbacks = [*callbacks, collect_garbage]
 
-        run_optimize(
-            self,
+        options = OptimizeOptions.check(
             objective,
             n_trials=n_trials,
             timeout=timeout,
@@ -552,6 +632,7 @@ class Study:
             retries=retries,
             client=client,
         )
+        run_optimize(self, objective, options)
 
     def spec(self, storage: Storage | None = None) -> StudySpec:
         """What a worker process needs to rebuild this study (optionally on another
@@ -654,14 +735,3 @@ def _parse_state(state: TrialState | str) -> TrialState:
         raise InvalidArgumentError(
             f"state must be one of COMPLETE, PRUNED, FAIL, but got {state!r}"
         ) from None
-
-
-def _check_space(space: object) -> None:
-    if not isinstance(space, Mapping):
-        raise InvalidArgumentError(f"space must be a dict of name -> distribution, got {space!r}")
-    for name, distribution in space.items():
-        check_name(name)
-        if not isinstance(distribution, (Float, Int, Categorical)):
-            raise InvalidArgumentError(
-                f"space[{name!r}] must be a Float, Int or Categorical, but got {distribution!r}"
-            )

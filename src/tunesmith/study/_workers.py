@@ -1,11 +1,18 @@
-"""``optimize(n_jobs=k)``: k worker processes running the same ask → evaluate → tell loop.
+"""``optimize(n_jobs=k)``: the trial loop in k worker processes.
 
 Processes, not threads: objectives are Python code and the GIL would serialize them.
 Workers share the study through its storage: SQLite and PostgreSQL they open
 themselves; an in-memory study is served to them by this process (see ``_remote``).
-They share the trial budget through a counter, and a stop flag through an event. This
-process watches the study, runs the callbacks and the progress bar, and stops everyone
-on the first error that is not caught, on ``study.stop()``, or on Ctrl-C.
+They draw trials from one shared budget and see one stop flag. This process watches:
+it runs the callbacks and the progress bar, stops everyone on the first error that is
+not caught, on ``study.stop()`` or on Ctrl-C, and notices a worker that died (killed,
+out of memory, a segfault in an extension): it fails the trial that worker was running
+(retried if ``retries`` allow), gives the budget back and starts another worker. When
+workers keep dying without finishing a trial, it stops with :class:`WorkerDiedError`.
+
+Workers die with this process: on Linux the kernel sends them SIGTERM when it ends
+(however it ends, ``kill -9`` included), elsewhere they notice their parent is gone
+before each trial.
 
 Workers are forked where the platform allows it (Linux), so lambdas and closures work
 as objectives; elsewhere they are spawned and the objective must pickle (cloudpickle,
@@ -20,33 +27,24 @@ import os
 import pickle
 import queue
 import signal
+import sys
 import time
-from collections.abc import Sequence
+import traceback
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tunesmith.errors import InvalidArgumentError
+from tunesmith.errors import WorkerDiedError
 from tunesmith.history import FrozenTrial
-from tunesmith.space import SearchSpace
 from tunesmith.storage.memory import MemoryStorage
-from tunesmith.study._evaluate import TrialPolicy, run_trial, set_limits
 from tunesmith.study._heartbeat import HeartbeatThread
+from tunesmith.study._loop import OptimizeOptions, report_to, run_trials, set_limits, worker_name
 from tunesmith.study._remote import RemoteStorage, StorageServer
 
 if TYPE_CHECKING:
-    from tunesmith.study._study import Callback, Objective, Study, StudySpec
+    from tunesmith.study._study import Objective, Study, StudySpec
 
 _LOG = logging.getLogger("tunesmith")
 _POLL = 0.05
-
-
-def resolve_jobs(n_jobs: object) -> int:
-    """The number of worker processes: ``-1`` means one per CPU."""
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
-        raise InvalidArgumentError(
-            f"n_jobs must be a positive integer or -1 (one per CPU), but got {n_jobs!r}"
-        )
-    return os.cpu_count() or 1 if n_jobs == -1 else n_jobs
 
 
 @dataclass
@@ -55,11 +53,35 @@ class _Plan:
 
     study: StudySpec
     objective: Objective
-    n_trials: int | None
-    deadline: float | None
-    catch: tuple[type[BaseException], ...]
-    space: SearchSpace | None
-    limits: TrialPolicy
+    options: OptimizeOptions
+    parent: int
+
+
+class SharedBudget:
+    """A trial count and a deadline shared by every worker process."""
+
+    def __init__(self, context: Any, n_trials: int | None, timeout: float | None) -> None:
+        self.n_trials = n_trials
+        self.deadline = None if timeout is None else time.time() + timeout
+        self.claimed = context.Value("q", 0)
+
+    def claim(self) -> bool:
+        if self.deadline is not None and time.time() >= self.deadline:
+            return False
+        with self.claimed.get_lock():
+            if self.n_trials is not None and self.claimed.value >= self.n_trials:
+                return False
+            self.claimed.value += 1
+        return True
+
+    def give_back(self) -> None:
+        with self.claimed.get_lock():
+            self.claimed.value -= 1
+
+    def spent(self) -> bool:
+        if self.deadline is not None and time.time() >= self.deadline:
+            return True
+        return self.n_trials is not None and self.claimed.value >= self.n_trials
 
 
 def _context() -> Any:
@@ -76,85 +98,157 @@ def _dumps(value: object) -> bytes:
         return pickle.dumps(value)
 
 
-def _worker(payload: _Plan | bytes, budget: Any, stop: Any, errors: Any) -> None:
-    """A worker process: claim a trial from the budget, run it, until told to stop."""
-    plan: _Plan = payload if isinstance(payload, _Plan) else pickle.loads(payload)
-    study = plan.study.build()
-    set_limits(plan.limits, in_worker=True)
-    exhausted = getattr(study.sampler, "exhausted", None)
+def _die_with_parent(parent: int) -> None:
+    """Ask the kernel for SIGTERM when the parent ends (Linux), and turn SIGTERM into
+    SystemExit, so the running trial is failed on the way out."""
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
 
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent ended before the request was made
+        raise SystemExit(0)
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(f"terminated (signal {signum})")
+
+
+class _WorkerBudget:
+    """The shared budget, while the parent has not said stop and is still alive (where
+    no signal tells)."""
+
+    def __init__(self, budget: SharedBudget, stop: Any, parent: int) -> None:
+        self.budget = budget
+        self.stop = stop
+        self.parent = parent
+
+    def claim(self) -> bool:
+        if self.stop.is_set() or os.getppid() != self.parent:
+            return False
+        return self.budget.claim()
+
+    def give_back(self) -> None:
+        self.budget.give_back()
+
+
+def _worker(payload: _Plan | bytes, budget: SharedBudget, stop: Any, errors: Any) -> None:
+    """A worker process: the trial loop against the shared budget, until told to stop."""
+    plan: _Plan = payload if isinstance(payload, _Plan) else pickle.loads(payload)
     try:
+        _die_with_parent(plan.parent)
+        study = plan.study.build()
+        set_limits(plan.options.policy)
         with HeartbeatThread(study, study.lease_seconds):
-            while not stop.is_set():
-                if plan.deadline is not None and time.time() >= plan.deadline:
-                    return
-                if callable(exhausted):
-                    history = study.history()
-                    current = plan.space if plan.space is not None else history.relative_space()
-                    if exhausted(current, history):
-                        return
-                with budget.get_lock():
-                    if plan.n_trials is not None and budget.value >= plan.n_trials:
-                        return
-                    budget.value += 1
-                run_trial(
-                    study,
-                    plan.objective,
-                    plan.catch,
-                    plan.space,
-                    plan.limits,
-                    lease=study.lease_seconds,
-                )
+            run_trials(
+                study,
+                plan.objective,
+                plan.options,
+                _WorkerBudget(budget, stop, plan.parent),
+                lease=study.lease_seconds,
+            )
     except KeyboardInterrupt:
-        return  # the running trial was failed by run_trial; the parent re-raises
+        pass  # the running trial was failed; the parent re-raises
+    except SystemExit:
+        pass
     except BaseException as exc:
         stop.set()
+        errors.put(_portable(exc))
+    finally:
+        _end_children()
+
+
+def _portable(exc: BaseException) -> bytes:
+    """The exception, pickled so the parent can raise it; one that cannot be re-created
+    there (an ``__init__`` with other arguments) travels as a RuntimeError naming it."""
+    text = "".join(traceback.format_exception(exc))
+    try:
+        data = _dumps(exc)
+        pickle.loads(data)
+    except Exception:
+        stand_in = RuntimeError(f"{type(exc).__module__}.{type(exc).__qualname__}: {exc}")
+        return _dumps((stand_in, text))
+    return _dumps((exc, text))
+
+
+def _end_children() -> None:
+    """Stop the worker pools the objective started (joblib's loky executor keeps its
+    processes for reuse; a worker must not leave them behind, nor wait for them)."""
+    loky = sys.modules.get("joblib.externals.loky.reusable_executor")
+    executor = getattr(loky, "_executor", None)
+    if executor is not None:
         try:
-            errors.put(_dumps(exc))
+            executor.shutdown(wait=False, kill_workers=True)
         except Exception:
-            errors.put(_dumps(RuntimeError(f"a worker failed: {exc!r}")))
+            _LOG.debug("could not shut joblib's executor down", exc_info=True)
+
+
+class _RemoteTraceback(Exception):
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+    def __str__(self) -> str:
+        return f"\n\nIn the worker process:\n{self.text}"
 
 
 def run_in_processes(
-    study: Study,
-    objective: Objective,
-    *,
-    n_jobs: int,
-    n_trials: int | None,
-    timeout: float | None,
-    catch: tuple[type[BaseException], ...],
-    callbacks: Sequence[Callback],
-    progress: Any,
-    space: SearchSpace | None,
-    limits: TrialPolicy,
+    study: Study, objective: Objective, options: OptimizeOptions, progress: Any
 ) -> None:
     """Run ``n_jobs`` worker processes until the budget is spent or something stops them."""
     context = _context()
     server = StorageServer(study.storage) if isinstance(study.storage, MemoryStorage) else None
     spec = study.spec(None if server is None else RemoteStorage(server.address, server.authkey))
-    deadline = None if timeout is None else time.time() + timeout
-    plan = _Plan(spec, objective, n_trials, deadline, catch, space, limits)
+    plan = _Plan(spec, objective, options.for_workers(), os.getpid())
     # A forked worker inherits the plan; a spawned one unpickles it.
     payload = plan if context.get_start_method() == "fork" else _dumps(plan)
-    budget, stop, errors = context.Value("q", 0), context.Event(), context.Queue()
-    workers = [
-        context.Process(target=_worker, args=(payload, budget, stop, errors), name=f"tunesmith-{i}")
-        for i in range(n_jobs)
-    ]
-    for worker in workers:
+    budget = SharedBudget(context, options.n_trials, options.timeout)
+    stop, errors = context.Event(), context.Queue()
+
+    names: set[str] = set()
+
+    def start() -> Any:
+        worker = context.Process(
+            target=_worker, args=(payload, budget, stop, errors), name="tunesmith-worker"
+        )
         worker.start()
+        names.add(worker_name(worker.pid))
+        return worker
+
+    workers = [start() for _ in range(options.n_jobs)]
     if server is not None:
         server.start()
-    seen = {trial.number for trial in study.history().finished()}
+    watch = _Watcher(study, report_to(study, options.callbacks, progress))
     error: BaseException | None = None
+    deaths = 0
     try:
-        while any(worker.is_alive() for worker in workers):
+        while workers:
             time.sleep(_POLL)
-            _report_finished(study, seen, callbacks, progress)
-            if study._stop_requested:
+            if watch.new_trials():
+                deaths = 0
+            if study.stop_requested:
                 stop.set()
             error = error or _take_error(errors)
-        _report_finished(study, seen, callbacks, progress)
+            for worker in [w for w in workers if not w.is_alive()]:
+                workers.remove(worker)
+                worker.join()
+                if worker.exitcode == 0 or stop.is_set():
+                    continue
+                deaths += 1
+                _lost(study, worker)
+                if deaths > options.n_jobs:
+                    error = error or WorkerDiedError(
+                        f"{deaths} worker processes in a row died before finishing a trial "
+                        f"(the last: {_how(worker.exitcode)}); see the FAIL trials' reasons"
+                    )
+                    stop.set()
+                elif not budget.spent():
+                    workers.append(start())
+        watch.new_trials()
         error = error or _take_error(errors)
     except KeyboardInterrupt:
         stop.set()
@@ -163,33 +257,63 @@ def run_in_processes(
     finally:
         stop.set()
         _wait(workers, None)
+        _sweep(study, names)
         if server is not None:
             server.close()
     if error is not None:
         raise error
 
 
-def _report_finished(
-    study: Study, seen: set[int], callbacks: Sequence[Callback], progress: Any
-) -> None:
-    """Callbacks and progress for the trials that finished since the last look."""
-    new: list[FrozenTrial] = []
-    for trial in study.history().finished():
-        if trial.number not in seen:
-            seen.add(trial.number)
-            new.append(trial)
-    for trial in new:
-        for callback in callbacks:
-            callback(study, trial)
-        progress.update(study)
+def _how(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+    return f"exit code {exitcode}"
+
+
+def _lost(study: Study, worker: Any) -> None:
+    """Fail what a dead worker was running, at once (not when its lease runs out)."""
+    name = worker_name(worker.pid)
+    numbers = [trial.number for trial in study.history().running() if trial.worker == name]
+    reason = f"its worker process {name} died while it ran ({_how(worker.exitcode)})"
+    study.fail_lost(numbers, reason)
+    failed = f"trials {numbers} failed" if numbers else "it ran no trial"
+    _LOG.warning("a worker process died (%s); %s", _how(worker.exitcode), failed)
+
+
+def _sweep(study: Study, names: set[str]) -> None:
+    """No trial of this call's workers stays RUNNING once they are all gone."""
+    numbers = [trial.number for trial in study.history().running() if trial.worker in names]
+    if numbers:
+        study.fail_lost(numbers, "its worker process ended while it ran")
+
+
+class _Watcher:
+    """The trials that finished since the last look, for callbacks and progress."""
+
+    def __init__(self, study: Study, finished: Any) -> None:
+        self.study = study
+        self.finished = finished
+        self.seen = len(study.history().finished())
+
+    def new_trials(self) -> bool:
+        finished = self.study.history().finished()
+        new: list[FrozenTrial] = list(finished[self.seen :])
+        self.seen = len(finished)
+        for trial in new:
+            self.finished(trial)
+        return bool(new)
 
 
 def _take_error(errors: Any) -> BaseException | None:
     try:
-        error: BaseException = pickle.loads(errors.get_nowait())
+        error, text = pickle.loads(errors.get_nowait())
     except queue.Empty:
         return None
-    return error
+    error.__cause__ = _RemoteTraceback(text)
+    return error  # type: ignore[no-any-return]
 
 
 def _wait(workers: list[Any], interrupt: signal.Signals | None) -> None:
