@@ -59,8 +59,14 @@ class TrialRun:
         frozen: FrozenTrial,
         history: History,
         rng: np.random.Generator,
+        *,
+        write_through: bool = False,
     ) -> None:
         self.study = study
+        # With a lease, another process may fail this trial if its worker dies: every
+        # parameter must then be in the storage while it runs. Proposed ones are already
+        # there (written at the start); one sampled or enqueued apart is written at once.
+        self.write_through = write_through
         self.number = frozen.number
         self.started_at = frozen.started_at
         self.fixed: Mapping[str, Any] = frozen.fixed_params
@@ -123,6 +129,7 @@ class TrialRun:
         seen = self.history.distribution(name)
         if seen is not None and seen is not distribution:  # the same request as before: fine
             check_compatible(name, seen, distribution)
+        stored = True  # enqueued, or proposed when the trial started
         if name in self.fixed:
             value = _canonical(distribution, self.fixed[name])
             if value is _MISSING:
@@ -135,6 +142,7 @@ class TrialRun:
             value = _canonical(distribution, proposed)
             if value is _MISSING:
                 value = self._sample_alone(name, distribution)
+                stored = False
             elif (
                 distribution is self._proposed_space.get(name)
                 # the very value, or an equal one of the same type (a stepped float snapped)
@@ -142,9 +150,12 @@ class TrialRun:
                 and name in self._proposed
             ):
                 self._adopted += 1  # exactly as the trial's start proposed it
+            stored = stored and name in self._proposed
         self.params[name] = value
         self.distributions[name] = distribution
         self._new_params.append(name)
+        if self.write_through and not stored:
+            self.study.write_progress(self)  # sampled apart: not in the storage yet
         return value
 
     def _again(self, name: str, distribution: Distribution) -> Any:

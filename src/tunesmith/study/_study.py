@@ -281,7 +281,7 @@ class Study:
         seq = self._append(events)
         number = builder.number_created_at(seq - len(events) + 1)
         frozen = predicted if number == predicted.number else builder.trial(number)
-        run = TrialRun(self, frozen, history, rng)
+        run = TrialRun(self, frozen, history, rng, write_through=lease is not None)
         self._runs[number] = run
         try:
             if frozen is not predicted:
@@ -344,14 +344,21 @@ class Study:
     def _lose(self, trials: Sequence[tuple[FrozenTrial, str]], now: float) -> None:
         events: list[Event] = []
         for trial, reason in trials:
+            running = self._builder.running[trial.number]
+            if trial.proposal:
+                # What it was given and had not asked for yet becomes its parameters: the
+                # configuration its worker died running, as the retry runs it.
+                space = running.proposal_space
+                given = {name: space[name] for name in trial.proposal if name in space}
+                values = {name: trial.proposal[name] for name in given}
+                events.append(ParamsSet(trial.number, given, values))
             events.append(
                 TrialFinished(
                     trial.number, TrialState.FAIL, None, now, reason, failure=Failure.WORKER_LOST
                 )
             )
-            retries = self._builder.running[trial.number].retries
-            if retries > 0:
-                events.append(Enqueued(dict(trial.location), retries - 1, trial.number))
+            if running.retries > 0:
+                events.append(Enqueued(dict(trial.location), running.retries - 1, trial.number))
         # two workers failing one trial at once: replay keeps the first finish and retry
         self._append(events)
 
