@@ -6,6 +6,10 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -105,3 +109,125 @@ def test_a_value_that_is_not_a_finite_float_fails_the_trial_and_the_study_goes_o
     states = [trial.state for trial in study.trials]
     assert states == [ts.TrialState.FAIL, ts.TrialState.COMPLETE, ts.TrialState.COMPLETE]
     assert "not a finite number" in (study.trials[0].reason or "")
+
+
+def _dies_once(marker: Path, at: int):
+    def objective(trial: ts.Trial) -> float:
+        x = trial.suggest_float("x", -1, 1)
+        if trial.number == at and not marker.exists():
+            marker.touch()
+            os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
+        return x
+
+    return objective
+
+
+@pytest.mark.parametrize("storage", ["memory", "sqlite"])
+def test_a_dead_worker_is_noticed_at_once_replaced_and_the_budget_kept(tmp_path, storage):
+    url = None if storage == "memory" else f"sqlite:///{tmp_path / 'runs.db'}"
+    study = ts.create_study(storage=url, sampler="random")  # leases of 60 s: not waited for
+    started = time.monotonic()
+    study.optimize(_dies_once(tmp_path / "killed", at=3), n_trials=10, n_jobs=2)
+    assert time.monotonic() - started < 30
+    trials = study.trials
+    dead = trials[3]
+    assert dead.state is ts.TrialState.FAIL and dead.failure is ts.Failure.WORKER_LOST
+    assert "SIGKILL" in (dead.reason or "") and dead.worker in (dead.reason or "")
+    assert [t.state for t in trials].count(ts.TrialState.COMPLETE) == 10  # budget given back
+
+
+def _always_dies(trial: ts.Trial) -> float:
+    trial.suggest_float("x", -1, 1)
+    os.kill(os.getpid(), signal.SIGKILL)
+    return 0.0
+
+
+def test_workers_that_keep_dying_stop_optimize_with_an_error() -> None:
+    study = ts.create_study(sampler="random")
+    with pytest.raises(ts.WorkerDiedError, match="died before finishing a trial"):
+        study.optimize(_always_dies, n_trials=50, n_jobs=2)
+    trials = study.trials
+    assert trials and all(t.failure is ts.Failure.WORKER_LOST for t in trials)
+
+
+class _PickyError(Exception):
+    def __init__(self, code: int, detail: str) -> None:
+        super().__init__(f"{code}: {detail}")
+
+
+def _raises_picky(trial: ts.Trial) -> float:
+    trial.suggest_float("x", -1, 1)
+    raise _PickyError(7, "needs two arguments to be made again")
+
+
+def test_an_exception_the_parent_cannot_recreate_still_says_what_happened() -> None:
+    study = ts.create_study(sampler="random")
+    with pytest.raises(RuntimeError, match="_PickyError: 7: needs two arguments") as caught:
+        study.optimize(_raises_picky, n_trials=4, n_jobs=2)
+    assert "_raises_picky" in str(caught.value.__cause__)  # the worker's traceback
+    assert study.trials[0].failure is ts.Failure.OBJECTIVE
+
+
+ORPHAN = textwrap.dedent(
+    """
+    import sys, time
+    import tunesmith as ts
+    study = ts.create_study(storage=sys.argv[1], study_name="s", sampler="random")
+    def objective(trial):
+        time.sleep(0.05)
+        return trial.suggest_float("x", 0, 1)
+    study.optimize(objective, n_trials=100000, n_jobs=2)
+    """
+)
+
+
+def test_workers_die_with_their_parent(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'runs.db'}"
+    parent = subprocess.Popen([sys.executable, "-c", ORPHAN, url])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if len(ts.load_study(study_name="s", storage=url).trials) >= 4:
+                break
+        except ts.StudyNotFoundError:
+            pass
+        time.sleep(0.1)
+    parent.kill()  # kill -9: no chance to clean up
+    parent.wait()
+    time.sleep(1.5)
+    before = len(ts.load_study(study_name="s", storage=url).trials)
+    time.sleep(1.5)
+    after = ts.load_study(study_name="s", storage=url).trials
+    assert len(after) == before  # no worker goes on writing trials
+    # the workers failed what they were running on their way out
+    assert all(t.state is not ts.TrialState.RUNNING for t in after)
+
+
+JOBLIB = textwrap.dedent(
+    """
+    import sys
+    import tunesmith as ts
+    from sklearn.datasets import load_iris
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_score
+    X, y = load_iris(return_X_y=True)
+    def objective(trial):
+        c = trial.suggest_float("C", 1e-2, 10, log=True)
+        model = LogisticRegression(C=c, max_iter=200)
+        return cross_val_score(model, X, y, cv=3, n_jobs=-1).mean()
+    study = ts.create_study(direction="maximize", storage=sys.argv[1] or None)
+    study.optimize(objective, n_trials=4, n_jobs=2)
+    print(sum(t.state.name == "COMPLETE" for t in study.trials))
+    """
+)
+
+
+@pytest.mark.parametrize("storage", ["memory", "sqlite"])
+def test_an_objective_using_joblib_processes_runs_under_n_jobs(tmp_path, storage) -> None:
+    pytest.importorskip("sklearn")
+    url = "" if storage == "memory" else f"sqlite:///{tmp_path / 'runs.db'}"
+    done = subprocess.run(
+        [sys.executable, "-c", JOBLIB, url], capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == "4"

@@ -289,7 +289,11 @@ class Study:
                 # the enqueued item): sample again, as the trial this really is.
                 history = run.history = builder.snapshot()
                 rng = run.rng = trial_rng(self.seed, number)
-                proposal = self._propose(space, history, rng, frozen, notes)
+                # ...as it was created: the proposal made for the other number is void
+                void = proposal.notes if proposal is not None else EMPTY
+                kept = {k: v for k, v in frozen.notes.items() if k not in void}
+                fresh = replace(frozen, proposal=EMPTY, notes=kept)
+                proposal = self._propose(space, history, rng, fresh, notes)
                 if proposal is not None:
                     self._append([replace(proposal, number=number)])
             if proposal is not None:

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from tunesmith.errors import WorkerDiedError
 from tunesmith.history import FrozenTrial
+from tunesmith.states import Failure
 from tunesmith.storage.memory import MemoryStorage
 from tunesmith.study._heartbeat import HeartbeatThread
 from tunesmith.study._loop import OptimizeOptions, report_to, run_trials, set_limits, worker_name
@@ -176,15 +177,22 @@ def _portable(exc: BaseException) -> bytes:
 
 
 def _end_children() -> None:
-    """Stop the worker pools the objective started (joblib's loky executor keeps its
-    processes for reuse; a worker must not leave them behind, nor wait for them)."""
+    """Stop the worker pools the objective started. joblib's executor keeps its processes
+    for reuse and cleans its shared-memory folders at exit, which a multiprocessing child
+    never reaches: a worker must end them itself, neither leaving them behind nor waiting
+    on them."""
     loky = sys.modules.get("joblib.externals.loky.reusable_executor")
     executor = getattr(loky, "_executor", None)
-    if executor is not None:
-        try:
+    if executor is None:
+        return
+    try:
+        terminate = getattr(executor, "terminate", None)  # joblib's memmapping executor
+        if callable(terminate):
+            terminate(kill_workers=True)
+        else:
             executor.shutdown(wait=False, kill_workers=True)
-        except Exception:
-            _LOG.debug("could not shut joblib's executor down", exc_info=True)
+    except Exception:
+        _LOG.debug("could not end joblib's worker processes", exc_info=True)
 
 
 class _RemoteTraceback(Exception):
@@ -239,7 +247,8 @@ def run_in_processes(
                 if worker.exitcode == 0 or stop.is_set():
                     continue
                 deaths += 1
-                _lost(study, worker)
+                for _ in range(_lost(study, worker)):
+                    budget.give_back()  # a trial lost with its worker costs none of n_trials
                 if deaths > options.n_jobs:
                     error = error or WorkerDiedError(
                         f"{deaths} worker processes in a row died before finishing a trial "
@@ -273,7 +282,7 @@ def _how(exitcode: int | None) -> str:
     return f"exit code {exitcode}"
 
 
-def _lost(study: Study, worker: Any) -> None:
+def _lost(study: Study, worker: Any) -> int:
     """Fail what a dead worker was running, at once (not when its lease runs out)."""
     name = worker_name(worker.pid)
     numbers = [trial.number for trial in study.history().running() if trial.worker == name]
@@ -281,6 +290,7 @@ def _lost(study: Study, worker: Any) -> None:
     study.fail_lost(numbers, reason)
     failed = f"trials {numbers} failed" if numbers else "it ran no trial"
     _LOG.warning("a worker process died (%s); %s", _how(worker.exitcode), failed)
+    return len(numbers)
 
 
 def _sweep(study: Study, names: set[str]) -> None:
@@ -299,12 +309,13 @@ class _Watcher:
         self.seen = len(study.history().finished())
 
     def new_trials(self) -> bool:
+        """Report them; whether one of them ended other than by losing its worker."""
         finished = self.study.history().finished()
         new: list[FrozenTrial] = list(finished[self.seen :])
         self.seen = len(finished)
         for trial in new:
             self.finished(trial)
-        return bool(new)
+        return any(trial.failure is not Failure.WORKER_LOST for trial in new)
 
 
 def _take_error(errors: Any) -> BaseException | None:
