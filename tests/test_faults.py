@@ -3,6 +3,7 @@ middle of a write, damaged storage, objectives whose values cannot be read."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -231,3 +232,52 @@ def test_an_objective_using_joblib_processes_runs_under_n_jobs(tmp_path, storage
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[-1] == "4"
+
+
+def test_the_storage_server_survives_junk_and_silent_clients() -> None:
+    import socket
+
+    from tunesmith.events import TrialCreated
+    from tunesmith.storage.memory import MemoryStorage
+    from tunesmith.study._remote import RemoteStorage, StorageServer
+
+    storage = MemoryStorage()
+    server = StorageServer(storage).start()
+    try:
+        remote = RemoteStorage(server.address, server.authkey)
+        remote.create(ts.StudyInfo("s", ts.Direction.MINIMIZE, 0, 0.0))
+        silent = [socket.create_connection(server.address) for _ in range(20)]  # say nothing
+        short = socket.create_connection(server.address)
+        short.sendall(b"\x00\x00\x00\x04")  # four bytes, then silence
+        for junk in (b"\xff" * 8 + b"x" * 100, b"GET / HTTP/1.0\r\n\r\n" * 4):
+            with socket.create_connection(server.address) as stranger:
+                stranger.sendall(junk)  # a wrong answer to the challenge
+                stranger.settimeout(5)
+                received = b""
+                with contextlib.suppress(ConnectionResetError):  # closed on it
+                    while chunk := stranger.recv(1 << 16):  # the challenge, then the end
+                        received += chunk
+                assert len(received) <= 32
+        started = time.monotonic()
+        fresh = RemoteStorage(server.address, server.authkey)  # a new worker connects
+        assert fresh.append("s", [TrialCreated(1.0)]) == 1
+        assert len(remote.read("s")) == 1
+        assert time.monotonic() - started < 2  # nobody waited for the silent ones
+        for connection in [*silent, short]:
+            connection.close()
+    finally:
+        server.close()
+
+
+def test_a_worker_whose_storage_server_is_gone_gets_an_error_not_a_hang() -> None:
+    from tunesmith.storage.memory import MemoryStorage
+    from tunesmith.study._remote import RemoteStorage, StorageServer
+
+    server = StorageServer(MemoryStorage()).start()
+    remote = RemoteStorage(server.address, server.authkey)
+    assert remote.studies() == []
+    server.close()
+    with pytest.raises(ts.StorageError, match="storage server"):
+        for _ in range(3):  # the open connection may need a call to notice
+            remote.studies()
+            time.sleep(0.1)
