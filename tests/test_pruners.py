@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import math
+import re
 
 import numpy as np
 import pytest
@@ -152,16 +153,28 @@ def test_pruning_works_across_processes_and_a_resume(tmp_path):
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda: ts.SuccessiveHalvingPruner(reduction_factor=1), "reduction_factor must be"),
-        (lambda: ts.SuccessiveHalvingPruner(min_resource=0), "min_resource must be"),
-        (lambda: ts.HyperbandPruner(min_resource=10, max_resource=5), "max_resource must be"),
-        (lambda: ts.MedianPruner(interval_steps=0), "interval_steps must be"),
-        (lambda: ts.BOHBSampler(model="tpe"), "model must be 'gp' or 'kde', but got 'tpe'"),
-        (lambda: ts.BOHBSampler(random_fraction=1.5), "random_fraction must be between 0 and 1"),
+        (
+            lambda: ts.SuccessiveHalvingPruner(reduction_factor=1),
+            "SuccessiveHalvingPruner: `reduction_factor` must be an integer >= 2, but got 1",
+        ),
+        (lambda: ts.SuccessiveHalvingPruner(min_resource=0), "`min_resource` must be"),
+        (
+            lambda: ts.HyperbandPruner(min_resource=10, max_resource=5),
+            "HyperbandPruner: `max_resource (or 'auto')` must be an integer >= 10, but got 5",
+        ),
+        (lambda: ts.HyperbandPruner(max_resource="big"), "`max_resource (or 'auto')` must be"),
+        (lambda: ts.MedianPruner(interval_steps=0), "MedianPruner: `interval_steps` must be"),
+        (lambda: ts.MedianPruner(n_startup_trials="5"), "`n_startup_trials` must be an integer"),
+        (lambda: ts.BOHBSampler(model="tpe"), "`model` must be one of 'gp', 'kde', but got 'tpe'"),
+        (lambda: ts.BOHBSampler(random_fraction=1.5), "`random_fraction` must be a finite number"),
+        (lambda: ts.BOHBSampler(n_candidates=0), "`n_candidates` must be an integer >= 1"),
+        (lambda: ts.GridSampler({"x": [1]}, shuffle="no"), "`shuffle` must be True or False"),
+        (lambda: ts.GridSampler(points_per_range=0), "`points_per_range` must be an integer >= 1"),
+        (lambda: ts.QMCSampler(scramble="yes"), "QMCSampler: `scramble` must be True or False"),
     ],
 )
 def test_bad_pruner_arguments_are_clear_errors(make, message):
-    with pytest.raises(ts.InvalidArgumentError, match=message):
+    with pytest.raises(ts.InvalidArgumentError, match=re.escape(message)):
         make()
 
 

@@ -24,6 +24,9 @@ from tunesmith.errors import InvalidArgumentError
 from tunesmith.history import FrozenTrial, History
 from tunesmith.pruners.base import Decision
 from tunesmith.pruners.successive_halving import SuccessiveHalvingPruner
+from tunesmith.validation import (
+    check_int,
+)
 
 
 class HyperbandPruner:
@@ -51,14 +54,12 @@ class HyperbandPruner:
         self._halving = SuccessiveHalvingPruner(  # validates the shared arguments
             min_resource=min_resource, reduction_factor=reduction_factor
         )
-        if max_resource != "auto" and (
-            isinstance(max_resource, bool)
-            or not isinstance(max_resource, int)
-            or max_resource < min_resource
-        ):
-            raise InvalidArgumentError(
-                f"max_resource must be 'auto' or an integer >= min_resource ({min_resource}), "
-                f"but got {max_resource!r}"
+        if max_resource != "auto":
+            check_int(
+                "max_resource (or 'auto')",
+                max_resource,
+                owner="HyperbandPruner",
+                minimum=int(min_resource),
             )
         self.min_resource = min_resource
         self.max_resource = max_resource

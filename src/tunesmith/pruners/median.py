@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import statistics
 
-from tunesmith.errors import InvalidArgumentError
 from tunesmith.history import FrozenTrial, History
 from tunesmith.pruners._curves import CurveCache, exact_value, losses
 from tunesmith.pruners.base import Decision
 from tunesmith.states import TrialState
+from tunesmith.validation import (
+    check_int,
+)
 
 
 class MedianPruner:
@@ -35,20 +37,13 @@ class MedianPruner:
         interval_steps: int = 1,
         n_min_trials: int = 1,
     ) -> None:
-        for name, value, minimum in (
-            ("n_startup_trials", n_startup_trials, 0),
-            ("n_warmup_steps", n_warmup_steps, 0),
-            ("interval_steps", interval_steps, 1),
-            ("n_min_trials", n_min_trials, 1),
-        ):
-            if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-                raise InvalidArgumentError(
-                    f"{name} must be an integer >= {minimum}, but got {value!r}"
-                )
-        self.n_startup_trials = n_startup_trials
-        self.n_warmup_steps = n_warmup_steps
-        self.interval_steps = interval_steps
-        self.n_min_trials = n_min_trials
+        owner = "MedianPruner"
+        self.n_startup_trials = check_int(
+            "n_startup_trials", n_startup_trials, owner=owner, minimum=0
+        )
+        self.n_warmup_steps = check_int("n_warmup_steps", n_warmup_steps, owner=owner, minimum=0)
+        self.interval_steps = check_int("interval_steps", interval_steps, owner=owner, minimum=1)
+        self.n_min_trials = check_int("n_min_trials", n_min_trials, owner=owner, minimum=1)
         self._curves = CurveCache()
 
     def decide(self, trial: FrozenTrial, history: History) -> Decision:

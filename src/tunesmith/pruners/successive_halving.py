@@ -13,16 +13,16 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 
-from tunesmith.errors import InvalidArgumentError
 from tunesmith.history import FrozenTrial, History
 from tunesmith.pruners._curves import CurveCache, just_reached, losses, value_at
 from tunesmith.pruners.base import Decision
+from tunesmith.validation import (
+    check_int,
+)
 
 
 def _check(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise InvalidArgumentError(f"{name} must be an integer >= {minimum}, but got {value!r}")
-    return value
+    return check_int(name, value, owner="SuccessiveHalvingPruner", minimum=minimum)
 
 
 class SuccessiveHalvingPruner:

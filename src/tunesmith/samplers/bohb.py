@@ -40,7 +40,6 @@ from typing import Literal
 import numpy as np
 
 from tunesmith.encoding import UnitCube
-from tunesmith.errors import InvalidArgumentError
 from tunesmith.history import FrozenTrial, History
 from tunesmith.samplers._failures import unless_failed
 from tunesmith.samplers._gp import GaussianProcess, fit_hyperparameters
@@ -58,7 +57,7 @@ from tunesmith.samplers.random import RandomSampler
 from tunesmith.samplers.tpe import ParzenEstimator
 from tunesmith.space import SearchSpace
 from tunesmith.states import Direction
-from tunesmith.validation import check_seed
+from tunesmith.validation import check_choice, check_int, check_number, check_seed
 
 #: Observations at the chosen budget beyond which "gp" hands over to the densities.
 GP_LIMIT = 500
@@ -131,17 +130,18 @@ class BOHBSampler:
         seed: int | None = None,
     ) -> None:
         self.seed = check_seed(seed, owner="BOHBSampler")
-        if model not in ("gp", "kde"):
-            raise InvalidArgumentError(f"model must be 'gp' or 'kde', but got {model!r}")
-        if not 0.0 <= random_fraction <= 1.0:
-            raise InvalidArgumentError(
-                f"random_fraction must be between 0 and 1, but got {random_fraction!r}"
-            )
-        self.model = model
-        self.random_fraction = random_fraction
-        self.good_fraction = good_fraction
-        self.n_candidates = n_candidates
-        self.bandwidth_factor = bandwidth_factor
+        owner = "BOHBSampler"
+        self.model = check_choice("model", model, ("gp", "kde"), owner=owner)
+        self.random_fraction = check_number(
+            "random_fraction", random_fraction, owner=owner, minimum=0, maximum=1
+        )
+        self.good_fraction = check_number(
+            "good_fraction", good_fraction, owner=owner, minimum=0, strict_minimum=True, maximum=1
+        )
+        self.n_candidates = check_int("n_candidates", n_candidates, owner=owner, minimum=1)
+        self.bandwidth_factor = check_number(
+            "bandwidth_factor", bandwidth_factor, owner=owner, minimum=0, strict_minimum=True
+        )
         self._startup = QMCSampler()
         self._random = RandomSampler()
         self._curves: dict[tuple[object, ...], _Curves] = {}

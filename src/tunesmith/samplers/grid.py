@@ -19,7 +19,7 @@ from tunesmith.errors import InvalidArgumentError, InvalidSpaceError
 from tunesmith.history import FrozenTrial, History
 from tunesmith.samplers.base import Suggestion
 from tunesmith.space import Categorical, Distribution, Float, Int, SearchSpace, choice_key
-from tunesmith.validation import check_seed
+from tunesmith.validation import check_bool, check_optional_int, check_seed
 
 _MASK64 = (1 << 64) - 1
 
@@ -192,13 +192,12 @@ class GridSampler:
         shuffle: bool = True,
         seed: int | None = None,
     ) -> None:
-        if points_per_range is not None and points_per_range < 1:
-            raise InvalidArgumentError(
-                f"points_per_range must be at least 1, but got {points_per_range}"
-            )
-        self.points_per_range = points_per_range
-        self.shuffle = shuffle
-        self.seed = check_seed(seed, owner="GridSampler")
+        owner = "GridSampler"
+        self.points_per_range = check_optional_int(
+            "points_per_range", points_per_range, owner=owner, minimum=1
+        )
+        self.shuffle = check_bool("shuffle", shuffle, owner=owner)
+        self.seed = check_seed(seed, owner=owner)
         self._grid = None if grid is None else _Grid(self._explicit_axes(grid))
         self._visited: dict[object, tuple[object, int, set[int]]] = {}
         self._declared: SearchSpace | None = None
