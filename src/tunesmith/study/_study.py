@@ -33,6 +33,7 @@ from tunesmith.events import (
     TrialFinished,
 )
 from tunesmith.history import FrozenTrial, History, HistoryBuilder
+from tunesmith.interrupts import held
 from tunesmith.pruners.base import Pruner
 from tunesmith.samplers.base import FiniteSampler, Sampler
 from tunesmith.space import (
@@ -278,12 +279,16 @@ class Study:
         events: list[Event] = [TrialCreated(predicted.started_at, claim, lease, retries, worker)]
         if proposal is not None:
             events.append(proposal)
-        seq = self._append(events)
-        number = builder.number_created_at(seq - len(events) + 1)
-        frozen = predicted if number == predicted.number else builder.trial(number)
-        run = TrialRun(self, frozen, history, rng, write_through=lease is not None)
-        self._runs[number] = run
+        number = -1
         try:
+            # A Ctrl-C between the append and the trial's registration here would leave a
+            # trial RUNNING that nobody finishes: it is held until the trial is ours.
+            with held():
+                seq = self._append(events)
+                number = builder.number_created_at(seq - len(events) + 1)
+                frozen = predicted if number == predicted.number else builder.trial(number)
+                run = TrialRun(self, frozen, history, rng, write_through=lease is not None)
+                self._runs[number] = run
             if frozen is not predicted:
                 # Another worker created a trial at the same moment (and may have taken
                 # the enqueued item): sample again, as the trial this really is.
@@ -302,10 +307,14 @@ class Study:
             for name, distribution in (space or EMPTY).items():
                 trial.suggest(name, distribution)
         except BaseException as exc:
-            failure = Failure.INTERRUPTED if _interrupt(exc) else Failure.SAMPLER
-            self.finish_trial(
-                number, TrialState.FAIL, None, failure=failure, reason=f"sampling failed: {exc!r}"
-            )
+            if number in self._runs:
+                failure = Failure.INTERRUPTED if _interrupt(exc) else Failure.SAMPLER
+                reason = (
+                    "interrupted (KeyboardInterrupt)"
+                    if failure is Failure.INTERRUPTED
+                    else (f"sampling failed: {exc!r}")
+                )
+                self.finish_trial(number, TrialState.FAIL, None, failure=failure, reason=reason)
             raise
         return trial
 
@@ -465,16 +474,17 @@ class Study:
         adopt = run is not None and run.adopts_proposal()
         told: list[Event] = run.take_events(adopt=adopt) if run is not None else []
         finished_at = time.time()
-        try:
-            end = TrialFinished(number, state, value, finished_at, reason, adopt, failure)
-            self._append([*told, end])
-        except BaseException:
-            if run is not None:  # nothing was written (the append is atomic): keep it all
-                run.unsend(told, adopt)
-            raise
-        if run is not None:
-            self._runs.pop(number, None)
-            run.finished = True
+        with held():  # written and forgotten here together, or neither
+            try:
+                end = TrialFinished(number, state, value, finished_at, reason, adopt, failure)
+                self._append([*told, end])
+            except BaseException:
+                if run is not None:  # nothing was written (the append is atomic): keep it all
+                    run.unsend(told, adopt)
+                raise
+            if run is not None:
+                self._runs.pop(number, None)
+                run.finished = True
         recorded = self._builder.trial(number)
         if recorded.finished_at != finished_at:
             _LOG.warning(
