@@ -257,3 +257,34 @@ def test_the_gp_steers_away_from_a_bound_where_the_objective_raises():
     study.optimize(objective, n_trials=25, catch=(ValueError,))
     assert sum(t.state.name == "FAIL" for t in study.trials) <= 2
     assert study.best_value < 0.1
+
+
+def _conditional(trial):
+    kind = trial.suggest_categorical("kind", ["a", "b"])
+    if kind == "a":
+        return float(trial.suggest_categorical("xa", [1, 2]))
+    return trial.suggest_int("yb", 10, 12) / 100
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_a_grid_built_from_a_conditional_space_visits_every_branch_once(seed, n_jobs):
+    study = ts.create_study(sampler="grid", seed=seed)
+    study.optimize(_conditional, n_jobs=n_jobs)
+    points = sorted(tuple(sorted(t.params.items())) for t in study.trials)
+    branches = sorted(
+        [(("kind", "a"), ("xa", 1)), (("kind", "a"), ("xa", 2))]
+        + [(("kind", "b"), ("yb", y)) for y in (10, 11, 12)]
+    )
+    if n_jobs == 1:
+        assert points == branches
+    else:  # every branch; two workers in one branch at once may both take its last leaf
+        assert sorted(set(points)) == branches and len(points) <= len(branches) + 1
+    assert study.best_params == {"kind": "b", "yb": 10}
+
+
+def test_running_grid_trials_get_distinct_points_including_an_enqueued_one():
+    study = ts.create_study(sampler=ts.GridSampler({"x": [1.0, 2.0, 3.0]}), seed=0)
+    study.enqueue({"x": 2.0})
+    trials = [study.ask() for _ in range(3)]
+    assert sorted(t.suggest_float("x", 1, 3) for t in trials) == [1.0, 2.0, 3.0]

@@ -159,6 +159,37 @@ class _Grid:
         return index
 
 
+class _Tree:
+    """Which branches of a conditional grid the trials have covered. A branch (values
+    for some parameters) is complete when trials took it and, for the next parameter all
+    of them asked for, every value of that parameter leads to a complete branch."""
+
+    def __init__(self, axes: Mapping[str, _Axis | _RangeAxis], located: list[Mapping[str, Any]]):
+        self.axes = axes
+        self.located = located
+
+    def complete(self, branch: Mapping[str, Any]) -> bool:
+        return self._complete(branch, self.located)
+
+    def _complete(self, branch: Mapping[str, Any], trials: list[Mapping[str, Any]]) -> bool:
+        keys = {name: _value_key(value) for name, value in branch.items()}
+        matching = [
+            where
+            for where in trials
+            if all(name in where and _value_key(where[name]) == key for name, key in keys.items())
+        ]
+        if not matching:
+            return False
+        common = set.intersection(*(set(where) for where in matching)) - set(branch)
+        common &= set(self.axes)
+        if not common:
+            return True  # every trial here ended its branch
+        name = min(common)
+        return all(
+            self._complete({**branch, name: value}, matching) for value in self.axes[name].values
+        )
+
+
 class GridSampler:
     """Evaluates every combination of the given values, in a seeded random order.
 
@@ -221,7 +252,15 @@ class GridSampler:
         self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
     ) -> Suggestion:
         grid = self._grid_for(space)
-        visited = self._visited_points(grid, space, history, below=trial.number)
+        tree = self._tree(space, history)
+        if tree is not None:  # a conditional space: a point is done once all below it is
+            context = dict(trial.location)
+            done = {i for i in range(grid.size) if tree.complete({**context, **grid.point(i)})}
+            visited = done | self._visited_points(grid, space, history, below=trial.number)
+            if len(visited) >= grid.size:  # all claimed by running trials: join one
+                visited = done
+        else:
+            visited = self._visited_points(grid, space, history, below=trial.number)
         start = trial.number % grid.size
         order = self._order(grid.size, history.seed if self.seed is None else self.seed)
         index = order(start)
@@ -231,6 +270,22 @@ class GridSampler:
                 index = candidate
                 break
         return Suggestion(grid.point(index))
+
+    def _tree(self, space: SearchSpace, history: History) -> _Tree | None:
+        """The finished trials as a tree of conditional parameters, when the grid is built
+        from the study's space and some trials have parameters others lack."""
+        if self._grid is not None:
+            return None
+        located = [t.params for t in history.finished()]  # branches ended, not begun
+        names = {name for where in located for name in where}
+        if names <= set(space):
+            return None
+        axes = {}
+        for name in names:
+            distribution = space.get(name) or history.distribution(name)
+            if distribution is not None:
+                axes[name] = _axis_for(name, distribution, self.points_per_range)
+        return _Tree(axes, located)
 
     def declared_space(self) -> SearchSpace:
         """The given grid as categorical parameters (empty when built from the space)."""
@@ -251,9 +306,13 @@ class GridSampler:
         return None if self._grid is None else self._grid.size
 
     def exhausted(self, space: SearchSpace, history: History) -> bool:
-        """Whether every grid point has been taken by some trial (running ones included)."""
+        """Whether every grid point has been taken by some trial (running ones included);
+        in a conditional space, every branch to its end."""
         if self._grid is None and not space:
             return False
+        tree = self._tree(space, history)
+        if tree is not None:
+            return tree.complete({})
         grid = self._grid_for(space)
         return len(self._visited_points(grid, space, history)) >= grid.size
 
