@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import tunesmith as ts
 
-#: A trial that records its worker under this user attribute (or note) is drawn in that
-#: worker's lane; trials do not record one by themselves yet.
+#: A trial is drawn in its worker's lane: the process that ran it (``optimize`` records
+#: it), or a name the objective set under this user attribute (or note).
 WORKER_KEY = "worker"
 
 
@@ -22,7 +22,10 @@ def lanes(trials: Sequence[ts.FrozenTrial], now: float) -> list[str]:
         >>> lanes(t, now=9)
         ['lane 1', 'lane 2']
     """
-    named = [trial.user_attrs.get(WORKER_KEY, trial.notes.get(WORKER_KEY)) for trial in trials]
+    named = [
+        trial.user_attrs.get(WORKER_KEY, trial.notes.get(WORKER_KEY, trial.worker))
+        for trial in trials
+    ]
     free_at: list[float] = []
     result = [""] * len(trials)
     for index in sorted(range(len(trials)), key=lambda i: trials[i].started_at):
