@@ -637,3 +637,38 @@ class StudyView:
     @property
     def best_params(self) -> dict[str, Any]:
         return dict(self.best_trial.params)
+
+
+class FinishedScan:
+    """The finished trials of a history that its owner has not read yet.
+
+    Finished trials never change, so a sampler or a pruner that derives something from
+    each one (an encoded row, a learning curve, a grid index) reads each once: ``new``
+    returns the trials finished since the last call, and says when the history is another
+    one (a different study or storage) and what was derived must be dropped. It follows one
+    history at a time, so what its owner keeps is bounded by that history's size.
+
+    Example:
+        >>> scan = FinishedScan()
+        >>> history = replay([], Direction.MINIMIZE)
+        >>> scan.new(history)
+        (True, [])
+        >>> scan.new(history)
+        (False, [])
+    """
+
+    __slots__ = ("_scanned", "_source")
+
+    def __init__(self) -> None:
+        self._source: object = None
+        self._scanned = 0
+
+    def new(self, history: History) -> tuple[bool, Sequence[FrozenTrial]]:
+        """``(restarted, trials)``: whether everything read before is void, and the trials
+        to read now."""
+        restarted = history.source is not self._source
+        if restarted:
+            self._source, self._scanned = history.source, 0
+        finished = history.finished()
+        start, self._scanned = self._scanned, len(finished)
+        return restarted, finished[start:] if start < len(finished) else []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 from typing import NamedTuple
 
-from tunesmith.history import FrozenTrial, History
+from tunesmith.history import FinishedScan, FrozenTrial, History
 from tunesmith.states import Direction, TrialState
 
 
@@ -60,21 +60,18 @@ class CurveCache:
     change), plus the running trials' read afresh each time."""
 
     def __init__(self) -> None:
-        self._source: object = None
-        self._scanned = 0
+        self._scan = FinishedScan()
         self._finished: list[Curve] = []
 
     def curves(self, history: History) -> list[Curve]:
         """The curve of every trial that reported anything."""
-        if history.source is not self._source:
-            self._source, self._scanned, self._finished = history.source, 0, []
-        finished = history.finished()
-        for i in range(self._scanned, len(finished)):
-            trial = finished[i]
+        restarted, new = self._scan.new(history)
+        if restarted:
+            self._finished = []
+        for trial in new:
             if trial.intermediate_values:
                 steps, values = losses(trial, history.direction)
                 self._finished.append(Curve(trial.number, trial.state, steps, values))
-        self._scanned = len(finished)
         running = [
             Curve(trial.number, trial.state, *losses(trial, history.direction))
             for trial in history.running()

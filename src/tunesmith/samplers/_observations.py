@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from tunesmith.encoding import UnitCube
-from tunesmith.history import FrozenTrial, History
+from tunesmith.history import FinishedScan, FrozenTrial, History
 from tunesmith.space import Distribution, SearchSpace
 from tunesmith.states import Direction, TrialState
 
@@ -34,7 +34,7 @@ class Observations:
     def __init__(self, space: SearchSpace) -> None:
         self.cube = UnitCube(space)
         self.source: object = None
-        self._scanned = 0
+        self._scan = FinishedScan()
         self._size = 0
         self._x = np.empty((16, self.cube.dims))
         self._loss = np.empty(16)
@@ -46,18 +46,15 @@ class Observations:
 
     def update(self, history: History) -> Observations:
         """Take in the trials finished since the last call (or all, for a new history)."""
-        if history.source is not self.source:
-            self.source, self._scanned, self._size = history.source, 0, 0
-            self._keys = set()
-        finished = history.finished()
+        restarted, new = self._scan.new(history)
+        if restarted:
+            self.source, self._size, self._keys = history.source, 0, set()
         sign = 1.0 if history.direction is Direction.MINIMIZE else -1.0
         names = self.cube.names
-        for i in range(self._scanned, len(finished)):
-            trial = finished[i]
+        for trial in new:
             params = trial.params
             if all(name in params for name in names):
                 self._append(trial, sign)
-        self._scanned = len(finished)
         return self
 
     def _append(self, trial: FrozenTrial, sign: float) -> None:

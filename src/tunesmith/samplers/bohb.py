@@ -35,12 +35,13 @@ Glossary:
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from typing import Literal
 
 import numpy as np
 
 from tunesmith.encoding import UnitCube
-from tunesmith.history import FrozenTrial, History
+from tunesmith.history import FinishedScan, FrozenTrial, History
 from tunesmith.samplers._failures import unless_failed
 from tunesmith.samplers._gp import GaussianProcess, fit_hyperparameters
 from tunesmith.samplers._observations import modeling_space, running_points
@@ -59,6 +60,8 @@ from tunesmith.space import SearchSpace
 from tunesmith.states import Direction
 from tunesmith.validation import check_choice, check_int, check_number, check_seed
 
+#: Spaces (groups of conditional parameters) whose curves are kept between calls.
+_SPACES_KEPT = 32
 #: Observations at the chosen budget beyond which "gp" hands over to the densities.
 GP_LIMIT = 500
 
@@ -69,19 +72,17 @@ class _Curves:
 
     def __init__(self, space: SearchSpace) -> None:
         self.cube = UnitCube(space)
-        self.source: object = None
-        self.scanned = 0
+        self.scan = FinishedScan()
         self.finished: list[tuple[np.ndarray, list[int], list[float]]] = []
 
     def rows(self, history: History) -> list[tuple[np.ndarray, list[int], list[float]]]:
-        if history.source is not self.source:
-            self.source, self.scanned, self.finished = history.source, 0, []
-        finished = history.finished()
-        for i in range(self.scanned, len(finished)):
-            row = self._row(finished[i], history.direction)
+        restarted, new = self.scan.new(history)
+        if restarted:
+            self.finished = []
+        for trial in new:
+            row = self._row(trial, history.direction)
             if row is not None:
                 self.finished.append(row)
-        self.scanned = len(finished)
         running = [self._row(trial, history.direction) for trial in history.running()]
         return self.finished + [row for row in running if row is not None]
 
@@ -144,7 +145,7 @@ class BOHBSampler:
         )
         self._startup = QMCSampler()
         self._random = RandomSampler()
-        self._curves: dict[tuple[object, ...], _Curves] = {}
+        self._curves: OrderedDict[tuple[object, ...], _Curves] = OrderedDict()
         self._fits: dict[tuple[object, ...], np.ndarray] = {}
 
     def sample(
@@ -159,7 +160,10 @@ class BOHBSampler:
         joint, context = modeling_space(space, history, trial)
         model_space = {**joint, **{name: trial.distributions[name] for name in context}}
         key = tuple(model_space.items())
-        curves = self._curves.setdefault(key, _Curves(model_space))
+        curves = self._curves.pop(key, None) or _Curves(model_space)
+        self._curves[key] = curves  # the most recent last; the oldest beyond a few dropped
+        if len(self._curves) > _SPACES_KEPT:
+            self._curves.popitem(last=False)
         cube = curves.cube
         # Like hpbandster: both the good and the bad set need more points than dimensions.
         rows = curves.rows(history)

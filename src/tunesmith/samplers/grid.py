@@ -10,13 +10,14 @@ already have, so parallel workers and resumed studies do not repeat points.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from tunesmith.errors import InvalidArgumentError, InvalidSpaceError
-from tunesmith.history import FrozenTrial, History
+from tunesmith.history import FinishedScan, FrozenTrial, History
 from tunesmith.samplers.base import Suggestion
 from tunesmith.space import Categorical, Distribution, Float, Int, SearchSpace, choice_key
 from tunesmith.validation import check_bool, check_optional_int, check_seed
@@ -159,6 +160,10 @@ class _Grid:
         return index
 
 
+#: Spaces (an inferred grid per group of parameters) whose visited points are kept.
+_SPACES_KEPT = 32
+
+
 class _Tree:
     """Which branches of a conditional grid the trials have covered. A branch (values
     for some parameters) is complete when trials took it and, for the next parameter all
@@ -230,7 +235,7 @@ class GridSampler:
         self.shuffle = check_bool("shuffle", shuffle, owner=owner)
         self.seed = check_seed(seed, owner=owner)
         self._grid = None if grid is None else _Grid(self._explicit_axes(grid))
-        self._visited: dict[object, tuple[object, int, set[int]]] = {}
+        self._visited: OrderedDict[object, tuple[FinishedScan, set[int]]] = OrderedDict()
         self._declared: SearchSpace | None = None
 
     @staticmethod
@@ -352,15 +357,18 @@ class GridSampler:
         trials numbered above *k* cannot hold it (they chose after *k*'s predecessors), but
         their first proposal may have been made for a number they did not get."""
         cache_key: object = self._grid if self._grid is not None else tuple(space.items())
-        source, scanned, visited = self._visited.get(cache_key, (None, 0, set()))
-        if source is not history.source:
-            scanned, visited = 0, set()
-        finished = history.finished()
-        for i in range(scanned, len(finished)):
-            index = grid.index_of(finished[i].params)
+        entry = self._visited.pop(cache_key, None)
+        scan, visited = entry if entry is not None else (FinishedScan(), set())
+        self._visited[cache_key] = (scan, visited)  # the most recent last
+        if len(self._visited) > _SPACES_KEPT:
+            self._visited.popitem(last=False)
+        restarted, new = scan.new(history)
+        if restarted:
+            visited.clear()
+        for trial in new:
+            index = grid.index_of(trial.params)
             if index is not None:
                 visited.add(index)
-        self._visited[cache_key] = (history.source, len(finished), visited)
         running = {
             grid.index_of(trial.location)
             for trial in history.running()
