@@ -288,3 +288,17 @@ def test_running_grid_trials_get_distinct_points_including_an_enqueued_one():
     study.enqueue({"x": 2.0})
     trials = [study.ask() for _ in range(3)]
     assert sorted(t.suggest_float("x", 1, 3) for t in trials) == [1.0, 2.0, 3.0]
+
+
+@pytest.mark.parametrize(
+    "sampler",
+    ["grid", "qmc", "random", "tpe", "gp", "bohb", "auto", "genetic", "cmaes"],
+)
+def test_running_trials_get_distinct_points(sampler):
+    chosen = ts.GridSampler(points_per_range=21) if sampler == "grid" else sampler
+    study = ts.create_study(sampler=chosen, seed=0)
+    study.optimize(lambda t: (t.suggest_float("x", 0, 1) - 0.3) ** 2, n_trials=8)
+    pending = [study.ask() for _ in range(4)]  # four workers' trials, none finished
+    xs = [trial.suggest_float("x", 0, 1) for trial in pending]
+    taken = {t.params["x"] for t in study.trials if t.state is ts.TrialState.COMPLETE}
+    assert len(set(xs)) == 4 and not taken & set(xs), xs
