@@ -14,6 +14,8 @@ from tests.postgres_server import create_database, postgres_server
 import tunesmith as ts
 
 StorageFactory = Callable[[], ts.Storage]
+# Scripts that tests/test_optuna_scripts.py runs as programs, not modules to collect.
+collect_ignore = ["optuna_scripts"]
 _DATABASES = itertools.count()
 
 

@@ -425,3 +425,137 @@ def test_a_pruner_written_for_optuna_prunes():
     study = ts.create_study(pruner=_SlowStart(), sampler="random", seed=0)
     study.optimize(objective, n_trials=30)
     assert len(study.get_trials(states=[ts.TrialState.PRUNED])) >= 10
+
+
+def _curve_objective(trial):
+    """Learning curves whose level is set by x: the worse ones are clear early."""
+    x = trial.suggest_float("x", 0, 1)
+    for step in range(10):
+        trial.report(x + 1.0 / (step + 1), step)
+        if trial.should_prune():
+            raise ts.TrialPruned()
+    return x
+
+
+def test_the_default_pruner_prunes_objectives_that_report():
+    study = ts.create_study(sampler="random", seed=0)  # no pruner given
+    assert isinstance(study.pruner, ts.MedianPruner)
+    study.optimize(_curve_objective, n_trials=30)
+    pruned = study.get_trials(states=[ts.TrialState.PRUNED])
+    assert 8 <= len(pruned) <= 25
+    # and never an objective that does not report
+    quiet = ts.create_study(sampler="random", seed=0)
+    quiet.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=10)
+    assert all(t.state is ts.TrialState.COMPLETE for t in quiet.trials)
+    off = ts.create_study(sampler="random", seed=0, pruner="none")
+    off.optimize(_curve_objective, n_trials=10)
+    assert all(t.state is ts.TrialState.COMPLETE for t in off.trials)
+
+
+@pytest.mark.parametrize("direction", ["minimize", "maximize"])
+def test_percentile_pruner_keeps_about_the_best_share(direction):
+    sign = 1 if direction == "minimize" else -1
+
+    def objective(trial):
+        x = trial.suggest_float("x", 0, 1)
+        for step in range(5):
+            trial.report(sign * x, step)
+            if trial.should_prune():
+                raise ts.TrialPruned()
+        return sign * x
+
+    study = ts.create_study(
+        sampler="random", seed=1, direction=direction, pruner=ts.PercentilePruner(25.0)
+    )
+    study.optimize(objective, n_trials=60)
+    pruned = study.get_trials(states=[ts.TrialState.PRUNED])
+    kept = study.get_trials(states=[ts.TrialState.COMPLETE])
+    assert 25 <= len(pruned) <= 55
+    assert max(t.params["x"] for t in kept[5:]) < max(t.params["x"] for t in pruned)
+
+
+def test_threshold_patient_and_wilcoxon_pruners():
+    def diverging(trial):
+        x = trial.suggest_float("x", 0, 1)
+        for step in range(6):
+            value = float("nan") if x > 0.8 and step == 3 else x * step
+            trial.report(value, step)
+            if trial.should_prune():
+                raise ts.TrialPruned()
+        return x
+
+    study = ts.create_study(sampler="random", seed=0, pruner=ts.ThresholdPruner(upper=2.0))
+    study.optimize(diverging, n_trials=30)
+    for trial in study.trials:
+        expected = ts.TrialState.PRUNED if trial.params["x"] > 0.4 else ts.TrialState.COMPLETE
+        assert trial.state is expected, trial
+
+    def plateau(trial):
+        stall = trial.suggest_int("stall", 2, 8)
+        for step in range(10):
+            trial.report(1.0 / (min(step, stall) + 1), step)
+            if trial.should_prune():
+                raise ts.TrialPruned()
+        return 0.0
+
+    patient = ts.create_study(sampler="random", seed=0, pruner=ts.PatientPruner(None, patience=2))
+    patient.optimize(plateau, n_trials=10)
+    for trial in patient.trials:
+        # stalled from step `stall` on: equal values are not worse, so it runs to the end
+        assert trial.state is ts.TrialState.COMPLETE
+    worse = ts.create_study(
+        sampler="random", seed=0, pruner=ts.PatientPruner(None, patience=2, min_delta=0.0)
+    )
+
+    def rising(trial):
+        turn = trial.suggest_int("turn", 2, 6)
+        for step in range(10):
+            trial.report(abs(step - turn), step)
+            if trial.should_prune():
+                raise ts.TrialPruned()
+        return 0.0
+
+    worse.optimize(rising, n_trials=8)
+    for trial in worse.trials:
+        assert trial.state is ts.TrialState.PRUNED
+        assert trial.last_step == trial.params["turn"] + 3
+
+    rng_values = [0.3, 0.1, 0.5, 0.2, 0.4, 0.6, 0.15, 0.35, 0.25, 0.45]
+
+    def per_instance(trial):
+        shift = trial.suggest_categorical("shift", [0.0, 0.3])
+        for instance, base in enumerate(rng_values):
+            trial.report(base + shift, instance)
+            if trial.should_prune():
+                raise ts.TrialPruned()
+        return sum(rng_values) / len(rng_values) + shift
+
+    wilcoxon = ts.create_study(pruner=ts.WilcoxonPruner(p_threshold=0.1))
+    wilcoxon.enqueue({"shift": 0.0})
+    wilcoxon.enqueue({"shift": 0.3})
+    wilcoxon.enqueue({"shift": 0.0})
+    wilcoxon.optimize(per_instance, n_trials=3)
+    states = [t.state for t in wilcoxon.trials]
+    assert states == [ts.TrialState.COMPLETE, ts.TrialState.PRUNED, ts.TrialState.COMPLETE]
+    assert wilcoxon.trials[1].last_step < 9
+
+
+def test_partial_fixed_and_brute_force_samplers():
+    fixed = ts.create_study(
+        sampler=ts.PartialFixedSampler({"kind": "b"}, ts.TPESampler(seed=2, n_startup_trials=3))
+    )
+    fixed.optimize(_objective, n_trials=8)
+    assert fixed.seed == 2
+    assert {t.params["kind"] for t in fixed.trials} == {"b"}
+    assert len({t.params["x"] for t in fixed.trials}) == 8
+
+    brute = ts.create_study(sampler=ts.BruteForceSampler(seed=0))
+    brute.optimize(
+        lambda t: t.suggest_int("a", 0, 3) + t.suggest_categorical("b", ["x", "y", "z"]).count("x")
+    )
+    combos = [(t.params["a"], t.params["b"]) for t in brute.trials]
+    assert len(combos) == 12 == len(set(combos))
+    with pytest.raises(ts.InvalidArgumentError, match=r"points_per_range|step"):
+        ts.create_study(sampler=ts.BruteForceSampler()).optimize(
+            lambda t: t.suggest_float("x", 0, 1), n_trials=2
+        )

@@ -606,19 +606,26 @@ class StudyView:
         ([], Direction.MINIMIZE)
     """
 
-    def __init__(self, history: History) -> None:
+    def __init__(self, history: History, current: FrozenTrial | None = None) -> None:
         self.history = history
         self.direction = history.direction
+        self._current = current
 
     @property
     def trials(self) -> list[FrozenTrial]:
-        return self.history.trials()
+        """Every trial by number, the one being sampled (``current``) last, as in Optuna,
+        where a trial exists before its sampler runs."""
+        trials = self.history.trials()
+        current = self._current
+        if current is not None and current.number == len(trials):
+            trials.append(current)
+        return trials
 
     def get_trials(
         self, deepcopy: bool = True, states: Iterable[TrialState] | None = None
     ) -> list[FrozenTrial]:
         """Trials in ``states`` (all if None); frozen, so ``deepcopy`` changes nothing."""
-        trials = self.history.trials()
+        trials = self.trials
         if states is None:
             return trials
         wanted = set(states)

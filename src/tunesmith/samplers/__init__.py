@@ -7,6 +7,7 @@ from tunesmith.samplers.cma_es import CmaEsSampler
 from tunesmith.samplers.genetic import GeneticSampler
 from tunesmith.samplers.gp import GPSampler
 from tunesmith.samplers.grid import GridSampler
+from tunesmith.samplers.partial_fixed import BruteForceSampler, PartialFixedSampler
 from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.samplers.random import RandomSampler
 from tunesmith.samplers.tpe import TPESampler
@@ -15,11 +16,13 @@ __all__ = [
     "AutoSampler",
     "BOHBSampler",
     "BaseSampler",
+    "BruteForceSampler",
     "CmaEsSampler",
     "FiniteSampler",
     "GPSampler",
     "GeneticSampler",
     "GridSampler",
+    "PartialFixedSampler",
     "QMCSampler",
     "RandomSampler",
     "Sampler",

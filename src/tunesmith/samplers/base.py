@@ -109,7 +109,7 @@ class BaseSampler(abc.ABC):
     def sample(
         self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
     ) -> Suggestion:
-        study = StudyView(history)
+        study = StudyView(history, trial)
         relative = self.infer_relative_search_space(study, trial) or {}
         joint = {name: space[name] for name in relative if name in space}
         params = dict(self.sample_relative(study, trial, joint) or {}) if joint else {}

@@ -260,7 +260,7 @@ class TuneSearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
         return ts.create_study(
             direction="maximize",
             sampler=self.sampler,
-            pruner=self.pruner,
+            pruner="none" if self.pruner is None else self.pruner,
             storage=self.storage,
             study_name=self.study_name,
             load_if_exists=self.study_name is not None,

@@ -91,9 +91,15 @@ def make_sampler(sampler: str | Sampler | None) -> Sampler:
     return result
 
 
+#: The pruner of a study given none: the median rule, as in Optuna, so objectives that
+#: report and ask ``should_prune()`` are pruned unless they choose ``pruner="none"``
+#: (an objective that never reports is never pruned by it).
+DEFAULT_PRUNER = "median"
+
+
 def make_pruner(pruner: str | Pruner | None) -> Pruner:
-    """A pruner from a short name or an instance."""
-    chosen = "none" if pruner is None else pruner
+    """A pruner from a short name or an instance (None: the default, median)."""
+    chosen = DEFAULT_PRUNER if pruner is None else pruner
     result: Pruner = _component("pruner", chosen, PRUNERS, "decide")
     return result
 
@@ -203,8 +209,9 @@ def create_study(
             ``"gp"``, ``"tpe"``, ``"qmc"`` (Sobol), ``"random"``, ``"grid"``, ``"genetic"``,
             ``"cmaes"``, ``"bohb"`` (which brings the Hyperband pruner unless ``pruner`` is
             given), or an object.
-        pruner: ``"none"`` (default), ``"median"``, ``"successive_halving"`` (or
-            ``"asha"``), ``"hyperband"``, or a pruner object.
+        pruner: ``"median"`` (the default, as Optuna's: it acts only on trials that call
+            ``trial.report``), ``"none"``, ``"successive_halving"`` (or ``"asha"``),
+            ``"hyperband"``, or a pruner object.
         study_name: Unique in the storage; generated if not given.
         direction: ``"minimize"`` or ``"maximize"``.
         load_if_exists: Load the study of that name if it exists, instead of failing.
