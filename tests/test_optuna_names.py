@@ -559,3 +559,28 @@ def test_partial_fixed_and_brute_force_samplers():
         ts.create_study(sampler=ts.BruteForceSampler()).optimize(
             lambda t: t.suggest_float("x", 0, 1), n_trials=2
         )
+
+
+def test_the_terminator_stops_a_study_once_improvement_is_within_the_noise():
+    def noisy(trial):
+        x = trial.suggest_float("x", -1, 1)
+        folds = [x**2 + 0.05 * k for k in range(-2, 3)]  # fold scores spread by ±0.1
+        ts.report_cross_validation_scores(trial, folds)
+        return sum(folds) / len(folds)
+
+    terminator = ts.Terminator(min_n_trials=8)
+    study = ts.create_study(sampler="random", seed=0)
+    study.optimize(noisy, n_trials=60, callbacks=[ts.TerminatorCallback(terminator)])
+    assert 8 <= len(study.trials) < 60
+    improvement = ts.RegretBoundEvaluator().evaluate(study.trials, study.direction)
+    error = ts.CrossValidationErrorEvaluator().evaluate(study.trials, study.direction)
+    assert improvement < error
+    assert error == pytest.approx((0.00625 * (1 / 5 + 1 / 4)) ** 0.5)  # ddof=1 variance
+    # a precise objective is not stopped early: the bound stays above a tiny error
+    precise = ts.create_study(sampler="random", seed=0)
+    tight = ts.Terminator(error_evaluator=ts.StaticErrorEvaluator(1e-9), min_n_trials=8)
+    precise.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2, n_trials=20,
+                     callbacks=[ts.TerminatorCallback(tight)])  # fmt: skip
+    assert len(precise.trials) == 20
+    with pytest.raises(ts.InvalidArgumentError, match="report_cross_validation_scores"):
+        ts.Terminator(min_n_trials=2).should_terminate(precise)

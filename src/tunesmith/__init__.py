@@ -77,8 +77,13 @@ from tunesmith.storage import (
     StudyInfo,
 )
 from tunesmith.study import (
+    CrossValidationErrorEvaluator,
+    RegretBoundEvaluator,
+    StaticErrorEvaluator,
     Study,
     StudySummary,
+    Terminator,
+    TerminatorCallback,
     copy_study,
     create_study,
     delete_study,
@@ -87,6 +92,7 @@ from tunesmith.study import (
     list_studies,
     load_study,
     make_storage,
+    report_cross_validation_scores,
 )
 from tunesmith.trial import FixedTrial, Trial, create_trial
 
@@ -98,6 +104,7 @@ from tunesmith.analysis import importance  # isort: skip
 # Modules that answer Optuna's names (``optuna.trial``, ``optuna.distributions``, ...), so
 # code written for Optuna runs with ``import tunesmith as optuna``.
 from tunesmith import distributions, exceptions, logging, search_space, storages  # isort: skip
+from tunesmith import terminator  # isort: skip
 
 if not TYPE_CHECKING:
     # ``tunesmith.importance`` is one object: the evaluators' package, callable as the
@@ -141,6 +148,7 @@ __all__ = [
     "BruteForceSampler",
     "Categorical",
     "CmaEsSampler",
+    "CrossValidationErrorEvaluator",
     "Decision",
     "Decomposition",
     "Direction",
@@ -176,11 +184,13 @@ __all__ = [
     "Pruner",
     "QMCSampler",
     "RandomSampler",
+    "RegretBoundEvaluator",
     "SQLiteStorage",
     "Sampler",
     "SamplerError",
     "SearchSpace",
     "SklearnFanovaEvaluator",
+    "StaticErrorEvaluator",
     "Storage",
     "StorageError",
     "Study",
@@ -190,6 +200,8 @@ __all__ = [
     "SuccessiveHalvingPruner",
     "Suggestion",
     "TPESampler",
+    "Terminator",
+    "TerminatorCallback",
     "ThresholdPruner",
     "Trial",
     "TrialFinishedError",
@@ -214,6 +226,8 @@ __all__ = [
     "maximize",
     "minimize",
     "parse_space",
+    "report_cross_validation_scores",
     "search_space",
     "storages",
+    "terminator",
 ]

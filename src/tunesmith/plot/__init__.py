@@ -20,6 +20,7 @@ from tunesmith.plot.intermediate import plot_intermediate_values
 from tunesmith.plot.parallel import plot_parallel_coordinate
 from tunesmith.plot.pareto import plot_pareto_front
 from tunesmith.plot.slice import plot_slice
+from tunesmith.plot.terminator import plot_terminator_improvement
 from tunesmith.plot.timeline import plot_timeline
 
 __all__ = [
@@ -31,5 +32,6 @@ __all__ = [
     "plot_param_importances",
     "plot_pareto_front",
     "plot_slice",
+    "plot_terminator_improvement",
     "plot_timeline",
 ]

@@ -19,12 +19,25 @@ from tunesmith.study._factory import (
     make_storage,
 )
 from tunesmith.study._study import Study
+from tunesmith.study._terminator import (
+    CrossValidationErrorEvaluator,
+    RegretBoundEvaluator,
+    StaticErrorEvaluator,
+    Terminator,
+    TerminatorCallback,
+    report_cross_validation_scores,
+)
 
 __all__ = [
+    "CrossValidationErrorEvaluator",
     "MaxTrialsCallback",
+    "RegretBoundEvaluator",
+    "StaticErrorEvaluator",
     "Study",
     "StudyDirection",
     "StudySummary",
+    "Terminator",
+    "TerminatorCallback",
     "copy_study",
     "create_study",
     "delete_study",
@@ -33,4 +46,5 @@ __all__ = [
     "list_studies",
     "load_study",
     "make_storage",
+    "report_cross_validation_scores",
 ]

@@ -21,6 +21,7 @@ from tunesmith.visualization._names import (
     plot_param_importances,
     plot_pareto_front,
     plot_slice,
+    plot_terminator_improvement,
     plot_timeline,
 )
 
@@ -34,5 +35,6 @@ __all__ = [
     "plot_param_importances",
     "plot_pareto_front",
     "plot_slice",
+    "plot_terminator_improvement",
     "plot_timeline",
 ]

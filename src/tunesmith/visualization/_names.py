@@ -13,6 +13,7 @@ from tunesmith.plot import (
     plot_param_importances,
     plot_pareto_front,
     plot_slice,
+    plot_terminator_improvement,
     plot_timeline,
 )
 
@@ -32,5 +33,6 @@ __all__ = [
     "plot_param_importances",
     "plot_pareto_front",
     "plot_slice",
+    "plot_terminator_improvement",
     "plot_timeline",
 ]

@@ -11,6 +11,7 @@ from tunesmith.visualization._names import (
     plot_param_importances,
     plot_pareto_front,
     plot_slice,
+    plot_terminator_improvement,
     plot_timeline,
 )
 
@@ -24,5 +25,6 @@ __all__ = [
     "plot_param_importances",
     "plot_pareto_front",
     "plot_slice",
+    "plot_terminator_improvement",
     "plot_timeline",
 ]
