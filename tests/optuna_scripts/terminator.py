@@ -34,5 +34,5 @@ if __name__ == "__main__":
     study.optimize(objective, n_trials=40, callbacks=[terminator])
     print(f"stopped after {len(study.trials)} trials; best {study.best_value:.3f}")
     assert len(study.trials) >= 10
-    figure = plot_terminator_improvement(study, plot_error=True)
-    figure.savefig(os.path.join(out, "terminator.png"))
+    plot = plot_terminator_improvement(study, plot_error=True)
+    plot.figure.savefig(os.path.join(out, "terminator.png"))

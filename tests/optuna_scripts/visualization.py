@@ -4,7 +4,16 @@ import os
 import sys
 
 import tunesmith as optuna
-from tunesmith.visualization.matplotlib import plot_contour, plot_optimization_history
+from tunesmith.visualization.matplotlib import (
+    plot_contour,
+    plot_edf,
+    plot_intermediate_values,
+    plot_optimization_history,
+    plot_parallel_coordinate,
+    plot_param_importances,
+    plot_slice,
+    plot_timeline,
+)
 
 
 def objective(trial):
@@ -22,17 +31,22 @@ if __name__ == "__main__":
     study.optimize(objective, n_trials=20)
 
     if optuna.visualization.is_available():
-        figures = {
+        plots = {
             "history": plot_optimization_history(study),
             "contour": plot_contour(study, params=["x", "lr"]),
-            "slice": optuna.visualization.plot_slice(study),
-            "parallel": optuna.visualization.plot_parallel_coordinate(study, params=["x", "y"]),
-            "importances": optuna.visualization.plot_param_importances(study),
-            "intermediate": optuna.visualization.plot_intermediate_values(study),
-            "edf": optuna.visualization.plot_edf(study),
-            "timeline": optuna.visualization.plot_timeline(study),
+            "slice": plot_slice(study),
+            "parallel": plot_parallel_coordinate(study, params=["x", "y"]),
+            "importances": plot_param_importances(study),
+            "intermediate": plot_intermediate_values(study),
+            "edf": plot_edf(study),
+            "timeline": plot_timeline(study),
         }
-        for name, figure in figures.items():
-            figure.savefig(os.path.join(out, f"{name}.png"))
-        print("saved", sorted(figures))
+        for name, plot in plots.items():
+            # an Axes, a grid of them (one per parameter) or a Figure: each knows its figure
+            first = plot.flat[0] if hasattr(plot, "flat") else plot
+            first.figure.savefig(os.path.join(out, f"{name}.png"))
+        print("saved", sorted(plots))
+        # the default backend's functions take the same arguments
+        optuna.visualization.plot_optimization_history(study)
+        optuna.visualization.plot_slice(study, params=["x"])
     print(optuna.importance.get_param_importances(study))
