@@ -47,7 +47,7 @@ def subset_size(resource: int) -> int:
     return math.ceil(N_POINTS * resource / MAX_RESOURCE)  # 1 -> 2 points, 81 -> 100
 
 
-def search(sampler: str, pruner: ts.HyperbandPruner | None, n_trials: int) -> tuple[ts.Study, int]:
+def search(sampler: str, pruner: ts.Pruner | str | None, n_trials: int) -> tuple[ts.Study, int]:
     """Run a study; returns it and the number of data points it evaluated."""
     x, y = make_data()
     points_evaluated = 0
@@ -93,7 +93,7 @@ def main() -> None:
 
     study, hyperband_points = search("random", hyperband, n_trials)  # the classic recipe
     row("hyperband", study, hyperband_points)
-    study, random_points = search("random", None, n_trials)  # every trial on all the points
+    study, random_points = search("random", "none", n_trials)  # every trial on all the points
     row("random search", study, random_points)
     # BOHB: Hyperband's budgets, with a TPE model proposing the configurations.
     study, bohb_points = search("bohb", None, n_trials)
