@@ -227,10 +227,11 @@ def run_in_processes(
         names.add(worker_name(worker.pid))
         return worker
 
+    # what has finished before any worker starts: every trial after it gets its callbacks
+    watch = _Watcher(study, report_to(study, options.callbacks, progress))
     workers = [start() for _ in range(options.n_jobs)]
     if server is not None:
         server.start()
-    watch = _Watcher(study, report_to(study, options.callbacks, progress))
     error: BaseException | None = None
     deaths = 0
     try:
