@@ -21,10 +21,9 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from tunesmith import interrupts
 from tunesmith.errors import StorageError, StudyNotFoundError
 from tunesmith.events import Event, Record, decode_record, encode
-from tunesmith.interrupts import held
+from tunesmith.interrupts import held, pending
 from tunesmith.states import Direction
 from tunesmith.storage.base import StudyInfo
 from tunesmith.validation import check_bool, check_number
@@ -154,7 +153,7 @@ class SQLiteStorage:
                 except sqlite3.OperationalError as exc:
                     if "locked" not in str(exc) or time.monotonic() > deadline:
                         raise StorageError(f"cannot write to {self.path!r}: {exc}") from exc
-                    if interrupts.pending():  # nothing began: stop waiting for the lock
+                    if pending():  # nothing began: stop waiting for the lock
                         raise KeyboardInterrupt from None
                     time.sleep(0.01)
             try:
