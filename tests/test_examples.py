@@ -8,6 +8,7 @@ time budgets. Every script needs an output check below: a new example without on
 from __future__ import annotations
 
 import ast
+import math
 import os
 import re
 import subprocess
@@ -24,6 +25,8 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SCRIPTS = sorted(path.name for path in EXAMPLES.glob("*.py"))
 DEMO_SECONDS = 4
 EXAMPLE_SECONDS = 2
+# Examples whose one trial takes seconds get a budget that fits a few.
+SLOW_EXAMPLE_SECONDS = {"image_classification.py": 5, "text_classification.py": 8}
 
 
 def run_example(script: str, cwd: Path, **env: str) -> str:
@@ -32,6 +35,9 @@ def run_example(script: str, cwd: Path, **env: str) -> str:
         **os.environ,
         "TUNESMITH_DEMO_SECONDS": str(DEMO_SECONDS),
         "TUNESMITH_EXAMPLE_SECONDS": str(EXAMPLE_SECONDS),
+        # Small matrices: one BLAS thread is faster than several fighting over shared cores.
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
         **env,
     }
     if "TUNESMITH_DEMO_DB" not in env:
@@ -251,6 +257,63 @@ def check_bayesian_linear(output: str, cwd: Path) -> None:
     assert number(output, "random search's best after 25 trials") > error
 
 
+def check_image_classification(output: str, cwd: Path) -> None:
+    match = re.search(
+        r"^trials run: (\d+) \((\d+) complete, (\d+) pruned\) in ([\d.]+) s$", output, re.MULTILINE
+    )
+    assert match is not None, output
+    run, complete, pruned = (int(match.group(i)) for i in (1, 2, 3))
+    assert run >= 1 and complete >= 1 and complete + pruned == run
+    assert float(match.group(4)) < SLOW_EXAMPLE_SECONDS["image_classification.py"] + 30
+    epochs = re.search(r"^epochs trained: (\d+) of the (\d+) the trials asked for$", output, re.M)
+    assert epochs is not None, output
+    trained, asked = int(epochs.group(1)), int(epochs.group(2))
+    assert 5 * run <= trained <= asked <= 135 * run
+    assert number(output, "compute saved by pruning") == round(100 * (1 - trained / asked))
+    if pruned == 0:
+        assert trained == asked
+    best = params(output)
+    assert set(best) == {"hidden_units", "learning_rate", "l2_penalty", "epochs"}
+    assert 16 <= best["hidden_units"] <= 512 and 5 <= best["epochs"] <= 135
+    assert number(output, "best cross-validated log-loss") < 0.5  # chance is ln 10 = 2.3
+    assert number(output, "its cross-validated accuracy") > 0.9
+    models = dict(
+        (label, (float(accuracy), float(loss), int(epochs), int(units)))
+        for label, accuracy, loss, epochs, units in re.findall(
+            r"^(untuned MLPClassifier\(\)|tuned): test accuracy ([\d.]+), test log-loss ([\d.]+), "
+            r"(\d+) epochs of (\d+) hidden units$",
+            output,
+            re.MULTILINE,
+        )
+    )
+    assert set(models) == {"untuned MLPClassifier()", "tuned"}, output
+    assert models["untuned MLPClassifier()"][2:] == (200, 100)  # scikit-learn's defaults
+    assert models["tuned"][2:] == (best["epochs"], best["hidden_units"])
+    assert models["untuned MLPClassifier()"][0] > 0.95
+    assert models["tuned"][0] > 0.93 and models["tuned"][1] < 0.3
+
+
+def check_text_classification(output: str, cwd: Path) -> None:
+    counts = re.search(r"^tweets: (\d+) \((\d+) android, (\d+) iphone\)$", output, re.MULTILINE)
+    assert counts is not None, output
+    total, android, iphone = (int(counts.group(i)) for i in (1, 2, 3))
+    assert total == android + iphone and min(android, iphone) > 0.4 * total  # about balanced
+    split = re.search(r"^training: (\d+), held out: (\d+)$", output, re.MULTILINE)
+    assert split is not None and int(split.group(1)) + int(split.group(2)) == total
+    assert int(split.group(2)) == math.ceil(0.2 * total)
+    assert number(output, "candidates") >= 1
+    default = number(output, "cross-validated accuracy, default")
+    tuned = number(output, "cross-validated accuracy, tuned")
+    assert 0.8 < default < 0.9  # counts + alpha=1: well above chance (0.53), far from perfect
+    assert tuned > 0.8
+    for label in ("default", "tuned"):
+        assert 0.1 < number(output, f"cross-validated log-loss, {label}") < 2.0
+        assert number(output, f"held-out accuracy, {label}") > 0.75
+    best = params(output)
+    assert {key.split("__")[0] for key in best} == {"vectorizer", "bayes"}
+    assert len(best) == 9 and 1e-3 <= best["bayes__alpha"] <= 10
+
+
 CHECKS: dict[str, Callable[[str, Path], None]] = {
     "demo.py": check_demo,
     "grid_linear_model.py": check_grid_linear_model,
@@ -261,6 +324,8 @@ CHECKS: dict[str, Callable[[str, Path], None]] = {
     "time_budget.py": check_time_budget,
     "hyperband_linear.py": check_hyperband_linear,
     "bayesian_linear.py": check_bayesian_linear,
+    "image_classification.py": check_image_classification,
+    "text_classification.py": check_text_classification,
 }
 
 
@@ -274,7 +339,9 @@ def test_every_example_has_a_check() -> None:
 
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_example(script: str, tmp_path: Path) -> None:
-    output = run_example(script, tmp_path)
+    seconds = SLOW_EXAMPLE_SECONDS.get(script)
+    env = {} if seconds is None else {"TUNESMITH_EXAMPLE_SECONDS": str(seconds)}
+    output = run_example(script, tmp_path, **env)
     check = CHECKS.get(script)
     assert check is not None, f"examples/{script} has no output check in tests/test_examples.py"
     check(output, tmp_path)
