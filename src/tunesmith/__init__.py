@@ -117,13 +117,14 @@ if not TYPE_CHECKING:
     importance = _sys.modules["tunesmith.importance"]
 
 if TYPE_CHECKING:
+    from tunesmith.automl import AutoML as AutoML
     from tunesmith.sklearn import cv_score as cv_score
 
 __version__ = "0.1.0"
 
 # Front-ends that need scikit-learn are imported when first used: ``import tunesmith``
 # does not import scikit-learn.
-_LAZY = {"cv_score": "tunesmith.sklearn"}
+_LAZY = {"cv_score": "tunesmith.sklearn", "AutoML": "tunesmith.automl"}
 _LAZY_MODULES = {"visualization"}
 
 

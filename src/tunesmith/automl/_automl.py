@@ -1,0 +1,428 @@
+"""``ts.AutoML``: the model and its hyperparameters chosen together, in a time budget.
+
+Auto-WEKA's combined problem (Thornton et al. 2013): one study whose first parameter is
+the model, and each model's own parameters (its preprocessing included) conditional on
+it. The defaults of every model are tried first, cheapest first; then the sampler
+proposes. Each configuration is scored by successive halving over data subsets (ASHA,
+Li et al. 2020): on a ninth of the rows, then a third, then all, stopped at a rung unless
+among the best third there. Every fit runs in a worker process with the time left as its
+deadline (``_worker``), so a slow fit is stopped rather than overrunning the budget, and
+time is kept back for refitting the winner on all the data.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
+from sklearn.metrics import get_scorer, get_scorer_names
+from sklearn.utils.multiclass import type_of_target
+
+import tunesmith as ts
+from tunesmith import errors, validation
+from tunesmith.automl._candidates import MODEL, Candidate, candidates, needs_probabilities
+from tunesmith.automl._columns import Columns
+from tunesmith.automl._plan import Plan, make_plan
+from tunesmith.automl._portfolio import Context
+from tunesmith.automl._worker import Job, Outcome, Worker
+
+_OWNER = "AutoML"
+_ALIASES = {
+    "log_loss": "neg_log_loss",
+    "mse": "neg_mean_squared_error",
+    "rmse": "neg_root_mean_squared_error",
+    "mae": "neg_mean_absolute_error",
+}
+# Refitting on all rows costs more than the last fit on a part of them; this much more
+# (fits grow faster than linearly in rows for kernels and some trees).
+_REFIT_SAFETY = 1.5
+_MARGIN = 0.01  # of the budget, kept for the bookkeeping after the last fit
+_MAX_AUTO_CLASSES = 20
+
+
+@dataclass
+class _Best:
+    """The best configuration at full budget so far."""
+
+    trial: int
+    score: float
+    candidate: Candidate
+    params: dict[str, Any]
+    fit_seconds: float  # its fits at full budget, all folds
+    model: Any  # the first fold's fitted model: the fallback if the refit cannot finish
+
+
+@dataclass
+class _Search:
+    """One fit's state."""
+
+    X: Any
+    y: Any
+    columns: Columns
+    context: Context
+    plan: Plan
+    scoring: str
+    candidates: dict[str, Candidate]
+    worker: Worker
+    end: float
+    best: _Best | None = None
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+    def search_deadline(self) -> float:
+        """When the search must stop so that the refit of the best fits in the budget."""
+        if self.best is None:
+            return self.end
+        per_fold = self.best.fit_seconds / len(self.plan.folds)
+        rows = len(self.y) / max(1, len(self.plan.folds[0][0]))
+        return self.end - _REFIT_SAFETY * per_fold * rows - 2 * self.worker.overhead
+
+
+class AutoML(BaseEstimator):  # type: ignore[misc]
+    """Choose a model and its hyperparameters for a data set, within a time budget.
+
+    Args:
+        task: "classification", "regression" or "auto" (from the target: numbers with
+            many distinct values are a regression).
+        time_budget: Seconds for the whole ``fit``, refit of the winner included. A fit
+            that would overrun it is stopped.
+        metric: A scikit-learn scoring name (greater is better), or "log_loss", "mse",
+            "rmse", "mae" (minimized). Default: "accuracy" / "r2".
+        models: None for the default portfolio (naive Bayes, logistic regression or ridge,
+            kNN, linear SVM, histogram gradient boosting, extra trees, random forest, MLP,
+            kernel SVM), or a list of its names and ``(name, estimator, space)`` tuples of
+            your own (space: a dict as ``ts.parse_space`` takes, of the estimator's
+            parameters; the estimator gets the numeric imputation, scaling and one-hot
+            encoding of the portfolio's linear models).
+        seed: Seeds the study, the folds and the models.
+        n_jobs: Threads each fit may use (BLAS, OpenMP, and a forest's trees); -1 for one
+            per CPU. Fits run one at a time.
+        sampler: A tunesmith sampler or its name (default "tpe": cheap per trial, and
+            models conditional spaces).
+        progress_bar: Show one (None: when stderr is a terminal).
+
+    Attributes:
+        best_estimator_: The winner (preprocessing and model, a scikit-learn Pipeline),
+            refitted on all the data; if the refit could not finish within the budget,
+            the winner fitted on its first fold's training part (``refitted_`` False).
+        best_model_, best_params_, best_score_: Its portfolio name, its parameters and
+            its cross-validated (or hold-out) score.
+        leaderboard_: A pandas DataFrame, one row per configuration, best first.
+        study_: The tunesmith study. ``classes_`` for classifiers.
+
+    Example:
+        >>> import tunesmith as ts
+        >>> from sklearn.datasets import load_iris
+        >>> X, y = load_iris(return_X_y=True)
+        >>> automl = ts.AutoML(time_budget=4, seed=0, progress_bar=False).fit(X, y)
+        >>> automl.score(X, y) > 0.9, automl.best_model_ in automl.leaderboard_["model"].values
+        (True, True)
+    """
+
+    def __init__(
+        self,
+        *,
+        task: str = "auto",
+        time_budget: float = 60.0,
+        metric: str | None = None,
+        models: Sequence[Any] | None = None,
+        seed: int | None = None,
+        n_jobs: int = 1,
+        sampler: Any = "tpe",
+        progress_bar: bool | None = None,
+    ) -> None:
+        self.n_jobs = n_jobs
+        self.task = task
+        self.time_budget = time_budget
+        self.metric = metric
+        self.models = models
+        self.seed = seed
+        self.sampler = sampler
+        self.progress_bar = progress_bar
+
+    # --- fit ---------------------------------------------------------------------------
+
+    def fit(self, X: Any, y: Any) -> AutoML:
+        """Search for ``time_budget`` seconds, then refit the best configuration on all
+        of ``X, y``."""
+        started = time.monotonic()
+        budget = validation.check_number(
+            "time_budget", self.time_budget, owner=_OWNER, minimum=0, strict_minimum=True
+        )
+        validation.check_optional_int("seed", self.seed, owner=_OWNER)
+        task = validation.check_choice(
+            "task", self.task, ("auto", "classification", "regression"), owner=_OWNER
+        )
+        if self.n_jobs != -1:
+            validation.check_int("n_jobs", self.n_jobs, owner=_OWNER, minimum=1)
+        threads = (os.cpu_count() or 1) if self.n_jobs == -1 else int(self.n_jobs)
+        if self.progress_bar is not None:
+            validation.check_bool("progress_bar", self.progress_bar, owner=_OWNER)
+        y = self._target(y, X)
+        classification = self._classification(task, y)
+        scoring = self._scoring(classification)
+        columns = Columns.of(X, _OWNER)
+        chosen = candidates(self.models, classification, scoring, _OWNER)
+        context = Context(
+            classification, self.seed, needs_probabilities(scoring), columns.width, threads
+        )
+        study = ts.create_study(
+            direction="maximize",
+            sampler=self.sampler,
+            pruner=ts.SuccessiveHalvingPruner(min_resource=1, reduction_factor=3),
+            seed=self.seed,
+        )
+        for candidate in chosen:  # scikit-learn's defaults, cheapest first
+            study.enqueue(candidate.defaults(context))
+        search = _Search(
+            X,
+            y,
+            columns,
+            context,
+            make_plan(y, classification, self.seed),
+            scoring,
+            {c.name: c for c in chosen},
+            Worker(X, y, threads=threads),
+            started + budget * (1 - _MARGIN),
+        )
+        try:
+            self._search(study, search, budget, started)
+            self._refit(search)
+        finally:
+            search.worker.close()
+        self.study_ = study
+        self.scorer_ = get_scorer(scoring)
+        self.task_ = "classification" if classification else "regression"
+        self.metric_ = scoring
+        self._records = search.records
+        self.fit_seconds_ = time.monotonic() - started
+        return self
+
+    def _target(self, y: Any, X: Any) -> np.ndarray:
+        target = np.asarray(y)
+        if target.ndim == 2 and target.shape[1] == 1:
+            target = target.ravel()
+        if target.ndim != 1:
+            raise ts.InvalidArgumentError(
+                f"{_OWNER}: `y` must be one column of targets, but got shape {target.shape}"
+            )
+        if len(target) != len(X):
+            raise ts.InvalidArgumentError(
+                f"{_OWNER}: `X` and `y` must have as many rows, but got {len(X)} and {len(target)}"
+            )
+        if len(target) < 20:
+            raise ts.InvalidArgumentError(
+                f"{_OWNER}: needs at least 20 rows to cross-validate, but got {len(target)}"
+            )
+        missing = target != target if target.dtype.kind == "f" else target == None  # noqa: E711
+        if np.any(missing):
+            raise ts.InvalidArgumentError(
+                f"{_OWNER}: `y` has {int(np.sum(missing))} missing values; drop those rows"
+            )
+        return target
+
+    def _classification(self, task: str, y: np.ndarray) -> bool:
+        kind = type_of_target(y)
+        if task == "auto":
+            # Numbers with many distinct values are amounts, even when whole (counts,
+            # prices): a regression. Text, booleans and a few distinct numbers are classes.
+            many = y.dtype.kind in "iuf" and len(np.unique(y)) > _MAX_AUTO_CLASSES
+            return not (kind == "continuous" or many)
+        if task == "classification" and kind == "continuous":
+            raise ts.InvalidArgumentError(
+                f"{_OWNER}: task='classification' needs class labels, but `y` holds "
+                f"continuous numbers (e.g. {y[:3].tolist()}); use task='regression'"
+            )
+        if task == "classification" and len(np.unique(y)) < 2:
+            raise ts.InvalidArgumentError(f"{_OWNER}: `y` must have at least two classes")
+        return task == "classification"
+
+    def _scoring(self, classification: bool) -> str:
+        if self.metric is None:
+            return "accuracy" if classification else "r2"
+        if not isinstance(self.metric, str):
+            raise ts.InvalidArgumentError(
+                f"{_OWNER}: `metric` must be a scikit-learn scoring name such as 'accuracy', "
+                f"'roc_auc', 'r2', or one of {', '.join(_ALIASES)}, but got {self.metric!r}"
+            )
+        name = _ALIASES.get(self.metric, self.metric)
+        if name not in get_scorer_names():
+            raise ts.InvalidArgumentError(
+                f"{_OWNER}: `metric` must be a scikit-learn scoring name (see "
+                f"sklearn.metrics.get_scorer_names()) or one of {', '.join(_ALIASES)}, but got "
+                f"{self.metric!r}"
+            )
+        return name
+
+    # --- the search ----------------------------------------------------------------------
+
+    def _search(self, study: ts.Study, search: _Search, budget: float, started: float) -> None:
+        bar = self._bar(budget)
+        try:
+            while time.monotonic() < search.search_deadline():
+                trial = study.ask()
+                self._evaluate(study, trial, search)
+                if bar is not None:
+                    bar.n = round(min(time.monotonic() - started, budget), 1)
+                    if search.best is not None:
+                        bar.set_postfix_str(
+                            f"best {search.best.score:.4g} ({search.best.candidate.name})",
+                            refresh=False,
+                        )
+                    bar.refresh()
+        finally:
+            if bar is not None:
+                bar.close()
+        if search.best is None:
+            raise ts.NoCompletedTrialError(
+                f"{_OWNER}: no model finished within time_budget={self.time_budget} s; give "
+                "a larger budget"
+            )
+
+    def _bar(self, budget: float) -> Any:
+        shown = sys.stderr.isatty() if self.progress_bar is None else self.progress_bar
+        if not shown:
+            return None
+        from tqdm.auto import tqdm
+
+        return tqdm(total=round(budget, 1), unit="s", desc=_OWNER, bar_format=None)
+
+    def _evaluate(self, study: ts.Study, trial: ts.Trial, search: _Search) -> None:
+        name = trial.suggest_categorical(MODEL, list(search.candidates))
+        candidate = search.candidates[name]
+        params = candidate.suggest(trial, search.columns)
+        pipeline = candidate.pipeline(params, search.columns, search.context)
+        record: dict[str, Any] = {
+            "trial": trial.number,
+            "model": name,
+            "params": params,
+            "fit_seconds": 0.0,
+        }
+        search.records.append(record)
+        score, model, fit_seconds = math.nan, None, 0.0
+        for step in search.plan.steps:
+            full = step == search.plan.full_step
+            job = Job(pipeline, search.plan.rows(step), search.scoring, keep=full)
+            outcome = search.worker.run(job, self._time_for(trial.number, search))
+            state = self._state(outcome)
+            if outcome is None or state != "ok":
+                record["state"] = state
+                record["error"] = None if outcome is None else outcome.error
+                study.tell(trial, state="fail" if math.isnan(score) else "pruned")
+                return
+            record["fit_seconds"] += outcome.fit_seconds
+            score, model, fit_seconds = (
+                float(np.mean(outcome.scores)),
+                outcome.model,
+                outcome.fit_seconds,
+            )
+            record.update(score=score, rows=search.plan.training_rows(step))
+            trial.report(score, step=step)
+            if not full and trial.should_prune():
+                record["state"] = "pruned"
+                study.tell(trial, state="pruned")
+                return
+        record["state"] = "complete"
+        study.tell(trial, score)
+        if search.best is None or score > search.best.score:
+            search.best = _Best(trial.number, score, candidate, params, fit_seconds, model)
+
+    @staticmethod
+    def _time_for(number: int, search: _Search) -> float:
+        """Seconds a job may take: the search's time left; while the defaults are tried
+        (trials 0..k-1, one per model), at most a quarter of it (a third, a half for the
+        last ones), so that one slow model cannot take the time of all the others."""
+        left = search.search_deadline() - time.monotonic()
+        untried = len(search.candidates) - number
+        return left / min(untried, 4) if untried > 0 else left
+
+    @staticmethod
+    def _state(outcome: Outcome | None) -> str:
+        if outcome is None:
+            return "stopped"  # the deadline came first
+        if outcome.error is not None or not all(map(math.isfinite, outcome.scores)):
+            return "failed"
+        return "ok"
+
+    def _refit(self, search: _Search) -> None:
+        best = search.best
+        assert best is not None
+        every_row = np.arange(len(search.y))
+        pipeline = best.candidate.pipeline(best.params, search.columns, search.context)
+        job = Job(pipeline, ((every_row, None),), search.scoring, keep=True)
+        outcome = search.worker.run(job, search.end - time.monotonic())
+        if outcome is not None and outcome.error is None and outcome.model is not None:
+            self.best_estimator_, self.refitted_ = outcome.model, True
+        else:
+            self.best_estimator_, self.refitted_ = best.model, False
+        self.best_model_ = best.candidate.name
+        self.best_params_ = dict(best.params)
+        self.best_score_ = best.score
+        self.best_trial_ = best.trial
+
+    # --- results -----------------------------------------------------------------------
+
+    @property
+    def leaderboard_(self) -> Any:
+        """One row per configuration tried: model, score (at the largest data subset it
+        reached; greater is better), rows it was trained on, state (complete, pruned,
+        stopped by the budget, failed), fit seconds, parameters. Best first."""
+        self._fitted("leaderboard_")
+        pandas: Any = errors.require_module("pandas", "pandas", "AutoML.leaderboard_")
+        rows = [
+            {
+                "model": r["model"],
+                "score": r.get("score", math.nan),
+                "rows": r.get("rows", 0),
+                "state": r["state"],
+                "fit_seconds": r["fit_seconds"],
+                "params": r["params"],
+                "trial": r["trial"],
+            }
+            for r in self._records
+        ]
+        frame = pandas.DataFrame(
+            rows, columns=["model", "score", "rows", "state", "fit_seconds", "params", "trial"]
+        )
+        complete = frame["state"] == "complete"
+        frame = frame.assign(_complete=complete).sort_values(
+            ["_complete", "rows", "score"], ascending=False, kind="stable"
+        )
+        return frame.drop(columns="_complete").reset_index(drop=True)
+
+    def _fitted(self, what: str) -> Any:
+        if not hasattr(self, "best_estimator_"):
+            raise NotFittedError(
+                f"This {_OWNER} instance is not fitted yet; call fit before {what}"
+            )
+        return self.best_estimator_
+
+    def predict(self, X: Any) -> Any:
+        """The winner's predictions."""
+        return self._fitted("predict").predict(X)
+
+    def predict_proba(self, X: Any) -> Any:
+        """The winner's class probabilities (classification)."""
+        model = self._fitted("predict_proba")
+        if not hasattr(model, "predict_proba"):
+            raise AttributeError(
+                f"{_OWNER}: the winning model ({self.best_model_}) gives no probabilities; "
+                "pass a probability metric such as metric='log_loss' to choose among models "
+                "that do"
+            )
+        return model.predict_proba(X)
+
+    def score(self, X: Any, y: Any) -> float:
+        """The metric of the winner on ``X, y`` (greater is better)."""
+        return float(self.scorer_(self._fitted("score"), X, y))
+
+    @property
+    def classes_(self) -> Any:
+        return self._fitted("classes_").classes_
