@@ -336,12 +336,15 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
 
     @staticmethod
     def _time_for(number: int, search: _Search) -> float:
-        """Seconds a job may take: the search's time left; while the defaults are tried
-        (trials 0..k-1, one per model), at most a quarter of it (a third, a half for the
-        last ones), so that one slow model cannot take the time of all the others."""
+        """Seconds a job may take: the search's time left, but while the defaults are
+        tried (trials 0..k-1, one per model) a share of it, so that one slow model cannot
+        take the time of all the others: half until some model has finished, then a
+        quarter (a third, a half for the last ones)."""
         left = search.search_deadline() - time.monotonic()
         untried = len(search.candidates) - number
-        return left / min(untried, 4) if untried > 0 else left
+        if untried <= 0:
+            return left
+        return left / (min(untried, 2) if search.best is None else min(untried, 4))
 
     @staticmethod
     def _state(outcome: Outcome | None) -> str:
