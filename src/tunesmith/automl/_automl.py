@@ -28,7 +28,7 @@ from sklearn.utils.multiclass import type_of_target
 
 import tunesmith as ts
 from tunesmith import errors, validation
-from tunesmith.automl._candidates import MODEL, Candidate, candidates, needs_probabilities
+from tunesmith.automl._candidates import MODEL, Candidate, candidates
 from tunesmith.automl._columns import Columns
 from tunesmith.automl._plan import Plan, make_plan
 from tunesmith.automl._portfolio import Context
@@ -43,7 +43,7 @@ _ALIASES = {
 }
 # Refitting on all rows costs more than the last fit on a part of them; this much more
 # (fits grow faster than linearly in rows for kernels and some trees).
-_REFIT_SAFETY = 1.5
+_REFIT_SAFETY = 2.0
 _MARGIN = 0.01  # of the budget, kept for the bookkeeping after the last fit
 _MAX_AUTO_CLASSES = 20
 
@@ -82,7 +82,8 @@ class _Search:
             return self.end
         per_fold = self.best.fit_seconds / len(self.plan.folds)
         rows = len(self.y) / max(1, len(self.plan.folds[0][0]))
-        return self.end - _REFIT_SAFETY * per_fold * rows - 2 * self.worker.overhead
+        # a job's overhead (sending, pickling the model back) varies with the load: thrice
+        return self.end - _REFIT_SAFETY * per_fold * rows - 3 * self.worker.overhead
 
 
 class AutoML(BaseEstimator):  # type: ignore[misc]
@@ -170,9 +171,7 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         scoring = self._scoring(classification)
         columns = Columns.of(X, _OWNER)
         chosen = candidates(self.models, classification, scoring, _OWNER)
-        context = Context(
-            classification, self.seed, needs_probabilities(scoring), columns.width, threads
-        )
+        context = Context(classification, self.seed, columns.width, threads)
         study = ts.create_study(
             direction="maximize",
             sampler=self.sampler,
@@ -418,7 +417,7 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
             raise AttributeError(
                 f"{_OWNER}: the winning model ({self.best_model_}) gives no probabilities; "
                 "pass a probability metric such as metric='log_loss' to choose among models "
-                "that do"
+                "that do, or task='regression' for a numeric target"
             )
         return model.predict_proba(X)
 

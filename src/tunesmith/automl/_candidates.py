@@ -89,11 +89,7 @@ def candidates(
     """The candidates for ``models`` (None: the default portfolio for the task), cheapest
     portfolio model first, in the order given otherwise."""
     task = "classification" if classification else "regression"
-    fits = {
-        model.name: model
-        for model in PORTFOLIO
-        if task in model.tasks and (model.proba or not needs_probabilities(scoring))
-    }
+    fits = {model.name: model for model in PORTFOLIO if task in model.tasks}
     known = [model.name for model in PORTFOLIO if task in model.tasks]
     if models is None:
         return [Candidate(m.name, m.parameters(classification), model=m) for m in fits.values()]
@@ -123,11 +119,6 @@ def _candidate(
     if isinstance(item, str):
         if item in fits:
             return Candidate(item, fits[item].parameters(classification), model=fits[item])
-        if item in known:
-            raise ts.InvalidArgumentError(
-                f"{owner}: the model {item!r} gives no probabilities, which the metric "
-                f"{scoring!r} needs; choose among {', '.join(fits)}"
-            )
         raise ts.InvalidArgumentError(
             f"{owner}: `models` entries must be one of {', '.join(known)} or a (name, "
             f"estimator, space) tuple, but got {item!r}"
@@ -147,6 +138,11 @@ def _candidate(
         raise ts.InvalidArgumentError(
             f"{owner}: the model {name!r} must come with an estimator object (with fit), "
             f"but got {estimator!r}"
+        )
+    if needs_probabilities(scoring) and not hasattr(estimator, "predict_proba"):
+        raise ts.InvalidArgumentError(
+            f"{owner}: the model {name!r} ({type(estimator).__name__}) gives no probabilities, "
+            f"which the metric {scoring!r} needs (for SVC: SVC(probability=True))"
         )
     parsed = ts.parse_space(space) if space else {}
     unknown = sorted(set(parsed) - set(estimator.get_params()))
