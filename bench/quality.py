@@ -84,6 +84,7 @@ TUNESMITH = {
     "auto": "auto",
     "gp": "gp",
     "gp_int": "gp_int",
+    "auto_s10": "auto_s10",
     "tpe": "tpe",
     "qmc": "qmc",
     "ts_random": "random",
@@ -92,6 +93,7 @@ OPTIMIZERS = [
     "auto",
     "gp",
     "gp_int",
+    "auto_s10",
     "tpe",
     "qmc",
     "ts_random",
@@ -103,12 +105,13 @@ OPTIMIZERS = [
     "smac",
     "random",
 ]
-# gp_int is an option under evaluation, run on request
-DEFAULT_OPTIMIZERS = [o for o in OPTIMIZERS if o != "gp_int"]
+# gp_int and auto_s10 are options under evaluation, run on request
+DEFAULT_OPTIMIZERS = [o for o in OPTIMIZERS if o not in ("gp_int", "auto_s10")]
 DESCRIPTIONS = {
     "auto": "tunesmith sampler='auto' (GP-EI while it pays for its time, then TPE)",
     "gp": "tunesmith sampler='gp'",
     "gp_int": "tunesmith GPSampler(integrate=10): EI averaged over 10 slice-sampled kernels",
+    "auto_s10": "tunesmith AutoSampler whose full GP starts from 10 Sobol points (experiment)",
     "tpe": "tunesmith sampler='tpe'",
     "qmc": "tunesmith sampler='qmc' (scrambled Sobol)",
     "ts_random": "tunesmith sampler='random'",
@@ -209,7 +212,11 @@ def _run_tunesmith(sampler: str) -> Callable[..., None]:
     def run(task: T.Task, seed: int, budget: int, rec: Recorder) -> None:
         import tunesmith as ts
 
-        chosen = ts.GPSampler(integrate=10) if sampler == "gp_int" else sampler
+        chosen: Any = ts.GPSampler(integrate=10) if sampler == "gp_int" else sampler
+        if sampler == "auto_s10":  # an experiment: the GP's startup as the peers', 10 points
+            chosen = ts.AutoSampler()
+            chosen.gp = ts.GPSampler(n_startup_trials=10)
+            chosen._names[id(chosen.gp)] = "gp"
         study = ts.create_study(sampler=chosen, seed=seed)
         rec.start()
         study.optimize(
