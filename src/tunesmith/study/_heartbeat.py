@@ -33,7 +33,11 @@ class HeartbeatThread:
         self._thread = threading.Thread(target=self._run, name="tunesmith-heartbeat", daemon=True)
 
     def __enter__(self) -> HeartbeatThread:
-        self._thread.start()
+        try:
+            self._thread.start()
+        except BaseException:  # a Ctrl-C as it started: no __exit__ will come to stop it
+            self._stopped.set()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 
 _LOG = logging.getLogger("tunesmith")
 _POLL = 0.05
+#: Seconds after a stop that a worker running no trial may take to end before it is killed.
+_IDLE_GRACE = 10.0
 
 
 @dataclass
@@ -234,6 +236,7 @@ def run_in_processes(
         server.start()
     error: BaseException | None = None
     deaths = 0
+    stopped_at: float | None = None
     try:
         while workers:
             time.sleep(_POLL)
@@ -242,6 +245,12 @@ def run_in_processes(
             if study.stop_requested:
                 stop.set()
             error = error or _take_error(errors)
+            if stop.is_set():
+                stopped_at = stopped_at or time.monotonic()
+                if time.monotonic() - stopped_at > _IDLE_GRACE:
+                    # a worker running no trial this long after stop is stuck (say, on a
+                    # lock another thread held when it was forked): it has nothing to finish
+                    _end_idle(study, workers)
             for worker in [w for w in workers if not w.is_alive()]:
                 workers.remove(worker)
                 worker.join()
@@ -272,6 +281,13 @@ def run_in_processes(
             server.close()
     if error is not None:
         raise error
+
+
+def _end_idle(study: Study, workers: list[Any]) -> None:
+    busy = {trial.worker for trial in study.history().running()}
+    for worker in workers:
+        if worker.is_alive() and worker_name(worker.pid) not in busy:
+            worker.kill()
 
 
 def _how(exitcode: int | None) -> str:
