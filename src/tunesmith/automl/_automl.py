@@ -82,8 +82,9 @@ class _Search:
             return self.end
         per_fold = self.best.fit_seconds / len(self.plan.folds)
         rows = len(self.y) / max(1, len(self.plan.folds[0][0]))
-        # a job's overhead (sending, pickling the model back) varies with the load: thrice
-        return self.end - _REFIT_SAFETY * per_fold * rows - 3 * self.worker.overhead
+        # a job's overhead (sending, pickling the model back) varies with the load: twice,
+        # and the spare that runs the refit has not run a job yet (its first is slower)
+        return self.end - _REFIT_SAFETY * per_fold * rows - 2 * self.worker.overhead - 0.05
 
 
 class AutoML(BaseEstimator):  # type: ignore[misc]
@@ -359,7 +360,7 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         every_row = np.arange(len(search.y))
         pipeline = best.candidate.pipeline(best.params, search.columns, search.context)
         job = Job(pipeline, ((every_row, None),), search.scoring, keep=True)
-        outcome = search.worker.run(job, search.end - time.monotonic())
+        outcome = search.worker.run(job, search.end - time.monotonic(), last=True)
         if outcome is not None and outcome.error is None and outcome.model is not None:
             self.best_estimator_, self.refitted_ = outcome.model, True
         else:

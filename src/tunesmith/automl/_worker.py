@@ -114,8 +114,11 @@ class Worker:
         most of the last few: it grows with the machine's load."""
         return max(self._overheads[-5:], default=0.1)
 
-    def run(self, job: Job, timeout: float) -> Outcome | None:
-        """The job's outcome, or None if it did not finish within ``timeout`` seconds."""
+    def run(self, job: Job, timeout: float, *, last: bool = False) -> Outcome | None:
+        """The job's outcome, or None if it did not finish within ``timeout`` seconds.
+
+        ``last``: no job follows, so no spare is started while it runs (a fork of this
+        process would take the CPU from the job)."""
         if timeout <= 0:
             return None
         if not self._children:
@@ -126,8 +129,8 @@ class Worker:
             child.connection.send(job)
         except (BrokenPipeError, OSError):  # the child is gone: the spare takes the job
             self._retire()
-            return self.run(job, timeout)
-        if len(self._children) < 2:  # while the job runs
+            return self.run(job, timeout, last=last)
+        if len(self._children) < 2 and not last:  # while the job runs
             self._children.append(_Child.start(self._context, self._arguments))
         if child.connection.poll(timeout):
             try:
