@@ -479,11 +479,11 @@ def pin_tunesmith(ref: str | None) -> tuple[Path, str]:
         )
     digest = tunesmith_source_hash(staging / "tunesmith")
     pinned = OUT / ".pinned" / digest
-    if pinned.exists():
-        shutil.rmtree(staging)
-    else:
-        pinned.parent.mkdir(parents=True, exist_ok=True)
+    pinned.parent.mkdir(parents=True, exist_ok=True)
+    try:
         staging.rename(pinned)
+    except OSError:  # already pinned (by another run starting at the same moment, too)
+        shutil.rmtree(staging)
     return pinned, digest
 
 
