@@ -86,3 +86,25 @@ def test_a_worker_killed_mid_trial_costs_no_requested_trial(client, tmp_path):
     dead = trials[5]
     assert dead.state is ts.TrialState.FAIL and dead.failure is ts.Failure.WORKER_LOST
     assert all(t.state is not ts.TrialState.RUNNING for t in trials)
+
+
+def _two_objectives(trial):
+    x = trial.suggest_float("x", 0, 1)
+    return x, (1 - x) ** 2
+
+
+def test_a_study_of_two_objectives_runs_on_the_cluster(client, tmp_path):
+    url = f"sqlite:///{tmp_path / 'mo.db'}"
+    study = ts.create_study(
+        storage=url, directions=["minimize", "minimize"], sampler="nsga2", seed=0
+    )
+    study.optimize(_two_objectives, n_trials=16, client=client)
+    trials = study.trials
+    assert len(trials) == 16 and all(t.state is ts.TrialState.COMPLETE for t in trials)
+    assert all(t.values == _two_objectives_at(t.params["x"]) for t in trials)
+    # x and (1 - x)² trade off on [0, 1]: every trial is on the front
+    assert [t.number for t in study.best_trials] == list(range(16))
+
+
+def _two_objectives_at(x):
+    return x, (1 - x) ** 2

@@ -1,7 +1,7 @@
 """The import layering of docs/DESIGN.md, enforced: a wrong import fails CI.
 
-layer 0 values        errors, validation, interrupts, states, space, events, history,
-                      encoding (each may import the ones before it), stdlib and numpy
+layer 0 values        errors, validation, interrupts, states, pareto, space, events,
+                      history, encoding (each may import the ones before it), stdlib and numpy
 layer 1 components    samplers, pruners, storage, importance, trial: layer 0, numpy, scipy,
                       threadpoolctl (one BLAS thread for the GP's small matrices), and
                       their own package; never each other
@@ -26,7 +26,17 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "tunesmith"
-LAYER0 = ["errors", "validation", "interrupts", "states", "space", "events", "history", "encoding"]
+LAYER0 = [
+    "errors",
+    "validation",
+    "interrupts",
+    "states",
+    "pareto",
+    "space",
+    "events",
+    "history",
+    "encoding",
+]
 LAYER1 = ["samplers", "pruners", "storage", "importance", "trial"]
 LAYER2 = ["study"]
 STDLIB = set(sys.stdlib_module_names) | {"__future__"}

@@ -39,6 +39,7 @@ from tunesmith.importance import (
 
 # Front-ends last: they use the names above through the package.
 from tunesmith.minimize import OptimizeResult, maximize, minimize, parse_space
+from tunesmith.pareto import hypervolume
 from tunesmith.pruners import (
     Decision,
     HyperbandPruner,
@@ -60,6 +61,7 @@ from tunesmith.samplers import (
     GeneticSampler,
     GPSampler,
     GridSampler,
+    NSGAIISampler,
     PartialFixedSampler,
     QMCSampler,
     RandomSampler,
@@ -174,6 +176,7 @@ __all__ = [
     "MedianPruner",
     "MemoryStorage",
     "MissingDependencyError",
+    "NSGAIISampler",
     "NoCompletedTrialError",
     "NopPruner",
     "OptimizeResult",
@@ -219,6 +222,7 @@ __all__ = [
     "exceptions",
     "get_all_study_names",
     "get_all_study_summaries",
+    "hypervolume",
     "importance",
     "list_studies",
     "load_study",

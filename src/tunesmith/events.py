@@ -130,17 +130,22 @@ class Reported:
 class TrialFinished:
     """The end of a trial. Only the first one for a trial counts.
 
+    ``value`` is the objective's value, or a tuple of them in a study of several
+    objectives. ``constraints`` are the values the sampler's constraints function gave
+    the finished trial (each must be <= 0 for the trial to be feasible).
+
     With ``adopt``, the trial's parameters are exactly what was proposed when it started
     (the objective asked for all of them, with the proposed distributions): they are not
     written a second time."""
 
     number: int
     state: TrialState
-    value: float | None
+    value: float | tuple[float, ...] | None
     time: float
     reason: str | None = None
     adopt: bool = False
     failure: Failure | None = None
+    constraints: tuple[float, ...] | None = None
 
 
 Event: TypeAlias = (
@@ -208,6 +213,8 @@ def encode(event: Event) -> tuple[str, int | None, str]:
             payload["a"] = 1
         if event.failure is not None:
             payload["k"] = event.failure.value
+        if event.constraints is not None:
+            payload["c"] = event.constraints
         return "finished", event.number, _dumps(payload)
     if isinstance(event, UserAttrsSet):
         attrs = {k: to_json_value(v) for k, v in event.attrs.items()}
@@ -245,14 +252,17 @@ def decode(kind: str, number: int | None, payload: str) -> Event:
         return Reported(number, {int(k): float(v) for k, v in data.items()})  # type: ignore[arg-type]
     if kind == "finished":
         state = TrialState(data["s"])
+        value = data["v"]
+        constraints = data.get("c")
         return TrialFinished(
             number,  # type: ignore[arg-type]
             state,
-            data["v"],
+            tuple(value) if isinstance(value, list) else value,
             data["t"],
             data["r"],
             bool(data.get("a")),
             None if data.get("k") is None else Failure(data["k"]),
+            None if constraints is None else tuple(constraints),
         )
     if kind == "user_attrs":
         attrs = {k: from_json_value(v) for k, v in data.items()}

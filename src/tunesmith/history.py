@@ -69,7 +69,8 @@ class FrozenTrial:
     Attributes:
         number: Position of the trial in the study, from 0.
         state: RUNNING, COMPLETE, PRUNED or FAIL.
-        value: The objective value (COMPLETE), the last reported value (PRUNED), or None.
+        value: The objective value (COMPLETE), the last reported value (PRUNED), or None
+            (and None in a study of several objectives: see ``values``).
         params: Parameter values, as the objective received them.
         distributions: The distribution each parameter was drawn from.
         intermediate_values: Values reported with ``trial.report``, by step.
@@ -87,10 +88,14 @@ class FrozenTrial:
             trials recorded before tunesmith kept it).
         worker: The process that ran the trial (``"host:pid"``), for trials run by
             ``optimize``; None for trials asked by hand.
+        values: The objective values, one per objective (``(value,)`` with one
+            objective), or None.
+        constraints: What the sampler's constraints function returned for the finished
+            trial (feasible when every one is <= 0), or None if it has none.
 
     Example:
-        >>> FrozenTrial(0, TrialState.COMPLETE, 1.5, started_at=0.0).value
-        1.5
+        >>> FrozenTrial(0, TrialState.COMPLETE, 1.5, started_at=0.0).values
+        (1.5,)
     """
 
     number: int
@@ -109,6 +114,18 @@ class FrozenTrial:
     expires_at: float | None = None
     failure: Failure | None = None
     worker: str | None = None
+
+    values: tuple[float, ...] | None = None
+    constraints: tuple[float, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.values is None and self.value is not None:
+            object.__setattr__(self, "values", (self.value,))
+
+    @property
+    def feasible(self) -> bool:
+        """Whether every constraint value is <= 0 (a trial without any is feasible)."""
+        return self.constraints is None or all(c <= 0.0 for c in self.constraints)
 
     @property
     def location(self) -> Mapping[str, Any]:
@@ -188,6 +205,7 @@ class History:
         "_by_state",
         "_counts",
         "_finished",
+        "_front",
         "_n_finished",
         "_queue",
         "_running",
@@ -196,11 +214,14 @@ class History:
         "_trials",
         "best_trial",
         "direction",
+        "directions",
         "seed",
         "source",
     )
 
     def __init__(self, builder: HistoryBuilder) -> None:
+        #: One per objective; ``direction`` is the first (the only one, usually).
+        self.directions = builder.directions
         self.direction = builder.direction
         #: The study's seed, for samplers that need one value for the whole study
         #: (a scramble, a visiting order) rather than the per-trial generator.
@@ -208,7 +229,10 @@ class History:
         #: Identifies the builder this snapshot came from: snapshots with the same source
         #: extend each other, so samplers may cache work on finished trials by it.
         self.source = builder.source
+        #: The feasible COMPLETE trial with the best value (None with several objectives:
+        #: see :meth:`best_trials`).
         self.best_trial: FrozenTrial | None = builder.best_trial
+        self._front = builder.front
         self._trials = builder.trials
         self._finished = builder.finished
         self._n_finished = len(builder.finished)
@@ -242,6 +266,17 @@ class History:
         finished = self._trials[number]
         assert isinstance(finished, FrozenTrial)
         return finished
+
+    def best_trials(self) -> list[FrozenTrial]:
+        """The Pareto front: the feasible COMPLETE trials no other one dominates (no
+        worse in every objective, better in one), by number. With one objective, the
+        trials that share the best value."""
+        if len(self.directions) > 1:
+            return sorted(self._front, key=lambda trial: trial.number)
+        best = self.best_trial
+        if best is None:
+            return []
+        return [trial for trial in self.completed() if trial.value == best.value and trial.feasible]
 
     def completed(self) -> Sequence[FrozenTrial]:
         """COMPLETE trials, in the order they finished."""
@@ -349,10 +384,12 @@ class _Running:
 
     def finish(self, event: TrialFinished) -> FrozenTrial:
         """The finished trial."""
+        value = event.value
+        several = isinstance(value, tuple)
         return FrozenTrial(
             self.number,
             event.state,
-            event.value,
+            None if several else value,  # type: ignore[arg-type]
             self.params,
             self.distributions,
             self.intermediate,
@@ -365,6 +402,8 @@ class _Running:
             proposal=_EMPTY,  # given, rather than made by the default factory
             failure=event.failure,
             worker=self.worker,
+            values=value if several else None,  # type: ignore[arg-type]
+            constraints=event.constraints,
         )
 
 
@@ -375,10 +414,16 @@ def _merged(current: Mapping[Any, Any], new: Mapping[Any, Any]) -> Mapping[Any, 
 
 
 class HistoryBuilder:
-    """Applies event records in order and hands out :class:`History` snapshots."""
+    """Applies event records in order and hands out :class:`History` snapshots.
 
-    def __init__(self, direction: Direction, seed: int = 0) -> None:
-        self.direction = direction
+    ``direction`` is the study's direction, or its directions (one per objective)."""
+
+    def __init__(self, direction: Direction | Sequence[Direction], seed: int = 0) -> None:
+        self.directions: tuple[Direction, ...] = (
+            (direction,) if isinstance(direction, Direction) else tuple(direction)
+        )
+        self.direction = self.directions[0]
+        self._signs = tuple(d.sign for d in self.directions)
         self.seed = seed
         self.trials: list[FrozenTrial | _Running] = []
         self.running: dict[int, _Running] = {}
@@ -386,6 +431,8 @@ class HistoryBuilder:
         self.by_state: dict[TrialState, list[FrozenTrial]] = {state: [] for state in _FINISHED}
         self.best_trial: FrozenTrial | None = None
         # Replaced, never mutated, so snapshots can share them.
+        self.front: tuple[FrozenTrial, ...] = ()
+        self.finished_complete = False
         self.relative_space: Mapping[str, Distribution] = _EMPTY
         self.seen: Mapping[str, Distribution] = _EMPTY
         self.queue: dict[int, Enqueued] = {}
@@ -569,14 +616,19 @@ class HistoryBuilder:
             self._complete(trial)
 
     def _complete(self, trial: FrozenTrial) -> None:
-        assert trial.value is not None and not math.isnan(trial.value)
-        best = self.best_trial
-        if best is None:  # the first COMPLETE trial
-            self.best_trial = trial
+        first = not self.finished_complete
+        self.finished_complete = True
+        if len(self.directions) > 1:
+            if trial.feasible:
+                self._extend_front(trial)
+        elif trial.feasible:
+            assert trial.value is not None and not math.isnan(trial.value)
+            best = self.best_trial
+            if best is None or self.direction.better(trial.value, best.value):  # type: ignore[arg-type]
+                self.best_trial = trial
+        if first:
             self.relative_space = trial.distributions
             return
-        if self.direction.better(trial.value, best.value):  # type: ignore[arg-type]
-            self.best_trial = trial
         space = self.relative_space
         # Most trials have the very mapping of the space (interned): nothing to compare.
         if trial.distributions is not space and any(
@@ -587,9 +639,24 @@ class HistoryBuilder:
                 name: trial.distributions[name] for name in space if name in trial.distributions
             }
 
+    def _extend_front(self, trial: FrozenTrial) -> None:
+        """The Pareto front with ``trial`` in it, unless a member dominates it (an equal
+        point joins: neither dominates the other)."""
+        signs = self._signs
+        loss = [s * v for s, v in zip(signs, trial.values, strict=True)]  # type: ignore[arg-type]
+        kept = []
+        for member in self.front:
+            other = [s * v for s, v in zip(signs, member.values, strict=True)]  # type: ignore[arg-type]
+            if all(o <= v for o, v in zip(other, loss, strict=True)) and other != loss:
+                return  # dominated: the front stays
+            if not (all(v <= o for v, o in zip(loss, other, strict=True)) and loss != other):
+                kept.append(member)
+        self.front = (*kept, trial)
 
-def replay(records: Iterable[Record], direction: Direction) -> History:
-    """Fold a study's event records into a :class:`History`."""
+
+def replay(records: Iterable[Record], direction: Direction | Sequence[Direction]) -> History:
+    """Fold a study's event records into a :class:`History` (``direction``: the study's
+    direction, or its directions)."""
     builder = HistoryBuilder(direction)
     builder.apply(records)
     return builder.snapshot()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 
 from tunesmith.errors import InvalidArgumentError
 
@@ -41,6 +42,11 @@ class Direction(enum.Enum):
                 pass
         raise InvalidArgumentError(f"direction must be 'minimize' or 'maximize', but got {value!r}")
 
+    @property
+    def sign(self) -> float:
+        """1 for MINIMIZE, -1 for MAXIMIZE: ``sign * value`` is a loss (smaller is better)."""
+        return 1.0 if self is Direction.MINIMIZE else -1.0
+
     def better(self, a: float, b: float) -> bool:
         """Whether ``a`` is strictly better than ``b``."""
         return a < b if self is Direction.MINIMIZE else a > b
@@ -74,3 +80,34 @@ class Failure(enum.Enum):
 
     def __repr__(self) -> str:
         return f"Failure.{self.name}"
+
+
+def parse_directions(direction: object, directions: object) -> tuple[Direction, ...]:
+    """The study's directions from ``create_study``'s two arguments: ``directions`` (a
+    list, one per objective), or the one ``direction`` (minimize if neither is given)."""
+    if directions is None:
+        return (Direction.MINIMIZE if direction is None else Direction.parse(direction),)
+    if direction is not None:
+        raise InvalidArgumentError(
+            f"give direction (one objective) or directions (one per objective), not both; "
+            f"got direction={direction!r} and directions={directions!r}"
+        )
+    if isinstance(directions, (str, bytes)) or not isinstance(directions, Sequence):
+        raise InvalidArgumentError(
+            f"directions must be a list of 'minimize' / 'maximize', one per objective, "
+            f"but got {directions!r}"
+        )
+    if not directions:
+        raise InvalidArgumentError("directions must name at least one objective, but got []")
+    return tuple(Direction.parse(d) for d in directions)
+
+
+def directions_to_text(directions: Sequence[Direction]) -> str:
+    """How storages keep a study's directions: ``"minimize"``, ``"minimize,maximize"``."""
+    return ",".join(direction.value for direction in directions)
+
+
+def directions_from_text(text: str) -> tuple[Direction, ...]:
+    """Inverse of :func:`directions_to_text` (a study stored before several objectives
+    existed has one direction, and reads the same)."""
+    return tuple(Direction(part) for part in text.split(","))

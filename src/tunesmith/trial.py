@@ -298,9 +298,11 @@ def create_trial(
     distributions: Mapping[str, Distribution] | None = None,
     user_attrs: Mapping[str, Any] | None = None,
     intermediate_values: Mapping[int, float] | None = None,
+    values: Sequence[float] | None = None,
 ) -> FrozenTrial:
     """A finished trial made by hand, for ``study.add_trial`` (warm starts from earlier
-    results), as Optuna's ``create_trial``.
+    results), as Optuna's ``create_trial``; ``values`` (one per objective) instead of
+    ``value`` for a study of several objectives.
 
     Example:
         >>> trial = create_trial(value=0.5, params={"x": 1.0}, distributions={"x": Float(0, 2)})
@@ -318,12 +320,26 @@ def create_trial(
             "create_trial: `params` and `distributions` must name the same parameters, but "
             f"got {sorted(given)!r} and {sorted(spaces)!r}"
         )
-    values = {
+    checked = {
         check_name(name): _checked("create_trial", name, given[name], spaces[name])
         for name in spaces
     }
+    several = None
+    if values is not None:
+        if value is not None:
+            raise InvalidArgumentError("create_trial: give value or values, not both")
+        if not all(_is_real(v) and math.isfinite(float(v)) for v in values) or not values:
+            raise InvalidArgumentError(
+                f"create_trial: `values` must be finite numbers, one per objective, but got "
+                f"{values!r}"
+            )
+        several = tuple(float(v) for v in values)
     number = None if value is None or not _is_real(value) else float(value)
-    if state is TrialState.COMPLETE and (number is None or not math.isfinite(number)):
+    if (
+        state is TrialState.COMPLETE
+        and several is None
+        and (number is None or not math.isfinite(number))
+    ):
         raise InvalidArgumentError(
             f"create_trial: a COMPLETE trial needs a finite `value`, but got {value!r}"
         )
@@ -332,12 +348,13 @@ def create_trial(
         -1,  # numbered when a study adds it
         state,
         number,
-        values,
+        checked,
         spaces,
         {int(step): float(v) for step, v in (intermediate_values or {}).items()},
         dict(user_attrs or {}),
         started_at=now,
         finished_at=now,
+        values=several,
     )
 
 

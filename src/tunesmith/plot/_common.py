@@ -34,7 +34,7 @@ def new_figure(*, width: float = 7.0, height: float = 4.5) -> Any:
 
 
 def check_study(study: object, owner: str) -> ts.Study:
-    if not hasattr(study, "trials") or not hasattr(study, "direction"):
+    if not hasattr(study, "trials") or not hasattr(study, "directions"):
         raise ts.InvalidArgumentError(f"{owner}: `study` must be a study, but got {study!r}")
     return study  # type: ignore[return-value]
 

@@ -27,15 +27,17 @@ def pareto_mask(points: np.ndarray, directions: Sequence[str]) -> np.ndarray:
 def plot_pareto_front(
     study: ts.Study,
     *,
-    targets: tuple[Callable[[ts.FrozenTrial], float], Callable[[ts.FrozenTrial], float]],
-    directions: tuple[str, str] = ("minimize", "minimize"),
+    targets: tuple[Callable[[ts.FrozenTrial], float], Callable[[ts.FrozenTrial], float]]
+    | None = None,
+    directions: tuple[str, str] | None = None,
     target_names: tuple[str, str] = ("objective 1", "objective 2"),
 ) -> Any:
     """Every COMPLETE trial as a point of two objectives, the non-dominated ones joined
     as the front.
 
-    Studies with several objectives come in another release; until then the two columns
-    are functions of the trial, e.g. its value and its duration.
+    A study of two objectives plots them in its own directions. Otherwise give
+    ``targets``, two functions of the trial (e.g. its value and its duration), and their
+    ``directions`` (default: both minimized).
 
     Example:
         >>> import tunesmith as ts
@@ -47,6 +49,17 @@ def plot_pareto_front(
         'objective 1'
     """
     study = check_study(study, "plot_pareto_front")
+    if targets is None:
+        if len(study.directions) != 2:
+            raise ts.InvalidArgumentError(
+                f"plot_pareto_front: study {study.study_name!r} has "
+                f"{len(study.directions)} objective(s); give `targets`, two functions of the "
+                "trial to plot against each other"
+            )
+        targets = (lambda t: t.values[0], lambda t: t.values[1])  # type: ignore[index]
+        if directions is None:
+            directions = (study.directions[0].value, study.directions[1].value)
+    directions = directions or ("minimize", "minimize")
     for direction in directions:
         check_choice("directions", direction, ("minimize", "maximize"), owner="plot_pareto_front")
     rows = []

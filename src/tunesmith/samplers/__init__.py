@@ -7,6 +7,7 @@ from tunesmith.samplers.cma_es import CmaEsSampler
 from tunesmith.samplers.genetic import GeneticSampler
 from tunesmith.samplers.gp import GPSampler
 from tunesmith.samplers.grid import GridSampler
+from tunesmith.samplers.nsga2 import NSGAIISampler
 from tunesmith.samplers.partial_fixed import BruteForceSampler, PartialFixedSampler
 from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.samplers.random import RandomSampler
@@ -22,6 +23,7 @@ __all__ = [
     "GPSampler",
     "GeneticSampler",
     "GridSampler",
+    "NSGAIISampler",
     "PartialFixedSampler",
     "QMCSampler",
     "RandomSampler",

@@ -4,6 +4,8 @@ Glossary:
     d       dimensions of the space (one per parameter, see :class:`UnitCube`)
     X       (n, d) trials' parameters in the unit cube
     loss    (n,) objective values turned into losses: smaller is better in both directions
+    L       (n, m) the losses of a study of m objectives (``loss`` is its first column)
+    c       (n, k) constraint values (feasible: every one <= 0), NaN if a trial has none
     step    (n,) the last step a pruned trial reported (how far it got)
 
 A table holds the finished trials that have every parameter of its space. It grows
@@ -23,7 +25,7 @@ import numpy as np
 from tunesmith.encoding import UnitCube
 from tunesmith.history import FinishedScan, FrozenTrial, History
 from tunesmith.space import Distribution, SearchSpace
-from tunesmith.states import Direction, TrialState
+from tunesmith.states import TrialState
 
 _STATES = {TrialState.COMPLETE: 0, TrialState.PRUNED: 1, TrialState.FAIL: 2}
 
@@ -37,7 +39,8 @@ class Observations:
         self._scan = FinishedScan()
         self._size = 0
         self._x = np.empty((16, self.cube.dims))
-        self._loss = np.empty(16)
+        self._loss = np.empty((16, 1))
+        self._constraints = np.empty((16, 0))
         self._state = np.empty(16, dtype=np.int8)
         self._step = np.empty(16, dtype=np.int64)
         self._number = np.empty(16, dtype=np.int64)
@@ -49,7 +52,8 @@ class Observations:
         restarted, new = self._scan.new(history)
         if restarted:
             self.source, self._size, self._keys = history.source, 0, set()
-        sign = 1.0 if history.direction is Direction.MINIMIZE else -1.0
+            self._loss = np.empty((len(self._loss), len(history.directions)))
+        sign = np.array([direction.sign for direction in history.directions])
         names = self.cube.names
         for trial in new:
             params = trial.params
@@ -57,11 +61,12 @@ class Observations:
                 self._append(trial, sign)
         return self
 
-    def _append(self, trial: FrozenTrial, sign: float) -> None:
+    def _append(self, trial: FrozenTrial, sign: np.ndarray) -> None:
         if self._size == len(self._loss):
             grow = 2 * self._size
             self._x = np.resize(self._x, (grow, self.cube.dims))
-            self._loss = np.resize(self._loss, grow)
+            self._loss = np.resize(self._loss, (grow, self._loss.shape[1]))
+            self._constraints = np.resize(self._constraints, (grow, self._constraints.shape[1]))
             self._state = np.resize(self._state, grow)
             self._step = np.resize(self._step, grow)
             self._number = np.resize(self._number, grow)
@@ -69,12 +74,23 @@ class Observations:
         i = self._size
         self._x[i] = self.cube.encode(trial.params)
         self._keys.add(point_key(self._x[i]))
-        self._loss[i] = np.nan if trial.value is None else sign * trial.value
+        self._loss[i] = np.nan if trial.values is None else sign * trial.values
+        self._set_constraints(i, trial.constraints)
         self._state[i] = _STATES[trial.state]
         self._step[i] = -1 if trial.last_step is None else trial.last_step
         self._number[i] = trial.number
         self._duration[i] = np.nan if trial.duration is None else trial.duration
         self._size += 1
+
+    def _set_constraints(self, i: int, values: tuple[float, ...] | None) -> None:
+        width = self._constraints.shape[1]
+        if values is not None and len(values) > width:
+            grown = np.full((len(self._constraints), len(values)), np.nan)
+            grown[:, :width] = self._constraints
+            self._constraints, width = grown, len(values)
+        self._constraints[i] = np.nan
+        if values is not None:
+            self._constraints[i, : len(values)] = values
 
     def _where(self, state: TrialState) -> np.ndarray:
         return np.flatnonzero(self._state[: self._size] == _STATES[state])
@@ -82,12 +98,26 @@ class Observations:
     def complete(self) -> tuple[np.ndarray, np.ndarray]:
         """``(X, loss)`` of the COMPLETE trials."""
         rows = self._where(TrialState.COMPLETE)
+        return self._x[rows], self._loss[rows, 0]
+
+    def complete_losses(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(X, L)`` of the COMPLETE trials, every objective a loss."""
+        rows = self._where(TrialState.COMPLETE)
         return self._x[rows], self._loss[rows]
+
+    def constraints(self) -> np.ndarray:
+        """``c`` (n, k) of the COMPLETE trials, in the order :meth:`complete` returns."""
+        return self._constraints[self._where(TrialState.COMPLETE)]
+
+    def violations(self) -> np.ndarray:
+        """(n,) how far each COMPLETE trial breaks its constraints: the sum of the positive
+        constraint values (0 for a feasible trial, or one without constraint values)."""
+        return np.nansum(np.maximum(self.constraints(), 0.0), axis=1)
 
     def pruned(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(X, loss, step)`` of the PRUNED trials (loss NaN if the trial never reported)."""
         rows = self._where(TrialState.PRUNED)
-        return self._x[rows], self._loss[rows], self._step[rows]
+        return self._x[rows], self._loss[rows, 0], self._step[rows]
 
     def durations(self) -> np.ndarray:
         """Seconds each COMPLETE trial took, in the order :meth:`complete` returns."""

@@ -20,6 +20,10 @@ resumed studies decide from the same recorded numbers). The samplers share no
 state, so a switch loses nothing: each models every trial the others chose. All model
 conditional spaces group by group and count running trials, so "auto" works unchanged
 with parallel workers.
+
+Studies of several objectives take the same route: the GP's expected hypervolume
+improvement (a random scalarization per trial beyond three objectives), then
+multi-objective TPE.
 """
 
 from __future__ import annotations
@@ -81,6 +85,10 @@ class AutoSampler:
         >>> abs(study.best_params["x"] - 1) < 0.2
         True
     """
+
+    #: Several objectives take the same route: the GP's expected hypervolume
+    #: improvement, then multi-objective TPE.
+    multi_objective = True
 
     def __init__(
         self,

@@ -33,7 +33,7 @@ draws it from the Sobol design.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -243,26 +243,10 @@ class GeneticSampler:
     def _genes_alone(
         self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
     ) -> Suggestion:
-        """Parameters outside the genome: inherited from a parent that has them (and
-        mutated), else drawn from the Sobol design."""
         notes: Mapping[str, Any] = trial.notes.get("genetic") or {}
-        donors = [history.trial(n) for n in notes.get("parents", ()) if 0 <= n < len(history)]
-        params: dict[str, Any] = {}
-        for name, distribution in space.items():
-            values = [
-                d.params[name]
-                for d in donors
-                if name in d.params and distribution.contains(d.params[name])
-            ]
-            if not values:
-                single = {name: distribution}
-                params[name] = self._startup.sample(single, history, rng, trial).params[name]
-                continue
-            cube = UnitCube({name: distribution})
-            gene = cube.encode({name: values[int(rng.integers(len(values)))]})
-            size = len(trial.params) + len(trial.proposal) + len(space)
-            gene, _ = mutate(gene, cube, rng, self._rate(size))
-            params[name] = cube.decode(gene)[name]
+        params = inherit_genes(
+            space, history, rng, trial, notes.get("parents", ()), self._startup, self._rate
+        )
         return unless_failed(Suggestion(params), space, history, rng, trial)
 
     def __repr__(self) -> str:
@@ -271,3 +255,34 @@ class GeneticSampler:
             f"mutation_rate={self.mutation_rate}, crossover={self.crossover!r}, "
             f"mode={self.mode!r})"
         )
+
+
+def inherit_genes(
+    space: SearchSpace,
+    history: History,
+    rng: np.random.Generator,
+    trial: FrozenTrial,
+    parents: Sequence[int],
+    startup: QMCSampler,
+    rate: Callable[[int], float],
+) -> dict[str, Any]:
+    """Parameters outside the genome: inherited from a parent that has them (and
+    mutated, each with probability ``rate(genes)``), else drawn from the Sobol design."""
+    donors = [history.trial(n) for n in parents if 0 <= n < len(history)]
+    params: dict[str, Any] = {}
+    for name, distribution in space.items():
+        values = [
+            d.params[name]
+            for d in donors
+            if name in d.params and distribution.contains(d.params[name])
+        ]
+        if not values:
+            single = {name: distribution}
+            params[name] = startup.sample(single, history, rng, trial).params[name]
+            continue
+        cube = UnitCube({name: distribution})
+        gene = cube.encode({name: values[int(rng.integers(len(values)))]})
+        size = len(trial.params) + len(trial.proposal) + len(space)
+        gene, _ = mutate(gene, cube, rng, rate(size))
+        params[name] = cube.decode(gene)[name]
+    return params

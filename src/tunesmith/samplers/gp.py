@@ -18,7 +18,11 @@ Algorithms", made to work on real hyperparameter spaces:
 - optionally, expected improvement per second (``cost_aware=True``): a second GP of the
   trials' log durations discounts slow configurations (Snoek et al. sec. 3.2);
 - a conditional space is modeled group by group: a parameter only some trials have is
-  chosen by a GP of the trials that have it, given the parameters already chosen.
+  chosen by a GP of the trials that have it, given the parameters already chosen;
+- constraints (``constraints=``): a GP per constraint, EI times the probability of
+  feasibility (Gardner et al. 2014); several objectives: a GP per objective and the
+  expected hypervolume improvement, in log space, for 2 or 3 objectives; beyond, EI of a
+  random Chebyshev scalarization per trial (ParEGO, Knowles 2006). See :mod:`._gp_multi`.
 
 Cost grows as n³ in the number of trials; it stays well under a second a trial to a few
 hundred trials. The "auto" sampler hands over to TPE beyond that.
@@ -27,6 +31,7 @@ hundred trials. The "auto" sampler hands over to TPE beyond that.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -37,6 +42,7 @@ from scipy.stats import qmc
 from tunesmith.encoding import UnitCube
 from tunesmith.errors import InvalidArgumentError
 from tunesmith.history import FrozenTrial, History
+from tunesmith.pareto import pareto_mask
 from tunesmith.samplers._failures import unless_failed
 from tunesmith.samplers._gp import (
     GaussianProcess,
@@ -45,6 +51,7 @@ from tunesmith.samplers._gp import (
     log_expected_improvement,
     sample_hyperparameters,
 )
+from tunesmith.samplers._gp_multi import Feasibility, HypervolumeImprovement
 from tunesmith.samplers._observations import ObservationCache, Observations
 from tunesmith.samplers._threads import one_blas_thread
 from tunesmith.samplers.base import Suggestion
@@ -52,11 +59,14 @@ from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.space import SearchSpace
 from tunesmith.validation import (
     check_bool,
+    check_callable,
     check_choice,
     check_int,
     check_optional_int,
     check_seed,
 )
+
+Constraints = Callable[[FrozenTrial], Sequence[float]]
 
 Warping = Literal["tail", "power", "rank", "none"]
 #: Discrete dimensions with at most this many cells are swept exhaustively.
@@ -149,6 +159,10 @@ class GPSampler:
             cost more than the trial.
         refine_iterations: L-BFGS-B iterations spent refining the best candidates (0:
             the best candidate as it is).
+        constraints: ``constraints(trial) -> [c1, c2, ...]``, called on each finished
+            trial; the trial is feasible when every value is <= 0. The values are stored
+            on the trial, each is modeled by a GP, and the sampler maximizes EI times
+            the probability of feasibility (constrained EI).
 
     Example:
         >>> import tunesmith as ts
@@ -157,6 +171,9 @@ class GPSampler:
         >>> abs(study.best_params["x"] - 1) < 0.1
         True
     """
+
+    #: Several objectives: expected hypervolume improvement (ParEGO beyond 3).
+    multi_objective = True
 
     def __init__(
         self,
@@ -172,9 +189,11 @@ class GPSampler:
         warn_independent_sampling: bool | None = None,
         fit_every: int = 1,
         refine_iterations: int = 100,
+        constraints: Constraints | None = None,
     ) -> None:
         owner = "GPSampler"
         self.seed = check_seed(seed, owner=owner)
+        self.constraints = check_callable("constraints", constraints, owner=owner, optional=True)
         self.n_startup_trials = check_optional_int(
             "n_startup_trials", n_startup_trials, owner=owner, minimum=1
         )
@@ -210,12 +229,55 @@ class GPSampler:
         self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
     ) -> Suggestion:
         joint, context, table = self._observations.for_trial(space, history, trial)
-        x, loss = table.complete()
+        x, losses = table.complete_losses()
         startup = self.n_startup_trials or _default_startup(len(joint))
         if len(x) < max(startup, 2):
             return self._startup.sample(space, history, rng, trial)
         cube = table.cube
-        key = tuple(cube.names)
+        # Running trials and failed ones count as bad: no worker goes where another is
+        # evaluating, and the model steers away from where the objective raised.
+        running, failed = table.running(history, exclude=trial.number), table.failed()
+        pending = np.vstack([running, failed])
+        feasibility, feasible = self._feasibility(table, x, cube, running, failed)
+        if losses.shape[1] > 1:
+            acquisition: Acquisition | HypervolumeImprovement = self._multi_objective(
+                x, losses, feasible, feasibility, cube, running, failed, rng
+            )
+        else:
+            acquisition = self._improvement(
+                x, losses[:, 0], feasible, feasibility, table, cube, running, failed, rng
+            )
+        fixed, fixed_values = cube.fixed(context)
+        point = optimize_acquisition(
+            acquisition,
+            cube,
+            rng,
+            fixed=fixed,
+            fixed_values=fixed_values,
+            avoid=np.vstack([x, pending]) if len(pending) else x,
+            n_candidates=self.n_candidates or default_candidates(cube.dims),
+            n_restarts=self.n_restarts,
+            iterations=self.refine_iterations,
+        )
+        params = cube.decode(point)
+        suggestion = Suggestion({name: params[name] for name in joint})
+        return unless_failed(suggestion, space, history, rng, trial)
+
+    def _improvement(
+        self,
+        x: np.ndarray,
+        loss: np.ndarray,
+        feasible: np.ndarray,
+        feasibility: Feasibility | None,
+        table: Observations | None,
+        cube: UnitCube,
+        running: np.ndarray,
+        failed: np.ndarray,
+        rng: np.random.Generator,
+        key: tuple[str, ...] | None = None,
+    ) -> Acquisition:
+        """(Constrained) expected improvement, per second with ``cost_aware``."""
+        key = tuple(cube.names) if key is None else key
         fitted = self._fits.get(key)
         if fitted is None or len(x) - fitted.trials >= self.fit_every:
             exponent = None
@@ -254,31 +316,98 @@ class GPSampler:
             )
             self._chains[key] = draws[-1]
             thetas = list(draws)
-        # Running trials and failed ones count as bad: no worker goes where another is
-        # evaluating, and the model steers away from where the objective raised.
-        running, failed = table.running(history, exclude=trial.number), table.failed()
-        pending = np.vstack([running, failed])
         models = []
+        model = None
         for sample in thetas:
             model = GaussianProcess(x, y, cube.categorical, sample)
-            best = float(model.predict(x)[0].min())
-            models.append((model.with_pending(running, failed), best))
-        fixed, fixed_values = cube.fixed(context)
-        cost = self._cost_model(table, x, cube) if self.cost_aware else None
-        point = optimize_acquisition(
-            Acquisition(models, cost),
-            cube,
-            rng,
-            fixed=fixed,
-            fixed_values=fixed_values,
-            avoid=np.vstack([x, pending]) if len(pending) else x,
-            n_candidates=self.n_candidates or default_candidates(cube.dims),
-            n_restarts=self.n_restarts,
-            iterations=self.refine_iterations,
+            if feasible.any():
+                best = float(model.predict(x[feasible])[0].min())
+                models.append((model.with_pending(running, failed), best))
+        cost = self._cost_model(table, x, cube) if self.cost_aware and table is not None else None
+        # no feasible trial yet: the probability of feasibility alone
+        return Acquisition(models, cost, feasibility, anchor=model)
+
+    def _fit_plain(
+        self, x: np.ndarray, y: np.ndarray, cube: UnitCube, key: tuple[str, ...]
+    ) -> GaussianProcess:
+        """A GP of ``y`` (a constraint's or an objective's standardized values), its
+        kernel refined from the last fit under ``key``."""
+        fitted = self._fits.get(key)
+        self._fit_count += 1
+        theta = fit_hyperparameters(
+            x,
+            y,
+            cube.categorical,
+            previous=None if fitted is None else fitted.theta,
+            prior=self.prior or Prior(),
+            restart=len(x) < 50 or self._fit_count % 10 == 0,
         )
-        params = cube.decode(point)
-        suggestion = Suggestion({name: params[name] for name in joint})
-        return unless_failed(suggestion, space, history, rng, trial)
+        self._fits[key] = _Fit(theta, None, len(x))
+        return GaussianProcess(x, y, cube.categorical, theta)
+
+    def _feasibility(
+        self,
+        table: Observations,
+        x: np.ndarray,
+        cube: UnitCube,
+        running: np.ndarray,
+        failed: np.ndarray,
+    ) -> tuple[Feasibility | None, np.ndarray]:
+        """The GPs of the constraints (None without constraints), and which of the
+        complete trials are feasible."""
+        if self.constraints is None:
+            return None, np.ones(len(x), dtype=bool)
+        values = table.constraints()
+        known = ~np.isnan(values).all(axis=0)
+        values = values[:, known]
+        feasible = np.all(np.nan_to_num(values, nan=0.0) <= 0.0, axis=1)
+        models = []
+        for j in range(values.shape[1]):
+            c = np.nan_to_num(values[:, j], nan=0.0)
+            scale = c.std() or 1.0
+            y = (c - c.mean()) / scale
+            model = self._fit_plain(x, y, cube, (*cube.names, f"constraint {j}"))
+            models.append((model.with_pending(running, failed), float(-c.mean() / scale)))
+        return (Feasibility(models) if models else None), feasible
+
+    def _multi_objective(
+        self,
+        x: np.ndarray,
+        losses: np.ndarray,
+        feasible: np.ndarray,
+        feasibility: Feasibility | None,
+        cube: UnitCube,
+        running: np.ndarray,
+        failed: np.ndarray,
+        rng: np.random.Generator,
+    ) -> Acquisition | HypervolumeImprovement:
+        """EHVI for 2 or 3 objectives; EI of a random Chebyshev scalarization beyond."""
+        low, high = losses.min(axis=0), losses.max(axis=0)
+        span = np.where(high > low, high - low, 1.0)
+        scaled = (losses - low) / span  # every objective in [0, 1] over the trials
+        if losses.shape[1] > 3:
+            weights = rng.dirichlet(np.ones(losses.shape[1]))
+            # augmented Chebyshev norm (Knowles 2006, eq. 2)
+            scalar = (weights * scaled).max(axis=1) + 0.05 * (weights * scaled).sum(axis=1)
+            key = (*cube.names, "scalarized")
+            return self._improvement(
+                x, scalar, feasible, feasibility, None, cube, running, failed, rng, key
+            )
+        models = []
+        for i in range(losses.shape[1]):
+            mean, spread = scaled[:, i].mean(), scaled[:, i].std() or 1.0
+            y = (scaled[:, i] - mean) / spread
+            model = self._fit_plain(x, y, cube, (*cube.names, f"objective {i}"))
+            models.append((model, mean, spread))
+        reference = np.array([(1.1 - mean) / spread for _, mean, spread in models])
+        standardized = np.column_stack(
+            [(scaled[:, i] - mean) / spread for i, (_, mean, spread) in enumerate(models)]
+        )
+        front = standardized[feasible]
+        front = front[np.all(front < reference, axis=1)]
+        front = front[pareto_mask(front)] if len(front) else front
+        gps = [model.with_pending(running, failed) for model, _, _ in models]
+        return HypervolumeImprovement(gps, front, reference, feasibility)
 
     def _cost_model(
         self, table: Observations, x: np.ndarray, cube: UnitCube
@@ -293,7 +422,7 @@ class GPSampler:
     def __repr__(self) -> str:
         return (
             f"GPSampler(warping={self.warping!r}, cost_aware={self.cost_aware}, "
-            f"integrate={self.integrate})"
+            f"integrate={self.integrate}, constraints={self.constraints!r})"
         )
 
 
@@ -306,18 +435,28 @@ class Acquisition:
         self,
         models: list[tuple[GaussianProcess, float]],
         cost: GaussianProcess | None = None,
+        feasibility: Feasibility | None = None,
+        *,
+        anchor: GaussianProcess | None = None,
     ) -> None:
-        self.models, self.cost = models, cost
-        self.model = models[0][0]  # for where the best observations are
+        self.models, self.cost, self.feasibility = models, cost, feasibility
+        # for where the best observations are
+        self.model = anchor if anchor is not None else models[0][0]
+
+    def best_first(self, points: np.ndarray) -> np.ndarray:
+        """The points by predicted loss, best first."""
+        return np.argsort(self.model.predict(points)[0])
 
     def __call__(self, points: np.ndarray) -> np.ndarray:
         values = []
         for model, best in self.models:
             mean, variance = model.predict(points)
             values.append(log_expected_improvement(mean, variance, best)[0])
-        value = self._average(np.array(values))
+        value = self._average(np.array(values)) if values else np.zeros(len(points))
         if self.cost is not None:
             value = value - self.cost.predict(points)[0]
+        if self.feasibility is not None:
+            value = value + self.feasibility(points)
         return value
 
     def _average(self, log_values: np.ndarray) -> np.ndarray:
@@ -334,19 +473,25 @@ class Acquisition:
             value, by_mean, by_variance = log_expected_improvement(mean, variance, best)
             values.append(value)
             grads.append(by_mean[:, None] * d_mean + by_variance[:, None] * d_variance)
-        log_values = np.array(values)
-        value = self._average(log_values)
-        # d log(mean exp v_s) = Σ_s softmax(v)_s dv_s
-        weights = np.exp(log_values - value - np.log(len(log_values)))
-        grad = np.einsum("sm,smd->md", weights, np.array(grads))
+        if values:
+            log_values = np.array(values)
+            value = self._average(log_values)
+            # d log(mean exp v_s) = Σ_s softmax(v)_s dv_s
+            weights = np.exp(log_values - value - np.log(len(log_values)))
+            grad = np.einsum("sm,smd->md", weights, np.array(grads))
+        else:
+            value, grad = np.zeros(len(points)), np.zeros(points.shape)
         if self.cost is not None:
             cost, _, d_cost, _ = self.cost.predict_with_gradient(points)
             value, grad = value - cost, grad - d_cost
+        if self.feasibility is not None:
+            feasible, d_feasible = self.feasibility.with_gradient(points)
+            value, grad = value + feasible, grad + d_feasible
         return value, grad
 
 
 def optimize_acquisition(
-    acquisition: Acquisition,
+    acquisition: Acquisition | HypervolumeImprovement,
     cube: UnitCube,
     rng: np.random.Generator,
     *,
@@ -364,7 +509,7 @@ def optimize_acquisition(
         warnings.simplefilter("ignore", UserWarning)
         candidates = qmc.Sobol(dims, scramble=True, seed=rng).random(n_candidates)
     # Candidates near the best observations: where EI's peaks usually are.
-    order = np.argsort(acquisition.model.predict(avoid)[0])[: min(5, len(avoid))]
+    order = acquisition.best_first(avoid)[: min(5, len(avoid))]
     local = avoid[np.repeat(order, 20)] + rng.normal(0, 0.05, (20 * len(order), dims))
     candidates = np.vstack([candidates, local])
     candidates[:, fixed] = fixed_values[fixed]
@@ -393,7 +538,10 @@ def _seen(point: np.ndarray, points: np.ndarray) -> bool:
 
 
 def _refine(
-    acquisition: Acquisition, starts: np.ndarray, free: np.ndarray, iterations: int
+    acquisition: Acquisition | HypervolumeImprovement,
+    starts: np.ndarray,
+    free: np.ndarray,
+    iterations: int,
 ) -> np.ndarray:
     """L-BFGS-B on the ``free`` coordinates of every start at once: the starts are
     independent, so one problem over their concatenation has their sum as objective."""
@@ -418,7 +566,7 @@ def _refine(
 
 
 def _sweep(
-    acquisition: Acquisition,
+    acquisition: Acquisition | HypervolumeImprovement,
     cube: UnitCube,
     starts: np.ndarray,
     free: np.ndarray,

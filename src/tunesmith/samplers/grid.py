@@ -220,6 +220,9 @@ class GridSampler:
         3
     """
 
+    #: Works with any number of objectives (it never looks at the values).
+    multi_objective = True
+
     def __init__(
         self,
         grid: Mapping[str, Sequence[Any]] | None = None,

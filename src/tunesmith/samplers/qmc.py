@@ -49,6 +49,9 @@ class QMCSampler:
         >>> study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2, n_trials=4)
     """
 
+    #: Works with any number of objectives (it never looks at the values).
+    multi_objective = True
+
     def __init__(
         self,
         *,

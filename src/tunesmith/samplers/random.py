@@ -33,6 +33,9 @@ class RandomSampler:
         5
     """
 
+    #: Works with any number of objectives (it never looks at the values).
+    multi_objective = True
+
     def __init__(self, seed: int | None = None) -> None:
         self.seed = check_seed(seed, owner="RandomSampler")
         self._rng: np.random.Generator | None = None

@@ -19,11 +19,23 @@ Glossary (shapes):
     β       categorical "bandwidth": the probability of leaving an observation's category
 The next point maximizes l(x) / g(x) over candidates drawn from l (sec. 4.1, eq. 3: this
 maximizes expected improvement under the TPE model).
+
+Several objectives (MOTPE, Ozaki et al. 2020, "Multiobjective Tree-Structured Parzen
+Estimator for Computationally Expensive Optimization Problems"): trials are ranked by
+non-dominated sorting, so the good group is the first Pareto fronts, the front that does
+not fit whole cut by crowding distance (the paper cuts it by hypervolume contribution,
+which costs far more to compute for the same purpose: keeping the group spread along
+the front).
+
+Constraints (``constraints=``): feasible trials rank before infeasible ones, which rank
+by how far they break their constraints (the constrained domination of Deb 2000, as
+Optuna's TPE ranks them), so the good group is feasible as soon as enough trials are.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 import numpy as np
@@ -32,6 +44,7 @@ from scipy import special
 from tunesmith.encoding import UnitCube
 from tunesmith.errors import InvalidArgumentError
 from tunesmith.history import FrozenTrial, History
+from tunesmith.pareto import crowded_order
 from tunesmith.samplers._failures import unless_failed
 from tunesmith.samplers._observations import (
     ObservationCache,
@@ -42,7 +55,9 @@ from tunesmith.samplers.base import Suggestion
 from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.space import SearchSpace
 from tunesmith.states import TrialState
-from tunesmith.validation import check_bool, check_int, check_number, check_seed
+from tunesmith.validation import check_bool, check_callable, check_int, check_number, check_seed
+
+Constraints = Callable[[FrozenTrial], Sequence[float]]
 
 _PRIOR_SIGMA = 1.0
 
@@ -248,6 +263,9 @@ class TPESampler:
             which is what Optuna's ``multivariate=True, group=True`` ask for.
         warn_independent_sampling: Accepted for code written for Optuna; nothing is
             sampled independently, so there is nothing to warn about.
+        constraints: ``constraints(trial) -> [c1, c2, ...]``, called on each finished
+            trial; the trial is feasible when every value is <= 0. The values are stored
+            on the trial, feasible trials rank first, and the best trial(s) are feasible.
 
     Example:
         >>> import tunesmith as ts
@@ -256,6 +274,9 @@ class TPESampler:
         >>> abs(study.best_params["x"] - 1) < 0.3
         True
     """
+
+    #: Several objectives rank trials by Pareto front (MOTPE).
+    multi_objective = True
 
     def __init__(
         self,
@@ -268,7 +289,11 @@ class TPESampler:
         multivariate: bool | None = None,
         group: bool | None = None,
         warn_independent_sampling: bool | None = None,
+        constraints: Constraints | None = None,
     ) -> None:
+        self.constraints = check_callable(
+            "constraints", constraints, owner="TPESampler", optional=True
+        )
         for name, value in (("multivariate", multivariate), ("group", group)):
             if value is not None and value is not True:
                 raise InvalidArgumentError(
@@ -316,9 +341,12 @@ class TPESampler:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
         """Good points, bad points (running ones included), the bad points' weights, and
         how many finished trials were ranked."""
-        x_complete, loss = table.complete()
+        x_complete, losses = table.complete_losses()
         x_pruned, pruned_loss, steps = table.pruned()
-        complete_order = np.argsort(loss, kind="stable")
+        violation = table.violations() if self.constraints is not None else None
+        # only the good group needs an order (every trial may be ranked: an upper bound)
+        needed = good_count(len(losses) + len(pruned_loss))
+        complete_order = rank_order(losses, violation, needed)
         pruned_loss = np.where(np.isnan(pruned_loss), np.inf, pruned_loss)
         pruned_order = np.lexsort((pruned_loss, -steps))
         ranked = np.vstack([x_complete[complete_order], x_pruned[pruned_order]])
@@ -345,4 +373,18 @@ class TPESampler:
         return good, np.vstack([bad, pending]), weights, len(ranked)
 
     def __repr__(self) -> str:
-        return f"TPESampler(n_startup_trials={self.n_startup_trials})"
+        return (
+            f"TPESampler(n_startup_trials={self.n_startup_trials}, "
+            f"constraints={self.constraints!r})"
+        )
+
+
+def rank_order(losses: np.ndarray, violation: np.ndarray | None, needed: int) -> np.ndarray:
+    """Complete trials best first: by loss (one objective) or by Pareto front, then
+    crowding distance (several; only the ``needed`` best), feasible ones before the
+    others (which go by how far they break their constraints)."""
+    if losses.shape[1] == 1:
+        if violation is None:
+            return np.argsort(losses[:, 0], kind="stable")
+        return np.lexsort((losses[:, 0], violation))
+    return crowded_order(losses, violation, needed)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from tunesmith.events import Event, Record
-from tunesmith.states import Direction
+from tunesmith.states import Direction, directions_from_text, directions_to_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,16 +22,34 @@ class StudyInfo:
 
     Attributes:
         name: Unique within the storage.
-        direction: MINIMIZE or MAXIMIZE.
+        direction: MINIMIZE or MAXIMIZE (the first objective's, with several).
         seed: The study's seed: trial *k* samples with a generator derived from
             ``(seed, k)``, so a resumed study continues the same sequence.
         created_at: Seconds since the epoch.
+        directions: One per objective (default: ``(direction,)``).
     """
 
     name: str
     direction: Direction
     seed: int
     created_at: float
+    directions: tuple[Direction, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.directions:
+            object.__setattr__(self, "directions", (self.direction,))
+
+    @property
+    def stored_direction(self) -> str:
+        """The directions as storages keep them, in the one ``direction`` column:
+        ``"minimize"``, or ``"minimize,maximize"`` for several objectives."""
+        return directions_to_text(self.directions)
+
+    @classmethod
+    def from_stored(cls, name: str, direction: str, seed: int, created_at: float) -> StudyInfo:
+        """The info of a storage row (see :attr:`stored_direction`)."""
+        directions = directions_from_text(direction)
+        return cls(name, directions[0], int(seed), float(created_at), directions)
 
 
 @runtime_checkable

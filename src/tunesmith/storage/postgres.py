@@ -20,7 +20,6 @@ from typing import Any
 
 from tunesmith.errors import StorageError, StudyNotFoundError, require_module
 from tunesmith.events import Event, Record, decode_record, encode
-from tunesmith.states import Direction
 from tunesmith.storage.base import StudyInfo
 
 SCHEMA_VERSION = 1
@@ -124,7 +123,7 @@ class PostgresStorage:
             cursor.execute(
                 "INSERT INTO tunesmith_studies (name, direction, seed, created_at) "
                 "VALUES (%s, %s, %s, %s) ON CONFLICT (name) DO NOTHING",
-                (info.name, info.direction.value, info.seed, info.created_at),
+                (info.name, info.stored_direction, info.seed, info.created_at),
             )
             return bool(cursor.rowcount == 1)
 
@@ -190,4 +189,4 @@ class PostgresStorage:
 
 def _info(row: tuple[str, str, int, float]) -> StudyInfo:
     name, direction, seed, created_at = row
-    return StudyInfo(name, Direction(direction), int(seed), float(created_at))
+    return StudyInfo.from_stored(name, direction, seed, created_at)

@@ -24,7 +24,6 @@ from pathlib import Path
 from tunesmith.errors import StorageError, StudyNotFoundError
 from tunesmith.events import Event, Record, decode_record, encode
 from tunesmith.interrupts import held, pending
-from tunesmith.states import Direction
 from tunesmith.storage.base import StudyInfo
 from tunesmith.validation import check_bool, check_number
 
@@ -185,7 +184,7 @@ class SQLiteStorage:
             cursor = connection.execute(
                 "INSERT OR IGNORE INTO studies (name, direction, seed, created_at) "
                 "VALUES (?, ?, ?, ?)",
-                (info.name, info.direction.value, info.seed, info.created_at),
+                (info.name, info.stored_direction, info.seed, info.created_at),
             )
             return cursor.rowcount == 1
 
@@ -238,4 +237,4 @@ class SQLiteStorage:
 
 def _info(row: tuple[str, str, int, float]) -> StudyInfo:
     name, direction, seed, created_at = row
-    return StudyInfo(name, Direction(direction), int(seed), float(created_at))
+    return StudyInfo.from_stored(name, direction, seed, created_at)

@@ -49,7 +49,7 @@ def _check(trial: object) -> FrozenTrial:
             f"add_trial: only finished trials can be added, but trial {trial.number} is "
             f"{trial.state.name}"
         )
-    if trial.state is TrialState.COMPLETE and trial.value is None:
+    if trial.state is TrialState.COMPLETE and trial.values is None:
         raise InvalidArgumentError(
             f"add_trial: a COMPLETE trial needs a value, but trial {trial.number} has none"
         )
@@ -57,6 +57,12 @@ def _check(trial: object) -> FrozenTrial:
 
 
 def _add(study: Study, trial: FrozenTrial) -> FrozenTrial:
+    objectives = len(study.directions)
+    if trial.values is not None and len(trial.values) != objectives:
+        raise InvalidArgumentError(
+            f"add_trial: trial {trial.number} has {len(trial.values)} values, but the study "
+            f"has {objectives} objectives"
+        )
     started = trial.started_at or time.time()
     created: list[Event] = [TrialCreated(started, None, _ADD_LEASE)]
     if trial.params:
@@ -70,7 +76,12 @@ def _add(study: Study, trial: FrozenTrial) -> FrozenTrial:
     if trial.user_attrs:
         finish.append(UserAttrsSet(number, dict(trial.user_attrs)))
     finished_at = trial.finished_at if trial.finished_at is not None else time.time()
-    finish.append(TrialFinished(number, trial.state, trial.value, finished_at, trial.reason))
+    value = trial.values if objectives > 1 else trial.value
+    finish.append(
+        TrialFinished(
+            number, trial.state, value, finished_at, trial.reason, constraints=trial.constraints
+        )
+    )
     study._append(finish)
     return study._builder.trial(number)
 
@@ -113,7 +124,7 @@ def copy_study(
     target = create_study(
         storage=to_storage,
         study_name=to_study_name or from_study_name,
-        direction=source.direction,
+        directions=list(source.directions),
         seed=source.seed,
     )
     for key, value in source.user_attrs.items():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -34,10 +34,11 @@ from tunesmith.samplers.cma_es import CmaEsSampler
 from tunesmith.samplers.genetic import GeneticSampler
 from tunesmith.samplers.gp import GPSampler
 from tunesmith.samplers.grid import GridSampler
+from tunesmith.samplers.nsga2 import NSGAIISampler
 from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.samplers.random import RandomSampler
 from tunesmith.samplers.tpe import TPESampler
-from tunesmith.states import Direction
+from tunesmith.states import Direction, parse_directions
 from tunesmith.storage.base import Storage, StudyInfo
 from tunesmith.storage.memory import MemoryStorage
 from tunesmith.storage.postgres import PostgresStorage
@@ -55,6 +56,7 @@ SAMPLERS: dict[str, Callable[[], Sampler]] = {
     "bohb": BOHBSampler,
     "genetic": GeneticSampler,
     "cmaes": CmaEsSampler,
+    "nsga2": NSGAIISampler,
 }
 PRUNERS: dict[str, Callable[[], Pruner]] = {
     "none": NopPruner,
@@ -196,9 +198,10 @@ def create_study(
     sampler: str | Sampler | None = None,
     pruner: str | Pruner | None = None,
     study_name: str | None = None,
-    direction: str | Direction = "minimize",
+    direction: str | Direction | None = None,
     load_if_exists: bool = False,
     seed: int | None = None,
+    directions: Sequence[str | Direction] | None = None,
 ) -> Study:
     """Create a study (or load it, with ``load_if_exists=True``).
 
@@ -213,11 +216,14 @@ def create_study(
             ``trial.report``), ``"none"``, ``"successive_halving"`` (or ``"asha"``),
             ``"hyperband"``, or a pruner object.
         study_name: Unique in the storage; generated if not given.
-        direction: ``"minimize"`` or ``"maximize"``.
+        direction: ``"minimize"`` (the default) or ``"maximize"``.
         load_if_exists: Load the study of that name if it exists, instead of failing.
         seed: Makes sampling reproducible: trial *k* samples with a generator derived
             from ``(seed, k)``. Stored with the study, so a resumed study continues the
             same sequence.
+        directions: For several objectives, one direction each (instead of
+            ``direction``): the objective returns a tuple of that many values, and
+            ``study.best_trials`` is the Pareto front.
 
     Example:
         >>> import tunesmith as ts
@@ -225,15 +231,16 @@ def create_study(
         >>> study.direction
         Direction.MAXIMIZE
     """
+    wanted = parse_directions(direction, directions)
     chosen_sampler = make_sampler(sampler)
     chosen_pruner = make_pruner(_paired_pruner(sampler, pruner))
-    wanted = Direction.parse(direction)
+    _check_objectives(wanted, chosen_sampler, chosen_pruner)
     seed = _check_seed(seed, chosen_sampler)
     load_if_exists = check_bool("load_if_exists", load_if_exists, owner="create_study")
     resolved_storage = make_storage(storage)
     name = f"study-{uuid.uuid4().hex[:12]}" if study_name is None else _check_study_name(study_name)
     stored_seed = seed if seed is not None else int(np.random.SeedSequence().generate_state(1)[0])
-    info = StudyInfo(name, wanted, stored_seed, time.time())
+    info = StudyInfo(name, wanted[0], stored_seed, time.time(), wanted)
     if not resolved_storage.create(info):
         if not load_if_exists:
             raise DuplicatedStudyError(
@@ -242,10 +249,10 @@ def create_study(
             )
         existing = resolved_storage.info(name)
         assert existing is not None
-        if existing.direction is not wanted:
+        if existing.directions != wanted:
             raise InvalidArgumentError(
-                f"study {name!r} exists with direction {existing.direction.value!r}, but "
-                f"direction={wanted.value!r} was given; a study keeps its direction"
+                f"study {name!r} exists with direction {existing.stored_direction!r}, but "
+                f"{info.stored_direction!r} was given; a study keeps its direction"
             )
         info = existing
     study_seed = info.seed if seed is None else seed
@@ -256,6 +263,24 @@ def create_study(
         pruner=chosen_pruner,
         seed=study_seed,
     )
+
+
+def _check_objectives(directions: tuple[Direction, ...], sampler: Sampler, pruner: Pruner) -> None:
+    """A study of several objectives needs a sampler that declares it handles them
+    (``multi_objective = True``), and has no pruner (pruning compares one value)."""
+    if len(directions) == 1:
+        return
+    if not getattr(sampler, "multi_objective", False):
+        raise InvalidArgumentError(
+            f"{sampler!r} handles one objective, but the study has {len(directions)} "
+            f"(directions={[d.value for d in directions]}); use sampler='auto', 'nsga2', "
+            "'tpe', 'gp', 'random', 'qmc' or 'grid', or a sampler with multi_objective = True"
+        )
+    if not isinstance(pruner, NopPruner):
+        raise InvalidArgumentError(
+            f"pruning compares one value per step, so a study of {len(directions)} objectives "
+            f"cannot have a pruner, but got pruner={pruner!r}; leave pruner=None"
+        )
 
 
 def _paired_pruner(sampler: object, pruner: str | Pruner | None) -> str | Pruner | None:
@@ -294,6 +319,7 @@ def load_study(
             f"{', '.join(map(repr, names)) if names else 'no studies'}"
         )
     study_seed = info.seed if seed is None else seed
+    _check_objectives(info.directions, chosen_sampler, chosen_pruner)
     return Study(
         info=info,
         storage=resolved_storage,
@@ -319,6 +345,7 @@ class StudySummary:
     n_trials: int
     best_value: float | None
     datetime_start: datetime.datetime
+    directions: tuple[Direction, ...] = ()
 
 
 def list_studies(storage: str | Storage) -> list[StudySummary]:
@@ -329,7 +356,7 @@ def list_studies(storage: str | Storage) -> list[StudySummary]:
         return []
     summaries = []
     for info in resolved_storage.studies():
-        history = replay(resolved_storage.read(info.name), info.direction)
+        history = replay(resolved_storage.read(info.name), info.directions)
         best = history.best_trial
         summaries.append(
             StudySummary(
@@ -338,6 +365,7 @@ def list_studies(storage: str | Storage) -> list[StudySummary]:
                 len(history),
                 None if best is None else best.value,
                 datetime.datetime.fromtimestamp(info.created_at),
+                info.directions,
             )
         )
     return summaries

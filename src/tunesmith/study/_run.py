@@ -204,6 +204,12 @@ class TrialRun:
         self._new_reports[step] = value  # type: ignore[index]
 
     def should_prune(self) -> bool:
+        if len(self.study.directions) > 1:
+            raise InvalidArgumentError(
+                f"should_prune: study {self.study.study_name!r} has "
+                f"{len(self.study.directions)} objectives, and pruning compares one value "
+                "per step; a study of several objectives cannot prune"
+            )
         history = self.study.write_progress(self)
         return self.study.pruner.decide(history.trial(self.number), history) is Decision.PRUNE
 

@@ -69,12 +69,15 @@ def _describe(value: object) -> str:
 
 
 def _outcome(
-    value: object, state: TrialState | None, last_report: float | None
-) -> tuple[TrialState, float | None, str | None]:
-    """The state, value and failure reason a ``tell`` records."""
+    value: object, state: TrialState | None, last_report: float | None, objectives: int = 1
+) -> tuple[TrialState, float | tuple[float, ...] | None, str | None]:
+    """The state, value (a tuple of them with several ``objectives``) and failure reason
+    a ``tell`` records."""
     if state is TrialState.FAIL:
         return state, None, None
     if state is TrialState.PRUNED:
+        if objectives > 1:
+            return state, _finite_tuple(value, objectives)[0], None
         if value is None:
             value = last_report
         number = _finite(value)
@@ -83,6 +86,11 @@ def _outcome(
         raise InvalidArgumentError(
             f"tell: `state` must be COMPLETE, PRUNED or FAIL, but got {state!r}"
         )
+    if objectives > 1:
+        values, reason = _finite_tuple(value, objectives)
+        if values is None:
+            return TrialState.FAIL, None, reason
+        return TrialState.COMPLETE, values, None
     number = _finite(value)
     if number is None:
         return (
@@ -91,6 +99,29 @@ def _outcome(
             f"the objective returned {_describe(value)}, not a finite number",
         )
     return TrialState.COMPLETE, number, None
+
+
+def _finite_tuple(value: object, objectives: int) -> tuple[tuple[float, ...] | None, str | None]:
+    """The values of a study of several objectives as a tuple of floats, or None and
+    what is wrong with them."""
+    if not isinstance(value, (list, tuple, np.ndarray)):
+        return None, (
+            f"the objective returned {_describe(value)}; a study of {objectives} objectives "
+            f"needs a tuple (or list, or array) of {objectives} finite numbers"
+        )
+    items = list(np.ravel(value)) if isinstance(value, np.ndarray) else list(value)
+    if len(items) != objectives:
+        return None, (
+            f"the objective returned {len(items)} values ({value!r}), but the study has "
+            f"{objectives} objectives (directions); return one value per direction"
+        )
+    numbers = [_finite(item) for item in items]
+    if any(number is None for number in numbers):
+        return None, (
+            f"the objective returned {value!r}; a study of {objectives} objectives needs "
+            f"{objectives} finite numbers"
+        )
+    return tuple(numbers), None  # type: ignore[arg-type]
 
 
 def _finite(value: object) -> float | None:
@@ -123,7 +154,8 @@ class Study:
     ) -> None:
         self._info = info
         self.study_name = info.name
-        self.direction: Direction = info.direction
+        #: One direction per objective.
+        self.directions: tuple[Direction, ...] = info.directions
         self.storage = storage
         self.sampler = sampler
         self.pruner = pruner
@@ -132,11 +164,22 @@ class Study:
         #: workers presume its worker dead and fail it (heartbeats come every fifth of it).
         #: Trials of an in-memory study run in its own process hold no lease.
         self.lease_seconds: float = getattr(storage, "lease_seconds", 60.0)
-        self._builder = HistoryBuilder(info.direction, seed)
+        self._builder = HistoryBuilder(info.directions, seed)
         self._runs: dict[int, TrialRun] = {}
         self._stop_requested = False
         self._read()
         self._reap()
+
+    @property
+    def direction(self) -> Direction:
+        """Whether the study minimizes or maximizes its objective (for a study of
+        several objectives, see :attr:`directions`)."""
+        if len(self.directions) > 1:
+            raise InvalidArgumentError(
+                f"study {self.study_name!r} has {len(self.directions)} objectives; use "
+                "study.directions (one per objective) instead of study.direction"
+            )
+        return self.directions[0]
 
     # --- reading -----------------------------------------------------------------------
 
@@ -205,18 +248,32 @@ class Study:
         return add_trials(self, trials)
 
     @property
+    def best_trials(self) -> list[FrozenTrial]:
+        """The Pareto front: the feasible COMPLETE trials no other one dominates (no worse
+        in every objective, better in at least one), by number. With one objective, the
+        trials that share the best value."""
+        return self._sync().best_trials()
+
+    @property
     def best_trial(self) -> FrozenTrial:
-        """The COMPLETE trial with the best value (the earliest, on ties)."""
+        """The feasible COMPLETE trial with the best value (the earliest, on ties)."""
+        if len(self.directions) > 1:
+            raise InvalidArgumentError(
+                f"study {self.study_name!r} has {len(self.directions)} objectives, so no one "
+                "best trial; study.best_trials is the Pareto front (the trials no other one "
+                "beats in every objective)"
+            )
         history = self._sync()
         if history.best_trial is None:
             counts = {state.name: 0 for state in TrialState}
             for trial in history.trials():
                 counts[trial.state.name] += 1
             shown = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+            feasible = "" if not history.completed() else " feasible"
             raise NoCompletedTrialError(
-                f"study {self.study_name!r} has no COMPLETE trial yet "
+                f"study {self.study_name!r} has no{feasible} COMPLETE trial yet "
                 f"({len(history)} trials{': ' + shown if shown else ''}); best_trial, "
-                "best_params and best_value need at least one"
+                f"best_params and best_value need at least one"
             )
         return history.best_trial
 
@@ -410,22 +467,30 @@ class Study:
     def tell(
         self,
         trial: Trial | int,
-        value: float | None = None,
+        value: float | Sequence[float] | None = None,
         *,
         state: TrialState | str | None = None,
+        values: Sequence[float] | None = None,
     ) -> FrozenTrial:
         """Finish a trial and return it as recorded.
 
         Args:
             trial: The trial from :meth:`ask`, or its number.
-            value: The objective value. None, NaN, infinities and non-numbers make the
-                trial FAIL, with the reason recorded.
+            value: The objective value; with several objectives, a tuple (or list, or
+                array) of one value per direction. None, NaN, infinities, non-numbers
+                and a wrong number of values make the trial FAIL, with the reason
+                recorded.
             state: COMPLETE (the default), PRUNED (the value defaults to the last
                 reported one) or FAIL.
+            values: The same as ``value`` (the name other libraries use).
 
         Raises:
             TrialFinishedError: the trial is already finished; it is never changed.
         """
+        if values is not None:
+            if value is not None:
+                raise InvalidArgumentError("tell: give value or values, not both")
+            value = values
         number = trial.number if isinstance(trial, Trial) else _trial_number(trial)
         parsed = None if state is None else _parse_state(state)
         run = self._runs.get(number)
@@ -437,13 +502,64 @@ class Study:
         elif run is None:
             reports = self._builder.trial(number).intermediate_values
             last = reports[max(reports)] if reports else None
-        final_state, final_value, reason = _outcome(value, parsed, last)
+        final_state, final_value, reason = _outcome(value, parsed, last, len(self.directions))
+        constraints = None
+        if final_state is not TrialState.FAIL:
+            final_state, constraints, broken = self._constraints(
+                run, number, final_state, final_value
+            )
+            reason = reason or broken
         failure = None
         if final_state is TrialState.FAIL:
             failure = Failure.TOLD if parsed is TrialState.FAIL else Failure.VALUE
+            final_value = None
         if failure is Failure.VALUE:
             _LOG.warning("trial %d failed: %s", number, reason)
-        return self.finish_trial(number, final_state, final_value, failure=failure, reason=reason)
+        return self.finish_trial(
+            number,
+            final_state,
+            final_value,
+            failure=failure,
+            reason=reason,
+            constraints=constraints,
+        )
+
+    def _constraints(
+        self,
+        run: TrialRun | None,
+        number: int,
+        state: TrialState,
+        value: float | tuple[float, ...] | None,
+    ) -> tuple[TrialState, tuple[float, ...] | None, str | None]:
+        """The values of the sampler's constraints function for the finishing trial (its
+        state again, FAIL if the function returned something else than finite numbers)."""
+        function = getattr(self.sampler, "constraints", None)
+        if function is None:
+            return state, None, None
+        current = run.frozen() if run is not None else self._builder.trial(number)
+        if isinstance(value, tuple):
+            finished = replace(current, state=state, value=None, values=value)
+        else:
+            finished = replace(current, state=state, value=value, values=None)
+        try:
+            returned = function(finished)
+        except Exception as exc:
+            reason = f"the constraints function raised {exc!r}"
+            self.finish_trial(
+                number, TrialState.FAIL, None, failure=Failure.OBJECTIVE, reason=reason
+            )
+            raise
+        items = (
+            list(np.ravel(returned)) if isinstance(returned, (list, tuple, np.ndarray)) else None
+        )
+        numbers = None if items is None else [_finite(item) for item in items]
+        if numbers is None or not numbers or any(n is None for n in numbers):
+            reason = (
+                f"the constraints function returned {_describe(returned)}; it must return a "
+                "non-empty list of finite numbers (each <= 0 when the constraint holds)"
+            )
+            return TrialState.FAIL, None, reason
+        return state, tuple(numbers), None  # type: ignore[arg-type]
 
     def _check_running(self, number: int) -> None:
         history = self._sync()
@@ -462,10 +578,11 @@ class Study:
         self,
         number: int,
         state: TrialState,
-        value: float | None,
+        value: float | tuple[float, ...] | None,
         *,
         failure: Failure | None = None,
         reason: str | None = None,
+        constraints: tuple[float, ...] | None = None,
     ) -> FrozenTrial:
         """Write the trial's end with everything it told the study and not yet written,
         and return it as recorded (a trial another worker already finished keeps that
@@ -476,7 +593,9 @@ class Study:
         finished_at = time.time()
         with held():  # written and forgotten here together, or neither
             try:
-                end = TrialFinished(number, state, value, finished_at, reason, adopt, failure)
+                end = TrialFinished(
+                    number, state, value, finished_at, reason, adopt, failure, constraints
+                )
                 self._append([*told, end])
             except BaseException:
                 if run is not None:  # nothing was written (the append is atomic): keep it all
@@ -674,7 +793,7 @@ class Study:
         """
         from tunesmith.study._frame import trials_to_dataframe
 
-        return trials_to_dataframe(self.trials)
+        return trials_to_dataframe(self.trials, objectives=len(self.directions))
 
     def trials_dataframe(
         self, attrs: Sequence[str] | None = None, multi_index: bool = False
@@ -699,7 +818,9 @@ class Study:
 
     def __repr__(self) -> str:
         return (
-            f"Study(name={self.study_name!r}, direction={self.direction.value!r}, "
+            f"Study(name={self.study_name!r}, "
+            f"direction{'s' if len(self.directions) > 1 else ''}="
+            f"{','.join(d.value for d in self.directions)!r}, "
             f"trials={len(self._builder.trials)}, storage={self.storage!r})"
         )
 
