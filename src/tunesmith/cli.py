@@ -64,8 +64,9 @@ def _studies(args: argparse.Namespace) -> int:
         print("no studies")
     for summary in summaries:
         best = "-" if summary.best_value is None else f"{summary.best_value:.6g}"
+        directions = ",".join(direction.value for direction in summary.directions)
         print(
-            f"{summary.study_name}\t{summary.direction.value}\t{summary.n_trials} trials\t"
+            f"{summary.study_name}\t{directions}\t{summary.n_trials} trials\t"
             f"best {best}\tstarted {summary.datetime_start:%Y-%m-%d %H:%M}"
         )
     return 0

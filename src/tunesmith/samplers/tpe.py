@@ -22,10 +22,13 @@ maximizes expected improvement under the TPE model).
 
 Several objectives (MOTPE, Ozaki et al. 2020, "Multiobjective Tree-Structured Parzen
 Estimator for Computationally Expensive Optimization Problems"): trials are ranked by
-non-dominated sorting, so the good group is the first Pareto fronts, the front that does
-not fit whole cut by crowding distance (the paper cuts it by hypervolume contribution,
-which costs far more to compute for the same purpose: keeping the group spread along
-the front).
+non-dominated sorting, so the good group is the first Pareto fronts. The front that does
+not fit whole is cut, for two objectives, by crowding distance (NSGA-II's rule, which keeps
+the front's extremes); for three or more, by each point's own hypervolume contribution
+(the paper selects the subset greedily by hypervolume). On bench/multiobjective.py
+(2 seeds, 200 trials) crowding reached 0.56 and 0.24 of ZDT1's and ZDT3's front where
+contributions reached 0.25 and 0.13, and contributions 0.66 of DTLZ2's (3 objectives)
+where crowding, which then samples the front's edges, reached 0.36.
 
 Constraints (``constraints=``): feasible trials rank before infeasible ones, which rank
 by how far they break their constraints (the constrained domination of Deb 2000, as
@@ -44,7 +47,7 @@ from scipy import special
 from tunesmith.encoding import UnitCube
 from tunesmith.errors import InvalidArgumentError
 from tunesmith.history import FrozenTrial, History
-from tunesmith.pareto import crowded_order
+from tunesmith.pareto import crowded_order, pareto_mask
 from tunesmith.samplers._failures import unless_failed
 from tunesmith.samplers._observations import (
     ObservationCache,
@@ -380,11 +383,43 @@ class TPESampler:
 
 
 def rank_order(losses: np.ndarray, violation: np.ndarray | None, needed: int) -> np.ndarray:
-    """Complete trials best first: by loss (one objective) or by Pareto front, then
-    crowding distance (several; only the ``needed`` best), feasible ones before the
-    others (which go by how far they break their constraints)."""
+    """Complete trials best first: by loss (one objective) or by Pareto front (several:
+    only as many fronts as the ``needed`` best take), feasible ones before the others
+    (which go by how far they break their constraints). The front that does not fit
+    whole is cut by crowding distance for two objectives, by each point's own
+    hypervolume contribution for more (see the module's documentation)."""
     if losses.shape[1] == 1:
         if violation is None:
             return np.argsort(losses[:, 0], kind="stable")
         return np.lexsort((losses[:, 0], violation))
-    return crowded_order(losses, violation, needed)
+    if losses.shape[1] == 2 or len(losses) == 0:
+        return crowded_order(losses, violation, needed)
+    if violation is None:
+        remaining, infeasible = np.arange(len(losses)), np.empty(0, dtype=np.int64)
+    else:
+        remaining = np.flatnonzero(violation <= 0.0)
+        infeasible = np.flatnonzero(violation > 0.0)
+        infeasible = infeasible[np.argsort(violation[infeasible], kind="stable")]
+    reference = losses.max(axis=0) + 0.1 * np.ptp(losses, axis=0) + 1e-12
+    ordered: list[np.ndarray] = []
+    taken = 0
+    while len(remaining) and taken < needed:
+        on_front = pareto_mask(losses[remaining])
+        front = remaining[on_front]
+        if taken + len(front) > needed:
+            front = front[_by_contribution(losses[front], reference)]
+        ordered.append(front)
+        taken += len(front)
+        remaining = remaining[~on_front]
+    return np.concatenate([*ordered, remaining, infeasible]).astype(np.int64)
+
+
+def _by_contribution(front: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """The points of one front by the hypervolume only each of them dominates, largest
+    first, estimated from a fixed sample of 4,096 points of the box below the reference
+    (exact contributions cost a third of a second a trial on DTLZ2)."""
+    low = front.min(axis=0)
+    sample = low + np.random.default_rng(0).random((4096, front.shape[1])) * (reference - low)
+    dominating = np.all(front[:, None, :] <= sample[None, :, :], axis=2)  # (front, sample)
+    only = dominating & (dominating.sum(axis=0) == 1)
+    return np.argsort(-only.sum(axis=1), kind="stable")

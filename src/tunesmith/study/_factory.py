@@ -233,7 +233,7 @@ def create_study(
     """
     wanted = parse_directions(direction, directions)
     chosen_sampler = make_sampler(sampler)
-    chosen_pruner = make_pruner(_paired_pruner(sampler, pruner))
+    chosen_pruner = _objectives_pruner(wanted, sampler, pruner)
     _check_objectives(wanted, chosen_sampler, chosen_pruner)
     seed = _check_seed(seed, chosen_sampler)
     load_if_exists = check_bool("load_if_exists", load_if_exists, owner="create_study")
@@ -263,6 +263,16 @@ def create_study(
         pruner=chosen_pruner,
         seed=study_seed,
     )
+
+
+def _objectives_pruner(
+    directions: tuple[Direction, ...], sampler: object, pruner: str | Pruner | None
+) -> Pruner:
+    """The study's pruner: as asked, or the default; a study of several objectives has
+    none unless one is asked for (which :func:`_check_objectives` then refuses)."""
+    if pruner is None and len(directions) > 1:
+        return NopPruner()
+    return make_pruner(_paired_pruner(sampler, pruner))
 
 
 def _check_objectives(directions: tuple[Direction, ...], sampler: Sampler, pruner: Pruner) -> None:
@@ -319,6 +329,7 @@ def load_study(
             f"{', '.join(map(repr, names)) if names else 'no studies'}"
         )
     study_seed = info.seed if seed is None else seed
+    chosen_pruner = _objectives_pruner(info.directions, sampler, pruner)
     _check_objectives(info.directions, chosen_sampler, chosen_pruner)
     return Study(
         info=info,
