@@ -7,6 +7,9 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The folder beside the repository that an earlier layout pointed to (spelled in two parts,
+#: so that this file does not point there itself).
+OUTSIDE = "../" + "shared"
 LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
 
 
@@ -34,6 +37,6 @@ def test_no_file_points_outside_the_repository() -> None:
         str(path.relative_to(ROOT))
         for suffix in (".md", ".py", ".toml", ".cfg", ".txt")
         for path in _tracked(suffix)
-        if path != Path(__file__).resolve() and "../shared" in path.read_text(encoding="utf-8")
+        if OUTSIDE in path.read_text(encoding="utf-8")
     ]
     assert outside == []

@@ -11,8 +11,11 @@ Example:
     'Figure'
 """
 
-from tunesmith.visualization._names import (
-    is_available,
+from __future__ import annotations
+
+import importlib.util
+
+from tunesmith.plot import (
     plot_contour,
     plot_edf,
     plot_intermediate_values,
@@ -24,6 +27,12 @@ from tunesmith.visualization._names import (
     plot_terminator_improvement,
     plot_timeline,
 )
+
+
+def is_available() -> bool:
+    """Whether plots can be drawn (matplotlib is installed: ``tunesmith[plot]``)."""
+    return importlib.util.find_spec("matplotlib") is not None
+
 
 __all__ = [
     "is_available",
