@@ -302,3 +302,62 @@ def test_running_trials_get_distinct_points(sampler):
     xs = [trial.suggest_float("x", 0, 1) for trial in pending]
     taken = {t.params["x"] for t in study.trials if t.state is ts.TrialState.COMPLETE}
     assert len(set(xs)) == 4 and not taken & set(xs), xs
+
+
+@pytest.mark.parametrize("storage", ["memory", "sqlite"])
+def test_a_grid_point_goes_to_one_trial_when_workers_start_trials_at_once(tmp_path, storage):
+    # Three workers on one study, their trial starts interleaved at the worst moments: while
+    # worker A proposes, C creates a trial (A's prediction of its number goes stale), and
+    # while A proposes again, B creates one. Every point must still go to one trial.
+    url = ts.MemoryStorage() if storage == "memory" else f"sqlite:///{tmp_path / 'grid.db'}"
+    grid = {"x": [1.0, 2.0, 3.0]}
+    meanwhile: list = []
+
+    class Interrupted(ts.GridSampler):
+        def sample(self, space, history, rng, trial):
+            if meanwhile:
+                meanwhile.pop(0)()  # another worker starts a trial now
+            return super().sample(space, history, rng, trial)
+
+    def handle(sampler):
+        return ts.create_study(
+            storage=url, study_name="g", sampler=sampler, seed=0, load_if_exists=True
+        )
+
+    a = handle(Interrupted(grid))
+    b, c = handle(ts.GridSampler(grid)), handle(ts.GridSampler(grid))
+    started = []
+    meanwhile.extend([lambda: started.append(c.ask()), lambda: started.append(b.ask())])
+    started.append(a.ask())
+    xs = sorted(t.suggest_float("x", 1, 3) for t in started)
+    assert xs == [1.0, 2.0, 3.0]
+    assert [t.number for t in sorted(started, key=lambda t: t.number)] == [0, 1, 2]
+
+
+@pytest.mark.parametrize("storage", ["memory", "sqlite"])
+def test_two_workers_never_both_take_a_grids_last_point(tmp_path, storage):
+    url = ts.MemoryStorage() if storage == "memory" else f"sqlite:///{tmp_path / 'grid.db'}"
+    grid = {"x": [1.0, 2.0, 3.0]}
+    meanwhile: list = []
+
+    class Interrupted(ts.GridSampler):
+        def sample(self, space, history, rng, trial):
+            if meanwhile:
+                meanwhile.pop(0)()  # the other worker starts (and ends) a trial now
+            return super().sample(space, history, rng, trial)
+
+    def handle(sampler):
+        return ts.create_study(
+            storage=url, study_name="g", sampler=sampler, seed=0, load_if_exists=True
+        )
+
+    def objective(trial):
+        return trial.suggest_float("x", 1, 3)
+
+    a, b = handle(Interrupted(grid)), handle(ts.GridSampler(grid))
+    b.optimize(objective, n_trials=2)
+    # A sees one point left; while it proposes that point, B takes it and finishes.
+    meanwhile.append(lambda: b.optimize(objective, n_trials=1))
+    a.optimize(objective, n_trials=5)
+    xs = sorted(t.params["x"] for t in a.trials)
+    assert xs == [1.0, 2.0, 3.0]

@@ -73,11 +73,13 @@ class Storage(Protocol):
         """Delete a study and its events; False if there was no such study."""
         ...
 
-    def append(self, study: str, events: Sequence[Event]) -> int:
+    def append(self, study: str, events: Sequence[Event], if_last: int | None = None) -> int:
         """Append events atomically and return the sequence number of the last one.
 
         The batch gets consecutive sequence numbers; raises StudyNotFoundError if the
-        study does not exist."""
+        study does not exist. With ``if_last``, the batch is appended only if the study's
+        last event is still number ``if_last`` (nobody wrote since the caller read it);
+        otherwise nothing is written and the answer is -1."""
         ...
 
     def read(self, study: str, after: int = 0) -> list[Record]:

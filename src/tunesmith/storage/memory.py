@@ -46,9 +46,11 @@ class MemoryStorage:
             self._events.pop(study, None)
             return self._infos.pop(study, None) is not None
 
-    def append(self, study: str, events: Sequence[Event]) -> int:
+    def append(self, study: str, events: Sequence[Event], if_last: int | None = None) -> int:
         with self._lock:
             log = self._log(study)
+            if if_last is not None and len(log) != if_last:
+                return -1
             log.extend(events)
             return len(log)
 

@@ -149,16 +149,19 @@ class PostgresStorage:
             cursor.execute("DELETE FROM tunesmith_studies WHERE name = %s", (study,))
             return bool(cursor.rowcount == 1)
 
-    def append(self, study: str, events: Sequence[Event]) -> int:
+    def append(self, study: str, events: Sequence[Event], if_last: int | None = None) -> int:
         records = [encode(event) for event in events]
         with self._transaction() as cursor:
             cursor.execute(
-                "UPDATE tunesmith_studies SET last_seq = last_seq + %s WHERE name = %s "
-                "RETURNING id, last_seq",
-                (len(records), study),
+                "UPDATE tunesmith_studies SET last_seq = last_seq + %s "
+                "WHERE name = %s AND (%s::bigint IS NULL OR last_seq = %s) RETURNING id, last_seq",
+                (len(records), study, if_last, if_last),
             )
             row = cursor.fetchone()
             if row is None:
+                cursor.execute("SELECT 1 FROM tunesmith_studies WHERE name = %s", (study,))
+                if cursor.fetchone() is not None:
+                    return -1  # another writer came first (``if_last`` no longer holds)
                 raise StudyNotFoundError(f"no study named {study!r} in {self!r}")
             study_id, last = row
             first = last - len(records) + 1

@@ -211,10 +211,16 @@ class SQLiteStorage:
             connection.execute("DELETE FROM studies WHERE id = ?", row)
             return True
 
-    def append(self, study: str, events: Sequence[Event]) -> int:
+    def append(self, study: str, events: Sequence[Event], if_last: int | None = None) -> int:
         records = [encode(event) for event in events]
         with self._transaction() as connection:
             study_id = self._study_id(connection, study)
+            if if_last is not None:
+                (last,) = connection.execute(
+                    "SELECT coalesce(max(seq), 0) FROM events WHERE study_id = ?", (study_id,)
+                ).fetchone()
+                if last != if_last:
+                    return -1
             connection.executemany(
                 "INSERT INTO events (study_id, kind, trial, payload) VALUES (?, ?, ?, ?)",
                 [(study_id, *record) for record in records],

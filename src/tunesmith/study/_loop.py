@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from tunesmith.errors import InvalidArgumentError, TrialPruned, TunesmithError
 from tunesmith.history import FrozenTrial
-from tunesmith.samplers.base import FiniteSampler
 from tunesmith.space import SearchSpace, check_space
 from tunesmith.states import Failure, TrialState
 from tunesmith.validation import (
@@ -48,6 +47,10 @@ if TYPE_CHECKING:
     from tunesmith.study._study import Callback, Objective, Study
 
 _LOG = logging.getLogger("tunesmith")
+
+
+class Exhausted(Exception):
+    """The study's grid has no point left for a new trial (``Study.start_trial``)."""
 
 
 class TrialTimeLimitExceeded(TunesmithError):
@@ -219,17 +222,14 @@ def run_trials(
 ) -> None:
     """Run trials until the budget is spent, the study is stopped or the sampler has no
     new point; ``finished`` sees each trial as it ends."""
-    finite = study.sampler if isinstance(study.sampler, FiniteSampler) else None
     while not study.stop_requested:
         if not budget.claim():
             return
-        if finite is not None:
-            history = study.history()
-            space = options.space if options.space is not None else history.relative_space()
-            if finite.exhausted(space, history):
-                budget.give_back()
-                return
-        trial = run_trial(study, objective, options, lease=lease, notes=notes)
+        try:
+            trial = run_trial(study, objective, options, lease=lease, notes=notes)
+        except Exhausted:
+            budget.give_back()
+            return
         if finished is not None:
             finished(trial)
 
@@ -245,7 +245,12 @@ def run_trial(
     """Ask, evaluate, tell: one trial, finished whatever happens in the objective."""
     policy = options.policy
     trial = study.start_trial(
-        options.space, lease=lease, notes=notes, retries=policy.retries, worker=worker_name()
+        options.space,
+        lease=lease,
+        notes=notes,
+        retries=policy.retries,
+        worker=worker_name(),
+        exhaustible=True,
     )
     try:
         if policy.seconds is None:

@@ -226,8 +226,8 @@ class RemoteStorage:
         result: bool = self._call("delete", study)
         return result
 
-    def append(self, study: str, events: Sequence[Event]) -> int:
-        result: int = self._call("append", study, list(events))
+    def append(self, study: str, events: Sequence[Event], if_last: int | None = None) -> int:
+        result: int = self._call("append", study, list(events), if_last)
         return result
 
     def read(self, study: str, after: int = 0) -> list[Record]:

@@ -45,6 +45,7 @@ from tunesmith.space import (
 )
 from tunesmith.states import Direction, Failure, TrialState
 from tunesmith.storage.base import Storage, StudyInfo
+from tunesmith.study._loop import Exhausted
 from tunesmith.study._run import TrialRun
 from tunesmith.study._seeding import trial_rng
 from tunesmith.trial import Trial
@@ -56,6 +57,12 @@ _LOG = logging.getLogger("tunesmith")
 
 Objective = Callable[[Trial], Any]
 Callback = Callable[["Study", FrozenTrial], None]
+
+
+#: How often a grid's trial is proposed again because another worker wrote first, before
+#: it is created regardless (a point shared by two trials then, rather than no trial):
+#: each try costs a read and a grid proposal, tens of microseconds.
+_EXCLUSIVE_ATTEMPTS = 100
 
 
 def _interrupt(exc: BaseException) -> bool:
@@ -316,36 +323,57 @@ class Study:
         notes: Mapping[str, Any] | None = None,
         retries: int = 0,
         worker: str | None = None,
+        exhaustible: bool = False,
     ) -> Trial:
         """:meth:`ask` with what the trial loop adds: a lease (heartbeats keep it; other
         workers fail the trial when it runs out), the loop's notes, how many times the
-        trial is run again if its worker dies, and the worker's name."""
+        trial is run again if its worker dies, and the worker's name. With
+        ``exhaustible``, a grid with no point left raises :class:`Exhausted` instead of
+        repeating one (decided on what is written when the trial is created, so two
+        workers never both take the last point)."""
         if space is not None:
             check_space(space, owner="ask")
-        self._read()
-        self._reap()
         builder = self._builder
-        claim = next(iter(builder.queue), None)
-        # The trial is created and its joint proposal written in one atomic append. Its
-        # number is predicted (exact unless another worker creates a trial meanwhile),
-        # so the sampler can use it before the trial exists.
-        predicted = builder.next_trial(time.time(), claim, worker)
-        history = builder.snapshot()
-        rng = trial_rng(self.seed, predicted.number)
-        proposal = self._propose(space, history, rng, predicted, notes)
-        events: list[Event] = [TrialCreated(predicted.started_at, claim, lease, retries, worker)]
-        if proposal is not None:
-            events.append(proposal)
+        # A grid must never give one point to two trials: its trial is created only if
+        # nobody wrote since the proposal was made, else it is proposed again from what
+        # was written (cheap for a grid). Other samplers' proposals are not exclusive:
+        # a trial another worker created meanwhile makes them sample again, once, below.
+        exclusive = isinstance(self.sampler, FiniteSampler)
         number = -1
-        try:
+        for attempt in range(_EXCLUSIVE_ATTEMPTS):
+            self._read()
+            self._reap()
+            claim = next(iter(builder.queue), None)
+            # The trial is created and its joint proposal written in one atomic append.
+            # Its number is predicted (exact unless another worker creates a trial
+            # meanwhile), so the sampler can use it before the trial exists.
+            predicted = builder.next_trial(time.time(), claim, worker)
+            history = builder.snapshot()
+            if exhaustible and exclusive and claim is None:
+                joint = space if space is not None else history.relative_space()
+                if self.sampler.exhausted(joint, history):  # type: ignore[attr-defined]
+                    raise Exhausted
+            rng = trial_rng(self.seed, predicted.number)
+            proposal = self._propose(space, history, rng, predicted, notes)
+            events: list[Event] = [
+                TrialCreated(predicted.started_at, claim, lease, retries, worker)
+            ]
+            if proposal is not None:
+                events.append(proposal)
+            last_try = attempt == _EXCLUSIVE_ATTEMPTS - 1
+            if_last = builder.last_seq if exclusive and not last_try else None
             # A Ctrl-C between the append and the trial's registration here would leave a
             # trial RUNNING that nobody finishes: it is held until the trial is ours.
             with held():
-                seq = self._append(events)
+                seq = self._append(events, if_last)
+                if seq < 0:
+                    continue  # another worker wrote first: propose again from its writes
                 number = builder.number_created_at(seq - len(events) + 1)
                 frozen = predicted if number == predicted.number else builder.trial(number)
                 run = TrialRun(self, frozen, history, rng, write_through=lease is not None)
                 self._runs[number] = run
+            break
+        try:
             if frozen is not predicted:
                 # Another worker created a trial at the same moment (and may have taken
                 # the enqueued item): sample again, as the trial this really is.
@@ -628,8 +656,15 @@ class Study:
             self._read()
         return self._builder.snapshot()
 
-    def _append(self, events: Sequence[Event]) -> int:
-        seq = self.storage.append(self.study_name, events)
+    def _append(self, events: Sequence[Event], if_last: int | None = None) -> int:
+        """Append to the storage (only if its last event is ``if_last``, when given: -1 if
+        not) and apply what was written."""
+        if if_last is None:
+            seq = self.storage.append(self.study_name, events)
+        else:
+            seq = self.storage.append(self.study_name, events, if_last)
+            if seq < 0:
+                return seq
         first = seq - len(events) + 1
         if first == self._builder.last_seq + 1:
             # Nobody wrote in between: apply our own events without reading them back.
