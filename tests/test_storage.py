@@ -38,6 +38,17 @@ def test_append_returns_the_last_sequence_number_and_batches_are_consecutive(sto
     assert [event.time for _, event in records] == [1.0, 2.0, 3.0]
 
 
+def test_append_if_last_writes_only_when_nobody_wrote_since(storage):
+    storage.create(_info())
+    assert storage.append("s", [TrialCreated(1.0)], 0) == 1  # an empty study: last is 0
+    assert storage.append("s", [TrialCreated(2.0)], 0) == -1  # stale: nothing written
+    assert [event.time for _, event in storage.read("s")] == [1.0]
+    assert storage.append("s", [TrialCreated(2.0), TrialCreated(3.0)], 1) == 3
+    assert storage.append("s", [TrialCreated(4.0)], None) == 4  # None: unconditional
+    with pytest.raises(ts.StudyNotFoundError):
+        storage.append("missing", [TrialCreated(1.0)], 0)
+
+
 def test_read_after_returns_only_newer_events(storage):
     storage.create(_info())
     seq = storage.append("s", [TrialCreated(1.0)])
