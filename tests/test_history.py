@@ -12,6 +12,7 @@ from tunesmith.events import (
     Enqueued,
     Heartbeat,
     ParamsSet,
+    ProposalTakenFinish,
     Reported,
     TrialCreated,
     TrialFinished,
@@ -54,7 +55,7 @@ events = st.one_of(
         st.none() | finite,
         finite,
         st.none() | st.text(),
-        st.booleans(),
+        st.none() | st.sampled_from(list(ts.Failure)),
     ),
     st.builds(
         Enqueued,
@@ -78,19 +79,24 @@ def _records(*events):
     return list(enumerate(events, start=1))
 
 
-def test_a_finish_that_adopts_the_proposal_makes_it_the_parameters():
+def test_an_old_finish_that_took_its_proposal_makes_it_the_parameters():
+    # Stores written before the trial's parameters were always written flag such a finish
+    # with "a"; it is read as ProposalTakenFinish.
     x, k = ts.Float(0, 1), ts.Int(0, 3)
+    finish = decode("finished", 0, '{"s":"complete","v":1.0,"t":1.0,"r":null,"a":1}')
+    assert isinstance(finish, ProposalTakenFinish)
     history = replay(
         _records(
             TrialCreated(0.0),
             ParamsSet(-1, {"x": x, "k": k}, {"x": 0.5, "k": 2}, proposed=True),
-            TrialFinished(0, ts.TrialState.COMPLETE, 1.0, 1.0, adopt=True),
+            finish,
         ),
         MIN,
     )
     trial = history.trial(0)
     assert trial.params == {"x": 0.5, "k": 2} and trial.distributions == {"x": x, "k": k}
     assert trial.proposal == {} and dict(history.relative_space()) == {"x": x, "k": k}
+    assert encode(finish) == encode(TrialFinished(0, ts.TrialState.COMPLETE, 1.0, 1.0))
 
 
 def test_trial_numbers_follow_creation_order():

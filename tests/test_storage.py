@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import sqlite3
 import time
+from pathlib import Path
 
 import pytest
 
@@ -127,3 +130,32 @@ def test_sqlite_rejects_a_file_that_is_not_a_database(tmp_path):
     path.write_text("hello, I am a text file" * 100)
     with pytest.raises(ts.StorageError, match=r"x\.db"):
         ts.SQLiteStorage(path)
+
+
+def test_a_store_written_in_format_1_loads_with_every_trial_as_it_was(tmp_path):
+    # tests/fixtures/format1.db was written by tunesmith at commit a40f014, whose trials'
+    # finishes said "parameters as proposed" instead of writing them; format1.json holds
+    # the trials as that version read them back.
+    fixtures = Path(__file__).parent / "fixtures"
+    path = tmp_path / "format1.db"
+    shutil.copy(fixtures / "format1.db", path)
+    expected = json.loads((fixtures / "format1.json").read_text())
+    for name, trials in expected.items():
+        study = ts.load_study(study_name=name, storage=f"sqlite:///{path}")
+        loaded = [
+            {
+                "number": t.number,
+                "state": t.state.name,
+                "value": t.value,
+                "values": None if t.values is None else list(t.values),
+                "params": t.params,
+                "intermediate": {str(k): v for k, v in t.intermediate_values.items()},
+                "user_attrs": t.user_attrs,
+            }
+            for t in study.trials
+        ]
+        assert loaded == trials
+    study = ts.load_study(study_name="single", storage=f"sqlite:///{path}", sampler="tpe")
+    assert study.trials[-1].state is ts.TrialState.RUNNING  # its worker stopped mid-trial
+    study.optimize(lambda t: t.suggest_float("x", 1e-3, 10.0, log=True), n_trials=3)
+    assert len(study.trials) == len(expected["single"]) + 3

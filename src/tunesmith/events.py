@@ -132,20 +132,22 @@ class TrialFinished:
 
     ``value`` is the objective's value, or a tuple of them in a study of several
     objectives. ``constraints`` are the values the sampler's constraints function gave
-    the finished trial (each must be <= 0 for the trial to be feasible).
-
-    With ``adopt``, the trial's parameters are exactly what was proposed when it started
-    (the objective asked for all of them, with the proposed distributions): they are not
-    written a second time."""
+    the finished trial (each must be <= 0 for the trial to be feasible)."""
 
     number: int
     state: TrialState
     value: float | tuple[float, ...] | None
     time: float
     reason: str | None = None
-    adopt: bool = False
     failure: Failure | None = None
     constraints: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalTakenFinish(TrialFinished):
+    """A trial's end as stores written before format 2 may hold it (the flag ``"a"``):
+    the trial's parameters were exactly its proposal, which was not written again. Read
+    from such stores, never written: a trial's parameters are now always written."""
 
 
 Event: TypeAlias = (
@@ -209,8 +211,6 @@ def encode(event: Event) -> tuple[str, int | None, str]:
         return "reported", event.number, _dumps({str(k): v for k, v in event.values.items()})
     if isinstance(event, TrialFinished):
         payload = {"s": event.state.value, "v": event.value, "t": event.time, "r": event.reason}
-        if event.adopt:
-            payload["a"] = 1
         if event.failure is not None:
             payload["k"] = event.failure.value
         if event.constraints is not None:
@@ -254,13 +254,13 @@ def decode(kind: str, number: int | None, payload: str) -> Event:
         state = TrialState(data["s"])
         value = data["v"]
         constraints = data.get("c")
-        return TrialFinished(
+        finish = ProposalTakenFinish if data.get("a") else TrialFinished
+        return finish(
             number,  # type: ignore[arg-type]
             state,
             tuple(value) if isinstance(value, list) else value,
             data["t"],
             data["r"],
-            bool(data.get("a")),
             None if data.get("k") is None else Failure(data["k"]),
             None if constraints is None else tuple(constraints),
         )

@@ -32,6 +32,7 @@ from tunesmith.events import (
     Enqueued,
     Heartbeat,
     ParamsSet,
+    ProposalTakenFinish,
     Record,
     Reported,
     TrialCreated,
@@ -452,6 +453,7 @@ class HistoryBuilder:
             UserAttrsSet: self._on_user_attrs,
             Heartbeat: self._on_heartbeat,
             TrialFinished: self._on_finished,
+            ProposalTakenFinish: self._on_proposal_taken,
         }
 
     def snapshot(self) -> History:
@@ -557,6 +559,17 @@ class HistoryBuilder:
         if trial is not None:
             self._finish(trial, event)
 
+    def _on_proposal_taken(self, seq: int, event: ProposalTakenFinish) -> None:
+        """An old store's finish whose parameters are the trial's proposal."""
+        running = self._running_trial(seq, event.number)
+        if running is None:
+            return
+        if running.proposal:
+            space = {name: running.proposal_space[name] for name in running.proposal}
+            taken = ParamsSet(event.number, space, running.proposal)
+            self._set_params(running, taken)
+        self._finish(running, event)
+
     def _set_params(self, trial: _Running, event: ParamsSet) -> None:
         if event.notes:
             trial.notes = _merged(trial.notes, event.notes)
@@ -599,14 +612,6 @@ class HistoryBuilder:
         return space
 
     def _finish(self, running: _Running, event: TrialFinished) -> None:
-        if event.adopt and running.proposal:
-            space = running.proposal_space
-            if len(space) != len(running.proposal):
-                space = {name: space[name] for name in running.proposal}
-            distributions = self.intern_space(_merged(running.distributions, self._intern(space)))
-            running.distributions = distributions
-            running.params = _merged(running.params, running.proposal)
-            running.proposal = _EMPTY
         trial = running.finish(event)
         self.trials[trial.number] = trial
         del self.running[trial.number]

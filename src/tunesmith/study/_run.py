@@ -85,19 +85,14 @@ class TrialRun:
         self._new_attrs: Mapping[str, Any] = EMPTY
         self._new_reports: Mapping[int, float] = EMPTY
         self._proposed: Mapping[str, Any] = EMPTY
-        self._proposed_space: Mapping[str, Distribution] = EMPTY
-        self._flushed_params = False
-        self._adopted = 0
         self._unsent: list[Event] = []
 
-    def propose(
-        self, params: Mapping[str, Any], notes: Mapping[str, Any], space: Mapping[str, Any]
-    ) -> None:
+    def propose(self, params: Mapping[str, Any], notes: Mapping[str, Any]) -> None:
         """Take the sampler's joint proposal (already written, notes included)."""
         self.proposals = {**self.proposals, **params} if self.proposals else params
         if notes:
             self.notes = {**self.notes, **notes}
-        self._proposed, self._proposed_space = params, space
+        self._proposed = params
 
     def add_notes(self, notes: Mapping[str, Any]) -> None:
         if notes:
@@ -143,13 +138,6 @@ class TrialRun:
             if value is _MISSING:
                 value = self._sample_alone(name, distribution)
                 stored = False
-            elif (
-                distribution is self._proposed_space.get(name)
-                # the very value, or an equal one of the same type (a stepped float snapped)
-                and (value is proposed or (type(value) is type(proposed) and value == proposed))
-                and name in self._proposed
-            ):
-                self._adopted += 1  # exactly as the trial's start proposed it
             stored = stored and name in self._proposed
         self.params[name] = value
         self.distributions[name] = distribution
@@ -217,34 +205,19 @@ class TrialRun:
         self.user_attrs = {**self.user_attrs, key: value}
         self._new_attrs = {**self._new_attrs, key: value}
 
-    def unsend(self, events: list[Event], adopt: bool) -> None:
-        """Events that could not be written: they go out with the next ones (an adopted
-        proposal goes back to being parameters to write)."""
+    def unsend(self, events: list[Event]) -> None:
+        """Events that could not be written: they go out with the next ones."""
         self._unsent = [*events, *self._unsent]
-        if adopt:
-            self._new_params = list(self.params)
 
-    def adopts_proposal(self) -> bool:
-        """Whether the parameters not yet written are exactly the proposal, with its
-        distributions: then the trial's end says so instead of writing them again."""
-        # Until something is written, every parameter is unwritten; suggest() counted
-        # those it took exactly as proposed.
-        names = self._new_params
-        return not self._flushed_params and 0 < len(names) == len(self._proposed) == self._adopted
-
-    def take_events(self, *, adopt: bool = False) -> list[Event]:
-        """The events for what the trial learned since the last call (with ``adopt``, its
-        parameters are left to the ``TrialFinished(adopt=True)`` that follows)."""
+    def take_events(self) -> list[Event]:
+        """The events for what the trial learned since the last call."""
         events, self._unsent = self._unsent, []
-        if adopt:
-            self._new_params = []
         if self._new_params or self._new_notes:
             names = self._new_params
             space = {name: self.distributions[name] for name in names}
             values = {name: self.params[name] for name in names}
             notes = self._new_notes or EMPTY
             events.append(ParamsSet(self.number, self.study.intern_space(space), values, notes))
-            self._flushed_params = self._flushed_params or bool(names)
             self._new_params, self._new_notes = [], EMPTY
         if self._new_attrs:
             events.append(UserAttrsSet(self.number, self._new_attrs))

@@ -387,7 +387,7 @@ class Study:
                 if proposal is not None:
                     self._append([replace(proposal, number=number)])
             if proposal is not None:
-                run.propose(proposal.values, proposal.notes, proposal.distributions)
+                run.propose(proposal.values, proposal.notes)
             trial = Trial(run)
             for name, distribution in (space or EMPTY).items():
                 trial.suggest(name, distribution)
@@ -616,18 +616,15 @@ class Study:
         and return it as recorded (a trial another worker already finished keeps that
         end: a finished trial never changes)."""
         run = self._runs.get(number)
-        adopt = run is not None and run.adopts_proposal()
-        told: list[Event] = run.take_events(adopt=adopt) if run is not None else []
+        told: list[Event] = run.take_events() if run is not None else []
         finished_at = time.time()
         with held():  # written and forgotten here together, or neither
             try:
-                end = TrialFinished(
-                    number, state, value, finished_at, reason, adopt, failure, constraints
-                )
+                end = TrialFinished(number, state, value, finished_at, reason, failure, constraints)
                 self._append([*told, end])
             except BaseException:
                 if run is not None:  # nothing was written (the append is atomic): keep it all
-                    run.unsend(told, adopt)
+                    run.unsend(told)
                 raise
             if run is not None:
                 self._runs.pop(number, None)
@@ -650,7 +647,7 @@ class Study:
             try:
                 self._append(events)  # reads what others wrote meanwhile, if anything
             except BaseException:
-                run.unsend(events, adopt=False)
+                run.unsend(events)
                 raise
         else:
             self._read()
