@@ -132,16 +132,45 @@ def test_sqlite_rejects_a_file_that_is_not_a_database(tmp_path):
         ts.SQLiteStorage(path)
 
 
-def test_a_store_written_in_format_1_loads_with_every_trial_as_it_was(tmp_path):
+def _format_1_store(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """tests/fixtures/format1.db, or the same rows in a new PostgreSQL database."""
+    path = tmp_path / "format1.db"
+    shutil.copy(Path(__file__).parent / "fixtures" / "format1.db", path)
+    if kind == "sqlite":
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_url")
+    storage = ts.PostgresStorage(url)
+    source = sqlite3.connect(path)
+    studies = source.execute("SELECT id, name, direction, seed, created_at FROM studies")
+    for study_id, name, direction, seed, created_at in studies.fetchall():
+        storage.create(ts.StudyInfo.from_stored(name, direction, seed, created_at))
+        rows = source.execute(
+            "SELECT seq, kind, trial, payload FROM events WHERE study_id = ? ORDER BY seq",
+            (study_id,),
+        ).fetchall()
+        with storage._transaction() as cursor:
+            cursor.execute("SELECT id FROM tunesmith_studies WHERE name = %s", (name,))
+            (new_id,) = cursor.fetchone()
+            cursor.executemany(
+                "INSERT INTO tunesmith_events (study_id, seq, kind, trial, payload) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                [(new_id, *row) for row in rows],
+            )
+            cursor.execute(
+                "UPDATE tunesmith_studies SET last_seq = %s WHERE id = %s", (rows[-1][0], new_id)
+            )
+    return url
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_a_store_written_in_format_1_loads_with_every_trial_as_it_was(tmp_path, request, kind):
     # tests/fixtures/format1.db was written by tunesmith at commit a40f014, whose trials'
     # finishes said "parameters as proposed" instead of writing them; format1.json holds
-    # the trials as that version read them back.
-    fixtures = Path(__file__).parent / "fixtures"
-    path = tmp_path / "format1.db"
-    shutil.copy(fixtures / "format1.db", path)
-    expected = json.loads((fixtures / "format1.json").read_text())
+    # the trials as that version read them back. PostgreSQL stores the same rows.
+    url = _format_1_store(kind, tmp_path, request)
+    expected = json.loads((Path(__file__).parent / "fixtures" / "format1.json").read_text())
     for name, trials in expected.items():
-        study = ts.load_study(study_name=name, storage=f"sqlite:///{path}")
+        study = ts.load_study(study_name=name, storage=url)
         loaded = [
             {
                 "number": t.number,
@@ -155,7 +184,7 @@ def test_a_store_written_in_format_1_loads_with_every_trial_as_it_was(tmp_path):
             for t in study.trials
         ]
         assert loaded == trials
-    study = ts.load_study(study_name="single", storage=f"sqlite:///{path}", sampler="tpe")
+    study = ts.load_study(study_name="single", storage=url, sampler="tpe")
     assert study.trials[-1].state is ts.TrialState.RUNNING  # its worker stopped mid-trial
     study.optimize(lambda t: t.suggest_float("x", 1e-3, 10.0, log=True), n_trials=3)
     assert len(study.trials) == len(expected["single"]) + 3
