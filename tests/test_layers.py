@@ -1,6 +1,6 @@
 """The import layering of docs/DESIGN.md, enforced: a wrong import fails CI.
 
-layer 0 values        errors, validation, interrupts, states, pareto, space, events,
+layer 0 values        errors, validation, interrupts, seeding, states, pareto, space, events,
                       history, encoding (each may import the ones before it), stdlib and numpy
 layer 1 components    samplers, pruners, storage, importance, trial: layer 0, numpy, scipy,
                       threadpoolctl (one BLAS thread for the GP's small matrices), and
@@ -30,6 +30,7 @@ LAYER0 = [
     "errors",
     "validation",
     "interrupts",
+    "seeding",
     "states",
     "pareto",
     "space",

@@ -19,17 +19,11 @@ import numpy as np
 from tunesmith.errors import InvalidArgumentError, InvalidSpaceError
 from tunesmith.history import FinishedScan, FrozenTrial, History
 from tunesmith.samplers.base import Suggestion
+from tunesmith.seeding import splitmix64
 from tunesmith.space import Categorical, Distribution, Float, Int, SearchSpace, choice_key
 from tunesmith.validation import check_bool, check_optional_int, check_seed
 
 _MASK64 = (1 << 64) - 1
-
-
-def _mix(value: int) -> int:
-    """splitmix64's finalizer: a cheap, well-spread 64-bit hash."""
-    value = (value ^ (value >> 30)) * 0xBF58476D1CE4E5B9 & _MASK64
-    value = (value ^ (value >> 27)) * 0x94D049BB133111EB & _MASK64
-    return value ^ (value >> 31)
 
 
 def permute(index: int, size: int, key: int) -> int:
@@ -42,7 +36,9 @@ def permute(index: int, size: int, key: int) -> int:
     while True:  # cycle walking: at most a few rounds, as size > 2**bits / 4
         left, right = value >> half, value & mask
         for round_ in range(4):
-            mixed = _mix((key + round_ * 0x9E3779B97F4A7C15 + right * 0xD1B54A32D192ED03) & _MASK64)
+            mixed = splitmix64(
+                (key + round_ * 0x9E3779B97F4A7C15 + right * 0xD1B54A32D192ED03) & _MASK64
+            )
             left, right = right, left ^ (mixed & mask)
         value = (left << half) | right
         if value < size:

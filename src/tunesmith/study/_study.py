@@ -36,6 +36,7 @@ from tunesmith.history import FrozenTrial, History, HistoryBuilder
 from tunesmith.interrupts import held
 from tunesmith.pruners.base import Pruner
 from tunesmith.samplers.base import FiniteSampler, Sampler
+from tunesmith.seeding import trial_rng
 from tunesmith.space import (
     Distribution,
     SearchSpace,
@@ -47,7 +48,6 @@ from tunesmith.states import Direction, Failure, TrialState
 from tunesmith.storage.base import Storage, StudyInfo
 from tunesmith.study._loop import Exhausted
 from tunesmith.study._run import TrialRun
-from tunesmith.study._seeding import trial_rng
 from tunesmith.trial import Trial
 
 if TYPE_CHECKING:
