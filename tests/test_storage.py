@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import pickle
 import shutil
 import sqlite3
+import tempfile
 import time
 from pathlib import Path
 
@@ -188,3 +191,75 @@ def test_a_store_written_in_format_1_loads_with_every_trial_as_it_was(tmp_path, 
     assert study.trials[-1].state is ts.TrialState.RUNNING  # its worker stopped mid-trial
     study.optimize(lambda t: t.suggest_float("x", 1e-3, 10.0, log=True), n_trials=3)
     assert len(study.trials) == len(expected["single"]) + 3
+
+
+def _in_a_process_that_may_not_write(task):
+    """task() in a forked child that cannot write what it did not create: as root, the
+    child becomes nobody (root ignores file modes). Returns what task returned."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        try:
+            os.close(read)
+            if os.geteuid() == 0:
+                os.setgid(65534)
+                os.setuid(65534)
+            result = ("ok", task())
+        except BaseException as exc:
+            result = ("raised", f"{type(exc).__name__}: {exc}")
+        finally:
+            with os.fdopen(write, "wb") as pipe:
+                pickle.dump(result, pipe)
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        outcome = pickle.load(pipe)
+    os.waitpid(pid, 0)
+    return outcome
+
+
+@pytest.mark.parametrize("files", ["the database alone", "with its WAL files"])
+def test_a_read_only_sqlite_file_loads_and_shows_its_studies_and_refuses_writes(files):
+    # Two cases: a copied file (SQLite cannot create the shared-memory file a WAL database
+    # needs in a read-only folder), and a file whose WAL files a writer left there.
+    made = Path(tempfile.mkdtemp(prefix="tunesmith-rw-"))
+    study = ts.create_study(
+        storage=f"sqlite:///{made / 'runs.db'}", study_name="s", sampler="random", seed=0
+    )
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+    best = study.best_value
+    if files == "the database alone":
+        folder = Path(tempfile.mkdtemp(prefix="tunesmith-ro-"))  # not under pytest's 0700 tmp
+        with (
+            sqlite3.connect(made / "runs.db") as source,
+            sqlite3.connect(folder / "runs.db") as copy,
+        ):
+            source.backup(copy)
+    else:
+        folder = made
+    assert (folder / "runs.db-wal").exists() is (files == "with its WAL files")
+    url = f"sqlite:///{folder / 'runs.db'}"
+    os.chmod(folder / "runs.db", 0o444)
+    os.chmod(folder, 0o555)
+    import multiprocessing  # noqa: F401  (the child may not be able to read the stdlib)
+
+    def read_it():
+        loaded = ts.load_study(study_name="s", storage=url)
+        return len(loaded.trials), loaded.best_value, [s.study_name for s in ts.list_studies(url)]
+
+    assert _in_a_process_that_may_not_write(read_it) == ("ok", (3, best, ["s"]))
+    writes = {
+        "ask": lambda: ts.load_study(study_name="s", storage=url).ask(),
+        "optimize": lambda: ts.load_study(study_name="s", storage=url).optimize(
+            lambda t: t.suggest_float("x", 0, 1), n_trials=1
+        ),
+        "create": lambda: ts.create_study(storage=url, study_name="other"),
+        "delete": lambda: ts.delete_study(study_name="s", storage=url),
+    }
+    for name, write in writes.items():
+        outcome, message = _in_a_process_that_may_not_write(write)
+        assert outcome == "raised", name
+        assert message.startswith("StorageError: cannot write to") and "read-only" in message, name
+    os.chmod(folder, 0o755)
+    shutil.rmtree(folder)
+    shutil.rmtree(made, ignore_errors=True)

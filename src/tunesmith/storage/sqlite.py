@@ -18,6 +18,7 @@ import os
 import sqlite3
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -91,25 +92,49 @@ class SQLiteStorage:
                 f"cannot create the SQLite database {self.path!r}: the directory "
                 f"{str(parent)!r} does not exist"
             )
-        with self._transaction() as connection:
-            for statement in filter(str.strip, _SCHEMA.split(";")):
-                connection.execute(statement)
+        #: True when this process may only read the database (the file or its folder is
+        #: read-only for it): studies load and show, and every write is a StorageError.
+        self.read_only = False
+        try:
+            with self._transaction() as connection:
+                for statement in filter(str.strip, _SCHEMA.split(";")):
+                    connection.execute(statement)
+                self._check_version(connection, create=True)
+        except StorageError as exc:
+            if not _read_only(str(exc)) or not Path(self.path).exists():
+                raise
+            self.read_only = True
+            self._connection = None
+            with self._reading() as connection:
+                self._check_version(connection, create=False)
+
+    def _check_version(self, connection: sqlite3.Connection, *, create: bool) -> None:
+        try:
             row = connection.execute(
                 "SELECT value FROM tunesmith_meta WHERE key = 'schema_version'"
             ).fetchone()
-            if row is None:
-                connection.execute(
-                    "INSERT INTO tunesmith_meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
-                )
-            elif int(row[0]) != SCHEMA_VERSION:
-                raise StorageError(
-                    f"{self.path!r} has tunesmith schema version {row[0]}, but this version "
-                    f"of tunesmith reads version {SCHEMA_VERSION}"
-                )
+        except sqlite3.OperationalError:  # no such table: not a tunesmith database
+            row = None
+        if row is None and create:
+            connection.execute(
+                "INSERT INTO tunesmith_meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+            )
+        elif row is None:
+            raise StorageError(f"{self.path!r} is read-only and holds no tunesmith studies")
+        elif int(row[0]) != SCHEMA_VERSION:
+            raise StorageError(
+                f"{self.path!r} has tunesmith schema version {row[0]}, but this version "
+                f"of tunesmith reads version {SCHEMA_VERSION}"
+            )
 
     def __getstate__(self) -> dict[str, object]:
         # Worker processes get the path and settings; they open their own connection.
-        return {"path": self.path, "timeout": self.timeout, "durable": self.durable}
+        return {
+            "path": self.path,
+            "timeout": self.timeout,
+            "durable": self.durable,
+            "read_only": self.read_only,
+        }
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
@@ -121,15 +146,19 @@ class SQLiteStorage:
         # A connection must not cross fork(); each process opens its own.
         if self._connection is None or self._pid != os.getpid():
             try:
-                connection = sqlite3.connect(
-                    self.path,
-                    timeout=self.timeout,
-                    isolation_level=None,
-                    check_same_thread=False,
-                )
-                connection.execute("PRAGMA journal_mode=WAL")
-                connection.execute(f"PRAGMA synchronous={'FULL' if self.durable else 'NORMAL'}")
-                connection.execute("PRAGMA foreign_keys=ON")
+                if self.read_only:
+                    connection = self._connect_read_only()
+                else:
+                    connection = sqlite3.connect(
+                        self.path,
+                        timeout=self.timeout,
+                        isolation_level=None,
+                        check_same_thread=False,
+                    )
+                    connection.execute("PRAGMA journal_mode=WAL")
+                    durability = "FULL" if self.durable else "NORMAL"
+                    connection.execute(f"PRAGMA synchronous={durability}")
+                    connection.execute("PRAGMA foreign_keys=ON")
             except sqlite3.DatabaseError as exc:
                 raise StorageError(
                     f"cannot open {self.path!r} as a SQLite database: {exc}"
@@ -137,11 +166,36 @@ class SQLiteStorage:
             self._connection, self._pid = connection, os.getpid()
         return self._connection
 
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """A connection that never writes. A WAL database in a folder this process may
+        not write is readable only as immutable (SQLite cannot create its shared-memory
+        file): then changes others make after the connection opens are not seen."""
+        location = "file:" + urllib.parse.quote(os.path.abspath(self.path))
+
+        def connect(mode: str) -> sqlite3.Connection:
+            return sqlite3.connect(
+                f"{location}?{mode}",
+                uri=True,
+                timeout=self.timeout,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+
+        connection = connect("mode=ro")
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            connection.close()
+            connection = connect("immutable=1")
+        return connection
+
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """One ``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any error. A Ctrl-C is
         held until the transaction has ended either way: one arriving just after ``BEGIN``
         would otherwise leave the write lock held for every other process."""
+        if self.read_only:
+            raise self._write_error("read-only")
         with self._lock, held():
             connection = self._connect()
             deadline = time.monotonic() + self.timeout
@@ -151,7 +205,7 @@ class SQLiteStorage:
                     break
                 except sqlite3.OperationalError as exc:
                     if "locked" not in str(exc) or time.monotonic() > deadline:
-                        raise StorageError(f"cannot write to {self.path!r}: {exc}") from exc
+                        raise self._write_error(str(exc)) from exc
                     if pending():  # nothing began: stop waiting for the lock
                         raise KeyboardInterrupt from None
                     time.sleep(0.01)
@@ -162,8 +216,16 @@ class SQLiteStorage:
                 if connection.in_transaction:
                     connection.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.Error):
-                    raise StorageError(f"cannot write to {self.path!r}: {exc}") from exc
+                    raise self._write_error(str(exc)) from exc
                 raise
+
+    def _write_error(self, why: str) -> StorageError:
+        if _read_only(why):
+            why = (
+                "the file or its folder is read-only for this process, which can load and "
+                "show its studies but not change them"
+            )
+        return StorageError(f"cannot write to {self.path!r}: {why}")
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
@@ -239,6 +301,11 @@ class SQLiteStorage:
 
     def __repr__(self) -> str:
         return f"SQLiteStorage({self.path!r})"
+
+
+def _read_only(error: str) -> bool:
+    """Whether a SQLite error (or ours) says the database may not be written."""
+    return "readonly" in error or "read-only" in error
 
 
 def _info(row: tuple[str, str, int, float]) -> StudyInfo:

@@ -333,20 +333,69 @@ class Study:
         workers never both take the last point)."""
         if space is not None:
             check_space(space, owner="ask")
+        run: TrialRun | None = None
+        registered = len(self._runs)
+        try:
+            run, proposal, collided = self._create(
+                space, notes, lease, retries, worker, exhaustible
+            )
+            if collided:
+                # Another worker created a trial at the same moment (and may have taken
+                # the enqueued item): sample again, as the trial this really is...
+                history = run.history = self._builder.snapshot()
+                rng = run.rng = trial_rng(self.seed, run.number)
+                # ...as it was created: the proposal made for the other number is void
+                created = self._builder.trial(run.number)
+                void = proposal.notes if proposal is not None else EMPTY
+                kept = {k: v for k, v in created.notes.items() if k not in void}
+                fresh = replace(created, proposal=EMPTY, notes=kept)
+                proposal = self._propose(space, history, rng, fresh, notes)
+                if proposal is not None:
+                    self._append([replace(proposal, number=run.number)])
+            if proposal is not None:
+                run.propose(proposal.values, proposal.notes)
+            trial = Trial(run)
+            for name, distribution in (space or EMPTY).items():
+                trial.suggest(name, distribution)
+        except BaseException as exc:
+            if run is None and len(self._runs) > registered:
+                # a Ctrl-C held while _create registered the trial, raised as it returned
+                run = next(reversed(self._runs.values()))
+            if run is not None and run.number in self._runs:
+                failure = Failure.INTERRUPTED if _interrupt(exc) else Failure.SAMPLER
+                reason = (
+                    "interrupted (KeyboardInterrupt)"
+                    if failure is Failure.INTERRUPTED
+                    else (f"sampling failed: {exc!r}")
+                )
+                self.finish_trial(run.number, TrialState.FAIL, None, failure=failure, reason=reason)
+            raise
+        return trial
+
+    def _create(
+        self,
+        space: SearchSpace | None,
+        notes: Mapping[str, Any] | None,
+        lease: float | None,
+        retries: int,
+        worker: str | None,
+        exhaustible: bool,
+    ) -> tuple[TrialRun, ParamsSet | None, bool]:
+        """Create a trial with the sampler's joint proposal in one atomic append: its run,
+        the proposal, and whether another worker created a trial first (then the proposal,
+        made for the number the trial was predicted to get, is void)."""
         builder = self._builder
         # A grid must never give one point to two trials: its trial is created only if
         # nobody wrote since the proposal was made, else it is proposed again from what
-        # was written (cheap for a grid). Other samplers' proposals are not exclusive:
-        # a trial another worker created meanwhile makes them sample again, once, below.
+        # was written (cheap for a grid). Other samplers' proposals need not be exclusive:
+        # on a collision they sample again, once, for the trial's real number.
         exclusive = isinstance(self.sampler, FiniteSampler)
-        number = -1
         for attempt in range(_EXCLUSIVE_ATTEMPTS):
             self._read()
             self._reap()
             claim = next(iter(builder.queue), None)
-            # The trial is created and its joint proposal written in one atomic append.
-            # Its number is predicted (exact unless another worker creates a trial
-            # meanwhile), so the sampler can use it before the trial exists.
+            # The number is predicted (exact unless another worker creates a trial
+            # meanwhile), so that the sampler can use it before the trial exists.
             predicted = builder.next_trial(time.time(), claim, worker)
             history = builder.snapshot()
             if exhaustible and exclusive and claim is None:
@@ -362,8 +411,9 @@ class Study:
                 events.append(proposal)
             last_try = attempt == _EXCLUSIVE_ATTEMPTS - 1
             if_last = builder.last_seq if exclusive and not last_try else None
-            # A Ctrl-C between the append and the trial's registration here would leave a
-            # trial RUNNING that nobody finishes: it is held until the trial is ours.
+            # A Ctrl-C between the append and the trial's registration would leave a trial
+            # RUNNING that nobody finishes: it is held until the trial is registered (and
+            # arrives, if it came, as the caller fails the trial).
             with held():
                 seq = self._append(events, if_last)
                 if seq < 0:
@@ -372,36 +422,8 @@ class Study:
                 frozen = predicted if number == predicted.number else builder.trial(number)
                 run = TrialRun(self, frozen, history, rng, write_through=lease is not None)
                 self._runs[number] = run
-            break
-        try:
-            if frozen is not predicted:
-                # Another worker created a trial at the same moment (and may have taken
-                # the enqueued item): sample again, as the trial this really is.
-                history = run.history = builder.snapshot()
-                rng = run.rng = trial_rng(self.seed, number)
-                # ...as it was created: the proposal made for the other number is void
-                void = proposal.notes if proposal is not None else EMPTY
-                kept = {k: v for k, v in frozen.notes.items() if k not in void}
-                fresh = replace(frozen, proposal=EMPTY, notes=kept)
-                proposal = self._propose(space, history, rng, fresh, notes)
-                if proposal is not None:
-                    self._append([replace(proposal, number=number)])
-            if proposal is not None:
-                run.propose(proposal.values, proposal.notes)
-            trial = Trial(run)
-            for name, distribution in (space or EMPTY).items():
-                trial.suggest(name, distribution)
-        except BaseException as exc:
-            if number in self._runs:
-                failure = Failure.INTERRUPTED if _interrupt(exc) else Failure.SAMPLER
-                reason = (
-                    "interrupted (KeyboardInterrupt)"
-                    if failure is Failure.INTERRUPTED
-                    else (f"sampling failed: {exc!r}")
-                )
-                self.finish_trial(number, TrialState.FAIL, None, failure=failure, reason=reason)
-            raise
-        return trial
+            return run, proposal, number != predicted.number
+        raise AssertionError("the last attempt appends unconditionally")
 
     def _reap(self) -> None:
         """Fail the trials of other workers whose lease ran out (their worker died), and
