@@ -579,6 +579,9 @@ class HistoryBuilder:
             return
         distributions = self._intern(event.distributions)
         trial.distributions = self.intern_space(_merged(trial.distributions, distributions))
+        if event.values is trial.proposal:  # the proposal taken whole, its very mapping
+            trial.params, trial.proposal = _merged(trial.params, event.values), _EMPTY
+            return
         if trial.proposal:
             trial.proposal = {n: v for n, v in trial.proposal.items() if n not in event.values}
         trial.params = _merged(trial.params, event.values)
