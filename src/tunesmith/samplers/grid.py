@@ -260,11 +260,11 @@ class GridSampler:
         if tree is not None:  # a conditional space: a point is done once all below it is
             context = dict(trial.location)
             done = {i for i in range(grid.size) if tree.complete({**context, **grid.point(i)})}
-            visited = done | self._visited_points(grid, space, history, below=trial.number)
+            visited = done | self._visited_points(grid, space, history, skip=trial.number)
             if len(visited) >= grid.size:  # all claimed by running trials: join one
                 visited = done
         else:
-            visited = self._visited_points(grid, space, history, below=trial.number)
+            visited = self._visited_points(grid, space, history, skip=trial.number)
         start = trial.number % grid.size
         order = self._order(grid.size, history.seed if self.seed is None else self.seed)
         index = order(start)
@@ -346,15 +346,15 @@ class GridSampler:
         return lambda position: permute(position, size, seed)
 
     def _visited_points(
-        self, grid: _Grid, space: SearchSpace, history: History, below: int | None = None
+        self, grid: _Grid, space: SearchSpace, history: History, skip: int | None = None
     ) -> set[int]:
         """Grid indices of the finished trials' parameters (cached) and of the running
-        trials' locations; with ``below``, only running trials numbered below it count.
+        trials' locations, but trial ``skip``'s.
 
-        Trial *k* takes point *k* of the order unless an earlier trial holds it: that is
-        what a sequential run does, so parallel workers sample the same trials. Running
-        trials numbered above *k* cannot hold it (they chose after *k*'s predecessors), but
-        their first proposal may have been made for a number they did not get."""
+        Trial *k* takes point *k* of the order unless another trial holds it: that is
+        what a sequential run does, and a trial is created only if nobody wrote since its
+        point was chosen (``Storage.append(if_last=)``), so parallel workers sample the same
+        trials."""
         cache_key: object = self._grid if self._grid is not None else tuple(space.items())
         entry = self._visited.pop(cache_key, None)
         scan, visited = entry if entry is not None else (FinishedScan(), set())
@@ -371,7 +371,7 @@ class GridSampler:
         running = {
             grid.index_of(trial.location)
             for trial in history.running()
-            if below is None or trial.number < below
+            if trial.number != skip
         }
         running.discard(None)
         return visited | running if running else visited  # type: ignore[operator]

@@ -373,7 +373,7 @@ class Study:
             raise
         return trial
 
-    def _finite_sampler(self) -> FiniteSampler | None:
+    def finite_sampler(self) -> FiniteSampler | None:
         """The sampler, if it can run out of points (a grid). Remembered per sampler: an
         ``isinstance`` check against a runtime protocol costs about 7 µs, a quarter of a
         random-search trial."""
@@ -400,7 +400,7 @@ class Study:
         # nobody wrote since the proposal was made, else it is proposed again from what
         # was written (cheap for a grid). Other samplers' proposals need not be exclusive:
         # on a collision they sample again, once, for the trial's real number.
-        finite = self._finite_sampler()
+        finite = self.finite_sampler()
         for attempt in range(_EXCLUSIVE_ATTEMPTS):
             self._read()
             self._reap()
@@ -504,7 +504,7 @@ class Study:
         """The sampler's joint proposal for a starting trial (and the study's own notes on
         it), as the event recording it."""
         joint = history.relative_space() if space is None else space
-        finite = self._finite_sampler() if not joint else None
+        finite = self.finite_sampler() if not joint else None
         if finite is not None:
             joint = finite.declared_space()  # a grid's points, claimed at the start
         if trial.fixed_params:
