@@ -369,9 +369,7 @@ class GridSampler:
             if index is not None:
                 visited.add(index)
         running = {
-            grid.index_of(trial.location)
-            for trial in history.running()
-            if trial.number != skip
+            grid.index_of(trial.location) for trial in history.running() if trial.number != skip
         }
         running.discard(None)
         return visited | running if running else visited  # type: ignore[operator]

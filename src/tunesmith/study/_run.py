@@ -220,10 +220,12 @@ class TrialRun:
         if len(names) != len(proposed):
             return False
         for name in names:
-            value, distribution = self.params[name], self.distributions[name]
-            if name not in proposed or space[name] != distribution:
+            given = proposed.get(name, _MISSING)
+            if given is _MISSING:
                 return False
-            given = proposed[name]
+            value, distribution, offered = self.params[name], self.distributions[name], space[name]
+            if distribution is not offered and distribution != offered:
+                return False
             if value is not given and (type(value) is not type(given) or value != given):
                 return False
         return True
