@@ -304,29 +304,38 @@ def test_running_trials_get_distinct_points(sampler):
     assert len(set(xs)) == 4 and not taken & set(xs), xs
 
 
+class _Interrupted(ts.GridSampler):
+    """A grid whose proposals are interrupted by another worker's action (from ``meanwhile``,
+    one per proposal while any are left), as when workers start trials at the same moment."""
+
+    def __init__(self, grid, meanwhile):
+        super().__init__(grid)
+        self.meanwhile = meanwhile
+
+    def sample(self, space, history, rng, trial):
+        if self.meanwhile:
+            self.meanwhile.pop(0)()
+        return super().sample(space, history, rng, trial)
+
+
+def _grid_workers(storage, tmp_path, *samplers):
+    """Handles of one grid study, one per worker, each with its sampler."""
+    url = ts.MemoryStorage() if storage == "memory" else f"sqlite:///{tmp_path / 'grid.db'}"
+    return [
+        ts.create_study(storage=url, study_name="g", sampler=s, seed=0, load_if_exists=True)
+        for s in samplers
+    ]
+
+
 @pytest.mark.parametrize("storage", ["memory", "sqlite"])
 def test_a_grid_point_goes_to_one_trial_when_workers_start_trials_at_once(tmp_path, storage):
     # Three workers on one study, their trial starts interleaved at the worst moments: while
     # worker A proposes, C creates a trial (A's prediction of its number goes stale), and
     # while A proposes again, B creates one. Every point must still go to one trial.
-    url = ts.MemoryStorage() if storage == "memory" else f"sqlite:///{tmp_path / 'grid.db'}"
-    grid = {"x": [1.0, 2.0, 3.0]}
-    meanwhile: list = []
-
-    class Interrupted(ts.GridSampler):
-        def sample(self, space, history, rng, trial):
-            if meanwhile:
-                meanwhile.pop(0)()  # another worker starts a trial now
-            return super().sample(space, history, rng, trial)
-
-    def handle(sampler):
-        return ts.create_study(
-            storage=url, study_name="g", sampler=sampler, seed=0, load_if_exists=True
-        )
-
-    a = handle(Interrupted(grid))
-    b, c = handle(ts.GridSampler(grid)), handle(ts.GridSampler(grid))
-    started = []
+    grid, meanwhile, started = {"x": [1.0, 2.0, 3.0]}, [], []
+    a, b, c = _grid_workers(
+        storage, tmp_path, _Interrupted(grid, meanwhile), ts.GridSampler(grid), ts.GridSampler(grid)
+    )
     meanwhile.extend([lambda: started.append(c.ask()), lambda: started.append(b.ask())])
     started.append(a.ask())
     xs = sorted(t.suggest_float("x", 1, 3) for t in started)
@@ -336,28 +345,14 @@ def test_a_grid_point_goes_to_one_trial_when_workers_start_trials_at_once(tmp_pa
 
 @pytest.mark.parametrize("storage", ["memory", "sqlite"])
 def test_two_workers_never_both_take_a_grids_last_point(tmp_path, storage):
-    url = ts.MemoryStorage() if storage == "memory" else f"sqlite:///{tmp_path / 'grid.db'}"
-    grid = {"x": [1.0, 2.0, 3.0]}
-    meanwhile: list = []
-
-    class Interrupted(ts.GridSampler):
-        def sample(self, space, history, rng, trial):
-            if meanwhile:
-                meanwhile.pop(0)()  # the other worker starts (and ends) a trial now
-            return super().sample(space, history, rng, trial)
-
-    def handle(sampler):
-        return ts.create_study(
-            storage=url, study_name="g", sampler=sampler, seed=0, load_if_exists=True
-        )
+    grid, meanwhile = {"x": [1.0, 2.0, 3.0]}, []
+    a, b = _grid_workers(storage, tmp_path, _Interrupted(grid, meanwhile), ts.GridSampler(grid))
 
     def objective(trial):
         return trial.suggest_float("x", 1, 3)
 
-    a, b = handle(Interrupted(grid)), handle(ts.GridSampler(grid))
     b.optimize(objective, n_trials=2)
     # A sees one point left; while it proposes that point, B takes it and finishes.
     meanwhile.append(lambda: b.optimize(objective, n_trials=1))
     a.optimize(objective, n_trials=5)
-    xs = sorted(t.params["x"] for t in a.trials)
-    assert xs == [1.0, 2.0, 3.0]
+    assert sorted(t.params["x"] for t in a.trials) == [1.0, 2.0, 3.0]
