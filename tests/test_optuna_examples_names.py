@@ -51,3 +51,52 @@ def test_system_attrs_hold_enqueued_params_and_nothing_else_by_default():
     assert second.system_attrs == {}
     first.system_attrs["constraints"] = [1.0]  # a copy: the trial stays as recorded
     assert first.system_attrs == {"fixed_params": {"x": 1.5}}
+
+
+@pytest.mark.parametrize("sampler", ["gp", "tpe", "random", "qmc", "nsga2"])
+def test_a_sampled_float_is_never_exactly_a_bound(sampler):
+    # Optuna's terminator examples pass suggest_float("min_samples_split", 0, 1) to
+    # scikit-learn, which rejects 0.0; the GP's search ends on bounds
+    study = ts.create_study(direction="maximize", sampler=sampler, seed=0)
+    study.optimize(
+        lambda t: t.suggest_float("f", 0, 1) - t.suggest_float("g", 1e-3, 1, log=True), 25
+    )
+    for trial in study.trials:
+        assert 0 < trial.params["f"] < 1 and 1e-3 < trial.params["g"] < 1
+    assert study.best_params["f"] > 0.9 or sampler in ("random", "qmc")
+    # values given by hand keep their bounds
+    study.enqueue_trial({"f": 0.0, "g": 1.0})
+    study.optimize(
+        lambda t: t.suggest_float("f", 0, 1) - t.suggest_float("g", 1e-3, 1, log=True), 1
+    )
+    assert study.trials[-1].params == {"f": 0.0, "g": 1.0}
+
+
+def _two_objective_study():
+    study = ts.create_study(directions=["minimize", "minimize"], sampler="random", seed=0)
+    study.optimize(lambda t: (t.suggest_float("x", 0, 1), 1 - t.suggest_float("y", 0, 1)), 6)
+    return study
+
+
+def test_a_plot_shows_like_a_plotly_figure_off_screen_and_in_a_notebook(monkeypatch, tmp_path):
+    pytest.importorskip("matplotlib")
+    import sys
+    import types
+
+    import matplotlib
+
+    from tunesmith import visualization
+
+    matplotlib.use("Agg")
+    figure = visualization.plot_pareto_front(_two_objective_study())
+    # Optuna's examples end with plot_...(study).show(): off screen it does nothing
+    assert figure.show() is None
+    figure.savefig(tmp_path / "front.png")
+    assert (tmp_path / "front.png").stat().st_size > 0
+
+    shown = []
+    kernel = types.SimpleNamespace(kernel=object())
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: kernel))
+    monkeypatch.setitem(sys.modules, "IPython.display", types.SimpleNamespace(display=shown.append))
+    figure.show()
+    assert shown == [figure]
