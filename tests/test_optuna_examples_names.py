@@ -100,3 +100,72 @@ def test_a_plot_shows_like_a_plotly_figure_off_screen_and_in_a_notebook(monkeypa
     monkeypatch.setitem(sys.modules, "IPython.display", types.SimpleNamespace(display=shown.append))
     figure.show()
     assert shown == [figure]
+
+
+def test_the_terminator_answers_optunas_module_paths():
+    from tunesmith.terminator.callback import TerminatorCallback
+    from tunesmith.terminator.erroreval import (
+        CrossValidationErrorEvaluator,
+        report_cross_validation_scores,
+    )
+    from tunesmith.terminator.improvement.evaluator import RegretBoundEvaluator
+    from tunesmith.terminator.terminator import Terminator
+
+    assert TerminatorCallback is ts.TerminatorCallback and Terminator is ts.Terminator
+    assert CrossValidationErrorEvaluator is ts.CrossValidationErrorEvaluator
+    assert RegretBoundEvaluator is ts.RegretBoundEvaluator
+    assert report_cross_validation_scores is ts.report_cross_validation_scores
+
+
+def test_optuna_search_cv_takes_optunas_arguments_and_callbacks():
+    pytest.importorskip("sklearn")
+    from sklearn.datasets import load_iris
+    from sklearn.svm import SVC
+
+    import tunesmith as optuna
+
+    X, y = load_iris(return_X_y=True)
+    space = {
+        "C": optuna.distributions.FloatDistribution(1e-3, 1e3, log=True),
+        "degree": optuna.distributions.IntDistribution(1, 5),
+    }
+    seen = []
+    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.RandomSampler(0))
+    search = optuna.integration.OptunaSearchCV(
+        SVC(gamma="auto"),
+        space,
+        n_trials=4,
+        study=study,
+        callbacks=[lambda s, t: seen.append(t.number)],
+    ).fit(X, y)
+    assert search.study_ is study and len(study.trials) == 4 and seen == [0, 1, 2, 3]
+    assert search.best_params_ == study.best_params and search.best_score_ > 0.9
+    # sklearn's clone keeps Optuna's arguments
+    from sklearn.base import clone
+
+    copied = clone(optuna.integration.OptunaSearchCV(SVC(), space, n_trials=3, timeout=60))
+    assert (copied.n_trials, copied.timeout) == (3, 60)
+    for wrong, message in [
+        ({"enable_pruning": True}, "pruner='median'"),
+        ({"subsample": 0.5}, "pass a subset"),
+        ({"catch": (ValueError,)}, "error_score"),
+        ({"study": optuna.create_study()}, "direction='maximize'"),
+    ]:
+        with pytest.raises(ts.InvalidArgumentError, match=message):
+            optuna.integration.OptunaSearchCV(SVC(), space, n_trials=1, **wrong).fit(X, y)
+    with pytest.raises(AttributeError, match=r"trial\.report"):
+        optuna.integration.LightGBMPruningCallback  # noqa: B018
+
+
+def test_a_study_pickles_where_another_process_can_reach_its_storage(tmp_path):
+    import pickle
+
+    served = ts.create_study(storage=ts.serve_storage(), seed=0)  # the auto sampler
+    copy = pickle.loads(pickle.dumps(served))
+    copy.optimize(_quadratic, n_trials=3)
+    assert len(served.trials) == 3 and served.trials[0].notes["auto"]["by"] == "gp"
+    stored = ts.create_study(storage=f"sqlite:///{tmp_path / 's.db'}", study_name="s")
+    pickle.loads(pickle.dumps(stored)).optimize(_quadratic, n_trials=1)
+    assert len(stored.trials) == 1
+    with pytest.raises(ts.InvalidArgumentError, match="serve_storage"):
+        pickle.dumps(ts.create_study())

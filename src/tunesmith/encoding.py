@@ -32,7 +32,6 @@ import numpy as np
 
 from tunesmith.space import Categorical, Distribution, Float, Int, SearchSpace
 
-
 #: How far inside its bounds (as a fraction of its width) a continuous range decodes.
 INSIDE = 1e-12
 

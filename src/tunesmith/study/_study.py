@@ -786,6 +786,20 @@ class Study:
             self.lease_seconds,
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """A study pickles as what rebuilds it on its storage, when another process can
+        reach that storage (SQLite, PostgreSQL, :func:`tunesmith.serve_storage`)."""
+        from tunesmith.storage.memory import MemoryStorage
+
+        if isinstance(self.storage, MemoryStorage):
+            raise InvalidArgumentError(
+                f"study {self.study_name!r} is in memory, so it cannot be sent to another "
+                "process: create it with storage='sqlite:///study.db', or "
+                "storage=ts.serve_storage() (processes on this machine), or run "
+                "study.optimize(objective, client=dask_client)"
+            )
+        return (StudySpec.build, (self.spec(),))
+
     def to_dataframe(self) -> pandas.DataFrame:
         """One row per trial: number, state, value, times, ``params_*``, ``user_attrs_*``.
 
