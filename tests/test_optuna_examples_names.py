@@ -169,3 +169,61 @@ def test_a_study_pickles_where_another_process_can_reach_its_storage(tmp_path):
     assert len(stored.trials) == 1
     with pytest.raises(ts.InvalidArgumentError, match="serve_storage"):
         pickle.dumps(ts.create_study())
+
+
+def test_a_custom_samplers_before_and_after_trial_hooks_run_around_each_trial():
+    calls = []
+
+    class Recording(ts.samplers.BaseSampler):
+        def before_trial(self, study, trial):
+            calls.append(("before", trial.number, trial.state, len(study.trials)))
+
+        def after_trial(self, study, trial, state, values):
+            calls.append(("after", trial.number, state, values))
+
+        def infer_relative_search_space(self, study, trial):
+            return {}
+
+        def sample_relative(self, study, trial, search_space):
+            return {}
+
+        def sample_independent(self, study, trial, param_name, param_distribution):
+            return param_distribution.low
+
+    def objective(trial):
+        x = trial.suggest_float("x", 1, 2)
+        if trial.number == 1:
+            raise ts.TrialPruned()
+        return x
+
+    study = ts.create_study(sampler=Recording())
+    study.optimize(objective, n_trials=3)
+    running, pruned, complete = ts.TrialState.RUNNING, ts.TrialState.PRUNED, ts.TrialState.COMPLETE
+    assert calls == [
+        ("before", 0, running, 1),
+        ("after", 0, complete, (1.0,)),
+        ("before", 1, running, 2),
+        ("after", 1, pruned, None),
+        ("before", 2, running, 3),
+        ("after", 2, complete, (1.0,)),
+    ]
+    calls.clear()
+    trial = study.ask()
+    study.tell(trial, 5.0)
+    assert calls == [("before", 3, running, 4), ("after", 3, complete, (5.0,))]
+
+
+def test_optunas_other_multi_objective_sampler_names():
+    import tunesmith as optuna
+
+    study = optuna.create_study(
+        directions=["minimize", "maximize"], sampler=optuna.samplers.MOTPESampler(seed=0)
+    )
+    study.optimize(lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), 5)
+    assert len(study.best_trials) >= 1
+    nsga = optuna.samplers.NSGAIISampler(population_size=8, mutation_prob=0.2, crossover_prob=0.5)
+    assert (nsga.mutation_rate, nsga.crossover_probability) == (0.2, 0.5)
+    with pytest.raises(ts.InvalidArgumentError, match="not both"):
+        optuna.samplers.NSGAIISampler(mutation_rate=0.1, mutation_prob=0.2)
+    with pytest.raises(AttributeError, match=r"use optuna\.samplers\.NSGAIISampler"):
+        optuna.samplers.NSGAIIISampler  # noqa: B018

@@ -114,7 +114,8 @@ class NSGAIISampler:
             on the trial (``trial.constraints``), infeasible trials lose every
             comparison with feasible ones, and ``study.best_trials`` has feasible
             trials only.
-        constraints_func: Optuna's name for ``constraints``.
+        constraints_func, mutation_prob, crossover_prob: Optuna's names for
+            ``constraints``, ``mutation_rate`` and ``crossover_probability``.
         seed: The study's seed, as ``create_study(seed=...)`` (a study created or loaded
             without a seed takes its sampler's; given both, they must be equal).
 
@@ -143,8 +144,23 @@ class NSGAIISampler:
         constraints: Constraints | None = None,
         constraints_func: Constraints | None = None,
         seed: int | None = None,
+        mutation_prob: float | None = None,
+        crossover_prob: float | None = None,
     ) -> None:
         owner = "NSGAIISampler"
+        mutation_rate = one_of(
+            owner, "mutation_rate", mutation_rate, "mutation_prob", mutation_prob
+        )
+        if crossover_prob is not None:
+            if crossover_probability != CROSSOVER_PROBABILITY:
+                one_of(
+                    owner,
+                    "crossover_probability",
+                    crossover_probability,
+                    "crossover_prob",
+                    crossover_prob,
+                )
+            crossover_probability = crossover_prob
         self.seed = check_seed(seed, owner=owner)
         self.population_size = (
             DEFAULT_POPULATION

@@ -32,10 +32,10 @@ from tunesmith.events import (
     TrialCreated,
     TrialFinished,
 )
-from tunesmith.history import FrozenTrial, History, HistoryBuilder
+from tunesmith.history import FrozenTrial, History, HistoryBuilder, StudyView
 from tunesmith.interrupts import held
 from tunesmith.pruners.base import Pruner
-from tunesmith.samplers.base import FiniteSampler, Sampler
+from tunesmith.samplers.base import BaseSampler, FiniteSampler, Sampler
 from tunesmith.space import (
     Distribution,
     SearchSpace,
@@ -331,6 +331,8 @@ class Study:
         # so the sampler can use it before the trial exists.
         predicted = builder.next_trial(time.time(), claim, worker)
         history = builder.snapshot()
+        if BaseSampler in type(self.sampler).__mro__:  # subclassed, as for Optuna: its hook
+            self.sampler.before_trial(StudyView(history, predicted), predicted)
         rng = trial_rng(self.seed, predicted.number)
         proposal = self._propose(space, history, rng, predicted, notes)
         events: list[Event] = [TrialCreated(predicted.started_at, claim, lease, retries, worker)]
@@ -605,6 +607,9 @@ class Study:
                 self._runs.pop(number, None)
                 run.finished = True
         recorded = self._builder.trial(number)
+        if run is not None and BaseSampler in type(self.sampler).__mro__:
+            view = StudyView(self._builder.snapshot())
+            self.sampler.after_trial(view, recorded, recorded.state, recorded.values)
         if recorded.finished_at != finished_at:
             _LOG.warning(
                 "trial %d had already been finished elsewhere as %s; this result (%s) was "
