@@ -331,8 +331,9 @@ class Study:
         # so the sampler can use it before the trial exists.
         predicted = builder.next_trial(time.time(), claim, worker)
         history = builder.snapshot()
-        if BaseSampler in type(self.sampler).__mro__:  # subclassed, as for Optuna: its hook
-            self.sampler.before_trial(StudyView(history, predicted), predicted)
+        custom = _custom(self.sampler)
+        if custom is not None:
+            custom.before_trial(StudyView(history, predicted), predicted)
         rng = trial_rng(self.seed, predicted.number)
         proposal = self._propose(space, history, rng, predicted, notes)
         events: list[Event] = [TrialCreated(predicted.started_at, claim, lease, retries, worker)]
@@ -607,9 +608,10 @@ class Study:
                 self._runs.pop(number, None)
                 run.finished = True
         recorded = self._builder.trial(number)
-        if run is not None and BaseSampler in type(self.sampler).__mro__:
+        custom = _custom(self.sampler) if run is not None else None
+        if custom is not None:
             view = StudyView(self._builder.snapshot())
-            self.sampler.after_trial(view, recorded, recorded.state, recorded.values)
+            custom.after_trial(view, recorded, recorded.state, recorded.values)
         if recorded.finished_at != finished_at:
             _LOG.warning(
                 "trial %d had already been finished elsewhere as %s; this result (%s) was "
@@ -865,6 +867,12 @@ class StudySpec:
         )
         study.lease_seconds = self.lease_seconds
         return study
+
+
+def _custom(sampler: Sampler) -> BaseSampler | None:
+    """The sampler if it subclasses :class:`BaseSampler` as for Optuna (so it has the
+    ``before_trial``/``after_trial`` hooks); every sampler passes ``isinstance``."""
+    return sampler if BaseSampler in type(sampler).__mro__ else None  # type: ignore[return-value]
 
 
 def _already_there(history: History, params: Mapping[str, Any]) -> bool:
