@@ -678,7 +678,7 @@ def replay(records: Iterable[Record], direction: Direction | Sequence[Direction]
 class StudyView:
     """A read-only, study-shaped view of a :class:`History`, for code written against a
     study (Optuna-style custom samplers and pruners): ``trials``, ``get_trials``,
-    ``direction``, ``best_trial``, ``best_value``, ``best_params``.
+    ``direction``, ``directions``, ``best_trial``, ``best_value``, ``best_params``.
 
     Example:
         >>> view = StudyView(replay([], Direction.MINIMIZE))
@@ -689,6 +689,7 @@ class StudyView:
     def __init__(self, history: History, current: FrozenTrial | None = None) -> None:
         self.history = history
         self.direction = history.direction
+        self.directions = history.directions
         self._current = current
 
     @property

@@ -87,6 +87,10 @@ class BaseSampler(abc.ABC):
         {'x': 2.0}
     """
 
+    #: As in Optuna, a custom sampler decides for itself how to treat several objectives
+    #: (``trial.values``, ``study.directions``), so a study of several accepts it.
+    multi_objective = True
+
     @classmethod
     def __subclasshook__(cls, other: type) -> Any:
         if cls is BaseSampler and any("sample" in vars(base) for base in other.__mro__):
