@@ -158,7 +158,11 @@ def main() -> None:
         if args.only and name not in args.only:
             continue
         if name in NOT_RUN:
-            print(f"| {name} | " + " | ".join(f"not run: {NOT_RUN[name]} | " for _ in libraries))
+            print(
+                f"| {name} | "
+                + " | ".join(f"not run: {NOT_RUN[name]} | –" for _ in libraries)
+                + " |"
+            )
             continue
         path = args.checkout / name
         text = notebook_source(path) if name.endswith(".ipynb") else path.read_text()
