@@ -227,3 +227,23 @@ def test_optunas_other_multi_objective_sampler_names():
         optuna.samplers.NSGAIISampler(mutation_rate=0.1, mutation_prob=0.2)
     with pytest.raises(AttributeError, match=r"use optuna\.samplers\.NSGAIISampler"):
         optuna.samplers.NSGAIIISampler  # noqa: B018
+
+
+def test_mean_decrease_impurity_ranks_what_drives_the_objective():
+    pytest.importorskip("sklearn")
+    import tunesmith as optuna
+
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    study.optimize(
+        lambda t: (
+            10 * t.suggest_float("x", 0, 1)
+            + 0.1 * t.suggest_float("y", 0, 1)
+            + (t.suggest_categorical("c", ["a", "b"]) == "b")
+        ),
+        n_trials=60,
+    )
+    evaluator = optuna.importance.MeanDecreaseImpurityImportanceEvaluator(seed=0)
+    shares = optuna.importance.get_param_importances(study, evaluator=evaluator)
+    assert list(shares) == ["x", "c", "y"] and shares["x"] > 0.7
+    assert sum(shares.values()) == pytest.approx(1.0)
+    assert isinstance(evaluator, ts.MeanDecreaseImpurityEvaluator) and evaluator.n_trees == 64

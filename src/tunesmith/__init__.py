@@ -33,6 +33,7 @@ from tunesmith.importance import (
     Decomposition,
     FanovaEvaluator,
     ImportanceEvaluator,
+    MeanDecreaseImpurityEvaluator,
     PedAnovaEvaluator,
     SklearnFanovaEvaluator,
 )
@@ -174,6 +175,7 @@ __all__ = [
     "Int",
     "InvalidArgumentError",
     "InvalidSpaceError",
+    "MeanDecreaseImpurityEvaluator",
     "MedianPruner",
     "MemoryStorage",
     "MissingDependencyError",
