@@ -247,3 +247,10 @@ def test_mean_decrease_impurity_ranks_what_drives_the_objective():
     assert list(shares) == ["x", "c", "y"] and shares["x"] > 0.7
     assert sum(shares.values()) == pytest.approx(1.0)
     assert isinstance(evaluator, ts.MeanDecreaseImpurityEvaluator) and evaluator.n_trees == 64
+
+
+def test_optuna_5s_set_constraint_says_to_give_the_sampler_a_constraints_function():
+    study = ts.create_study()
+    trial = study.ask()
+    with pytest.raises(ts.InvalidArgumentError, match="constraints_func=f"):
+        trial.set_constraint("memory", 3.0)
