@@ -4,8 +4,9 @@
 That they run under Optuna shows they are Optuna code, not tunesmith code in disguise;
 that they run under tunesmith is the migration test (tests/test_optuna_scripts.py).
 
-Usage (from the repository root, with Optuna installed in the running Python):
-    PYTHONPATH=$PWD/src /work/bench-venv/bin/python bench/optuna_scripts.py
+Usage (from the repository root, in the bench venv: ``make -C bench setup`` makes it, with
+Optuna and tunesmith installed):
+    bench/.venv/bin/python bench/optuna_scripts.py
 """
 
 from __future__ import annotations

@@ -108,3 +108,21 @@ def test_a_study_of_two_objectives_runs_on_the_cluster(client, tmp_path):
 
 def _two_objectives_at(x):
     return x, (1 - x) ** 2
+
+
+def _quadratic(trial):
+    return (trial.suggest_float("x", -3, 3) - 1) ** 2 + trial.suggest_int("n", 1, 4)
+
+
+def test_optunas_dask_example_pattern_submits_the_study_itself(client):
+    # optuna-examples' dask_simple.py: DaskStorage, then client.submit(study.optimize, ...)
+    import tunesmith as optuna
+
+    storage = optuna.integration.dask.DaskStorage()
+    study = optuna.create_study(storage=storage, direction="minimize")  # the default sampler
+    futures = [client.submit(study.optimize, _quadratic, n_trials=3, pure=False) for _ in range(4)]
+    distributed.wait(futures)
+    assert [f.status for f in futures] == ["finished"] * 4
+    assert len(study.trials) == 12
+    assert all(t.state is ts.TrialState.COMPLETE for t in study.trials)
+    assert len({t.worker for t in study.trials}) >= 2  # both worker processes took part

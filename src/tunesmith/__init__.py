@@ -33,6 +33,7 @@ from tunesmith.importance import (
     Decomposition,
     FanovaEvaluator,
     ImportanceEvaluator,
+    MeanDecreaseImpurityEvaluator,
     PedAnovaEvaluator,
     SklearnFanovaEvaluator,
 )
@@ -95,6 +96,7 @@ from tunesmith.study import (
     load_study,
     make_storage,
     report_cross_validation_scores,
+    serve_storage,
 )
 from tunesmith.trial import FixedTrial, Trial, create_trial
 
@@ -127,7 +129,7 @@ __version__ = "0.1.0"
 # Front-ends that need scikit-learn are imported when first used: ``import tunesmith``
 # does not import scikit-learn.
 _LAZY = {"cv_score": "tunesmith.sklearn", "AutoML": "tunesmith.automl"}
-_LAZY_MODULES = {"visualization"}
+_LAZY_MODULES = {"integration", "visualization"}
 
 
 def __getattr__(name: str) -> Any:
@@ -173,6 +175,7 @@ __all__ = [
     "Int",
     "InvalidArgumentError",
     "InvalidSpaceError",
+    "MeanDecreaseImpurityEvaluator",
     "MedianPruner",
     "MemoryStorage",
     "MissingDependencyError",
@@ -233,6 +236,7 @@ __all__ = [
     "parse_space",
     "report_cross_validation_scores",
     "search_space",
+    "serve_storage",
     "storages",
     "terminator",
 ]

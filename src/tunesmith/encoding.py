@@ -12,6 +12,12 @@ floats) splits ``[0, 1]`` into ``n`` equal cells, one per value; a log-scaled in
 width follows the log scale. A categorical parameter's dimension is split into ``n`` cells
 too, but its cells are unordered: models compare them only for equality.
 
+A continuous range decodes strictly inside its bounds (at least ``INSIDE`` of its width,
+on the log scale where it has one, away from each): model-based samplers often end their
+search on a bound, and objectives often reject a bound value (a fraction of 0, a
+regularization of exactly 0), where Optuna's samplers, drawing from densities, never
+return one. Values given by hand (enqueued, fixed, a grid) keep their bounds.
+
 Values outside a parameter's current range (a study whose range was narrowed) encode
 to coordinates outside ``[0, 1]``; samplers decide whether to keep them.
 """
@@ -25,6 +31,9 @@ from typing import Any
 import numpy as np
 
 from tunesmith.space import Categorical, Distribution, Float, Int, SearchSpace
+
+#: How far inside its bounds (as a fraction of its width) a continuous range decodes.
+INSIDE = 1e-12
 
 
 def _log_int_bounds(distribution: Int) -> tuple[float, float]:
@@ -44,6 +53,7 @@ def decode_value(distribution: Distribution, x: float) -> Any:
     """The value of one ordinal dimension at coordinate ``x`` (clipped to ``[0, 1]``)."""
     x = 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
     if type(distribution) is Float and distribution.step is None:  # the common case first
+        x = INSIDE if x < INSIDE else 1.0 - INSIDE if x > 1.0 - INSIDE else x
         low, high = distribution.low, distribution.high
         if distribution.log:
             log_low, log_high = math.log(low), math.log(high)

@@ -129,6 +129,19 @@ class FrozenTrial:
         return self.constraints is None or all(c <= 0.0 for c in self.constraints)
 
     @property
+    def system_attrs(self) -> dict[str, Any]:
+        """What Optuna code reads from a trial's system attributes, under Optuna's keys:
+        ``"constraints"`` (the constraint values, a list) and ``"fixed_params"`` (the
+        enqueued parameters), each only when the trial has them. A new dict each time:
+        setting items on it changes nothing."""
+        attrs: dict[str, Any] = {}
+        if self.constraints is not None:
+            attrs["constraints"] = list(self.constraints)
+        if self.fixed_params:
+            attrs["fixed_params"] = dict(self.fixed_params)
+        return attrs
+
+    @property
     def location(self) -> Mapping[str, Any]:
         """Where the trial is in the space: its parameters, and for a running trial what it
         was proposed or enqueued and has not asked for yet. Samplers that must not send two
@@ -673,7 +686,7 @@ def replay(records: Iterable[Record], direction: Direction | Sequence[Direction]
 class StudyView:
     """A read-only, study-shaped view of a :class:`History`, for code written against a
     study (Optuna-style custom samplers and pruners): ``trials``, ``get_trials``,
-    ``direction``, ``best_trial``, ``best_value``, ``best_params``.
+    ``direction``, ``directions``, ``best_trial``, ``best_value``, ``best_params``.
 
     Example:
         >>> view = StudyView(replay([], Direction.MINIMIZE))
@@ -684,6 +697,7 @@ class StudyView:
     def __init__(self, history: History, current: FrozenTrial | None = None) -> None:
         self.history = history
         self.direction = history.direction
+        self.directions = history.directions
         self._current = current
 
     @property

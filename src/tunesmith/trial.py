@@ -93,6 +93,16 @@ class Trial:
         """The study running this trial."""
         return self._driver.study
 
+    def set_constraint(self, key: str, value: float) -> None:
+        """Optuna 5's way to give a constraint from the objective: not here yet. The error
+        says what to write instead."""
+        raise InvalidArgumentError(
+            f"trial.set_constraint({key!r}, ...): constraints come from the sampler here: "
+            "give it constraints=f (Optuna's constraints_func=f), where f(trial) returns "
+            "the constraint values, each <= 0 when the trial is feasible; the objective "
+            "may store what f needs with trial.set_user_attr"
+        )
+
     def suggest(self, name: str, distribution: Distribution) -> Any:
         """A value for parameter ``name`` drawn from ``distribution``."""
         check_name(name)

@@ -45,6 +45,23 @@ def _bounds(minimum: float | None, maximum: float | None, strict_minimum: bool) 
     return " and ".join(parts)
 
 
+def one_of(owner: str, name: str, value: T, alias: str, aliased: T) -> T:
+    """An argument given under its own name or under the name Optuna gives it, not both.
+
+    Example:
+        >>> one_of("TPESampler", "constraints", None, "constraints_func", len) is len
+        True
+    """
+    if aliased is None:
+        return value
+    if value is not None:
+        raise InvalidArgumentError(
+            f"{owner}: give `{name}` or its Optuna name `{alias}`, not both "
+            f"(got {name}={value!r}, {alias}={aliased!r})"
+        )
+    return aliased
+
+
 def check_int(
     name: str,
     value: object,

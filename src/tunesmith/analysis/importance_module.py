@@ -1,6 +1,7 @@
 """``tunesmith.importance``: the package of evaluators, which is also callable as
 ``ts.importance(study, ...)``, and answers Optuna's names (``optuna.importance.X``):
 ``get_param_importances``, ``FanovaImportanceEvaluator``, ``PedAnovaImportanceEvaluator``,
+``MeanDecreaseImpurityImportanceEvaluator``,
 ``BaseImportanceEvaluator``.
 
 The package's module object gets this class when ``tunesmith`` is imported, so both
@@ -64,10 +65,12 @@ class PedAnovaImportanceEvaluator(ts.PedAnovaEvaluator):
         return super().evaluate(trials, loss, params, top_fraction=chosen)
 
 
-def MeanDecreaseImpurityImportanceEvaluator(*args: Any, **kwargs: Any) -> Any:
-    raise ts.InvalidArgumentError(
-        "MeanDecreaseImpurityImportanceEvaluator is not available; use the default "
-        "ts.FanovaEvaluator() (or ts.SklearnFanovaEvaluator() for scikit-learn's forest)"
+def MeanDecreaseImpurityImportanceEvaluator(
+    *, n_trees: int = 64, max_depth: int = 64, seed: int | None = None
+) -> ts.MeanDecreaseImpurityEvaluator:
+    """Optuna's name for ``ts.MeanDecreaseImpurityEvaluator``, with its arguments."""
+    return ts.MeanDecreaseImpurityEvaluator(
+        n_trees=n_trees, max_depth=max_depth, seed=0 if seed is None else seed
     )
 
 

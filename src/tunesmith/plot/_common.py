@@ -28,9 +28,12 @@ RUNNING = "tab:gray"
 
 
 def new_figure(*, width: float = 7.0, height: float = 4.5) -> Any:
-    """A figure (``matplotlib.figure.Figure``) without pyplot, laid out to fit."""
-    figure_module: Any = require_module("matplotlib.figure", "plot", "tunesmith.plot")
-    return figure_module.Figure(figsize=(width, height), layout="constrained")
+    """A figure (``matplotlib.figure.Figure``) without pyplot, laid out to fit; its
+    ``show()`` works as code written for Plotly's figures expects."""
+    require_module("matplotlib.figure", "plot", "tunesmith.plot")
+    from tunesmith.plot._figure import Figure
+
+    return Figure(figsize=(width, height), layout="constrained")
 
 
 def check_study(study: object, owner: str) -> ts.Study:

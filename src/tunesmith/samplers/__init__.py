@@ -13,6 +13,25 @@ from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.samplers.random import RandomSampler
 from tunesmith.samplers.tpe import TPESampler
 
+#: Optuna's MOTPESampler was its TPE for several objectives; this TPE handles them itself.
+MOTPESampler = TPESampler
+
+#: Optuna's samplers that tunesmith does not have, and what to write instead.
+_NOT_HERE = {
+    "NSGAIIISampler": (
+        "NSGA-III (reference points for many objectives) is not in tunesmith; "
+        "NSGAIISampler, TPESampler and GPSampler handle several objectives: use "
+        "optuna.samplers.NSGAIISampler(population_size=..., seed=...)"
+    ),
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _NOT_HERE:
+        raise AttributeError(f"tunesmith.samplers.{name}: {_NOT_HERE[name]}")
+    raise AttributeError(f"module 'tunesmith.samplers' has no attribute {name!r}")
+
+
 __all__ = [
     "AutoSampler",
     "BOHBSampler",
@@ -23,6 +42,7 @@ __all__ = [
     "GPSampler",
     "GeneticSampler",
     "GridSampler",
+    "MOTPESampler",
     "NSGAIISampler",
     "PartialFixedSampler",
     "QMCSampler",

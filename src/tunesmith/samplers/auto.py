@@ -110,7 +110,6 @@ class AutoSampler:
         self.gp = GPSampler()
         self.light = GPSampler(fit_every=self.light_fit_every, n_restarts=1, refine_iterations=10)
         self.tpe = TPESampler()
-        self._names = {id(self.gp): "gp", id(self.light): "light", id(self.tpe): "tpe"}
 
     def choose(self, space: SearchSpace, history: History) -> Chosen:
         """The sampler this call goes to."""
@@ -138,7 +137,8 @@ class AutoSampler:
         # objective's time is the rest), and other workers and resumed studies decide
         # from the same numbers.
         noted = {
-            "by": self._names[id(chosen)],
+            # by identity, not id(): a pickled copy (a Dask worker's) has new ids
+            "by": "gp" if chosen is self.gp else "light" if chosen is self.light else "tpe",
             "seconds": time.perf_counter() - start,
             "cpu": time.process_time() - cpu,
         }

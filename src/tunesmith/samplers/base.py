@@ -14,7 +14,7 @@ a one-parameter space when the objective asks for a parameter outside it.
 from __future__ import annotations
 
 import abc
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -22,6 +22,7 @@ import numpy as np
 
 from tunesmith.history import FrozenTrial, History, StudyView
 from tunesmith.space import SearchSpace
+from tunesmith.states import TrialState
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,9 @@ class BaseSampler(abc.ABC):
     ``direction``, ``best_trial``); distributions are ``ts.Float`` / ``ts.Int`` /
     ``ts.Categorical`` (Optuna's ``FloatDistribution`` etc. are the same classes).
     The relative space is sampled when the trial starts; every other parameter by
-    ``sample_independent``. ``before_trial`` / ``after_trial`` are not called. Every
+    ``sample_independent``. ``before_trial(study, trial)`` runs as a trial starts,
+    before anything is sampled for it, and ``after_trial(study, trial, state, values)``
+    once it has finished (``trial`` as recorded), in the process that ran it. Every
     tunesmith sampler counts as a ``BaseSampler`` in ``isinstance`` checks.
 
     Example:
@@ -83,6 +86,10 @@ class BaseSampler(abc.ABC):
         >>> study.best_params
         {'x': 2.0}
     """
+
+    #: As in Optuna, a custom sampler decides for itself how to treat several objectives
+    #: (``trial.values``, ``study.directions``), so a study of several accepts it.
+    multi_objective = True
 
     @classmethod
     def __subclasshook__(cls, other: type) -> Any:
@@ -105,6 +112,18 @@ class BaseSampler(abc.ABC):
         self, study: StudyView, trial: FrozenTrial, param_name: str, param_distribution: Any
     ) -> Any:
         """A value for one parameter outside the relative space."""
+
+    def before_trial(self, study: StudyView, trial: FrozenTrial) -> None:  # noqa: B027 (optional hook)
+        """Called as ``trial`` starts, before anything is sampled for it."""
+
+    def after_trial(  # noqa: B027 (an optional hook, as in Optuna)
+        self,
+        study: StudyView,
+        trial: FrozenTrial,
+        state: TrialState,
+        values: Sequence[float] | None,
+    ) -> None:
+        """Called once ``trial`` has finished, with its state and values."""
 
     def sample(
         self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial

@@ -34,12 +34,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from typing import TypeVar
 
 import numpy as np
 
 from tunesmith.encoding import UnitCube
-from tunesmith.errors import InvalidArgumentError, require_module
+from tunesmith.errors import require_module
 from tunesmith.history import FrozenTrial, History
 from tunesmith.samplers._cma_search import Layout, Restart, Search
 from tunesmith.samplers._cma_warm import warm_points
@@ -54,22 +53,10 @@ from tunesmith.validation import (
     check_optional_int,
     check_seed,
     check_sequence_of,
+    one_of,
 )
 
 _RESTARTS = ("ipop", "bipop")
-T = TypeVar("T")
-
-
-def _one_of(owner: str, name: str, value: T, alias: str, aliased: T) -> T:
-    """An argument given under its name or its Optuna alias, not both."""
-    if aliased is None:
-        return value
-    if value is not None:
-        raise InvalidArgumentError(
-            f"{owner}: give `{name}` or its Optuna name `{alias}`, not both "
-            f"(got {name}={value!r}, {alias}={aliased!r})"
-        )
-    return aliased
 
 
 class CmaEsSampler:
@@ -118,9 +105,9 @@ class CmaEsSampler:
         require_module("cmaes", "cmaes", owner)
         self.seed = check_seed(seed, owner=owner)
         # Optuna's names for three of the arguments, meaning the same
-        population_size = _one_of(owner, "population_size", population_size, "popsize", popsize)
-        separable = _one_of(owner, "separable", separable, "use_separable_cma", use_separable_cma)
-        warm_start_trials = _one_of(
+        population_size = one_of(owner, "population_size", population_size, "popsize", popsize)
+        separable = one_of(owner, "separable", separable, "use_separable_cma", use_separable_cma)
+        warm_start_trials = one_of(
             owner, "warm_start_trials", warm_start_trials, "source_trials", source_trials
         )
         self.population_size = check_optional_int(

@@ -64,6 +64,7 @@ from tunesmith.validation import (
     check_int,
     check_optional_int,
     check_seed,
+    one_of,
 )
 
 Constraints = Callable[[FrozenTrial], Sequence[float]]
@@ -163,6 +164,7 @@ class GPSampler:
             trial; the trial is feasible when every value is <= 0. The values are stored
             on the trial, each is modeled by a GP, and the sampler maximizes EI times
             the probability of feasibility (constrained EI).
+        constraints_func: Optuna's name for ``constraints``.
 
     Example:
         >>> import tunesmith as ts
@@ -190,9 +192,13 @@ class GPSampler:
         fit_every: int = 1,
         refine_iterations: int = 100,
         constraints: Constraints | None = None,
+        constraints_func: Constraints | None = None,
     ) -> None:
         owner = "GPSampler"
         self.seed = check_seed(seed, owner=owner)
+        constraints = one_of(
+            owner, "constraints", constraints, "constraints_func", constraints_func
+        )
         self.constraints = check_callable("constraints", constraints, owner=owner, optional=True)
         self.n_startup_trials = check_optional_int(
             "n_startup_trials", n_startup_trials, owner=owner, minimum=1

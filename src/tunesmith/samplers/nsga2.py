@@ -51,6 +51,7 @@ from tunesmith.validation import (
     check_int,
     check_optional_number,
     check_seed,
+    one_of,
 )
 
 Constraints = Callable[[FrozenTrial], Sequence[float]]
@@ -113,6 +114,8 @@ class NSGAIISampler:
             on the trial (``trial.constraints``), infeasible trials lose every
             comparison with feasible ones, and ``study.best_trials`` has feasible
             trials only.
+        constraints_func, mutation_prob, crossover_prob: Optuna's names for
+            ``constraints``, ``mutation_rate`` and ``crossover_probability``.
         seed: The study's seed, as ``create_study(seed=...)`` (a study created or loaded
             without a seed takes its sampler's; given both, they must be equal).
 
@@ -139,9 +142,25 @@ class NSGAIISampler:
         crossover_probability: float = CROSSOVER_PROBABILITY,
         mode: Mode = "auto",
         constraints: Constraints | None = None,
+        constraints_func: Constraints | None = None,
         seed: int | None = None,
+        mutation_prob: float | None = None,
+        crossover_prob: float | None = None,
     ) -> None:
         owner = "NSGAIISampler"
+        mutation_rate = one_of(
+            owner, "mutation_rate", mutation_rate, "mutation_prob", mutation_prob
+        )
+        if crossover_prob is not None:
+            if crossover_probability != CROSSOVER_PROBABILITY:
+                one_of(
+                    owner,
+                    "crossover_probability",
+                    crossover_probability,
+                    "crossover_prob",
+                    crossover_prob,
+                )
+            crossover_probability = crossover_prob
         self.seed = check_seed(seed, owner=owner)
         self.population_size = (
             DEFAULT_POPULATION
@@ -158,6 +177,9 @@ class NSGAIISampler:
             "crossover_probability", crossover_probability, owner=owner, minimum=0.0, maximum=1.0
         )
         self.mode: Mode = check_choice("mode", mode, MODES, owner=owner)  # type: ignore[assignment]
+        constraints = one_of(
+            owner, "constraints", constraints, "constraints_func", constraints_func
+        )
         self.constraints = check_callable("constraints", constraints, owner=owner, optional=True)
         self._startup = QMCSampler()
         self._observations = ObservationCache()

@@ -58,7 +58,14 @@ from tunesmith.samplers.base import Suggestion
 from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.space import SearchSpace
 from tunesmith.states import TrialState
-from tunesmith.validation import check_bool, check_callable, check_int, check_number, check_seed
+from tunesmith.validation import (
+    check_bool,
+    check_callable,
+    check_int,
+    check_number,
+    check_seed,
+    one_of,
+)
 
 Constraints = Callable[[FrozenTrial], Sequence[float]]
 
@@ -269,6 +276,7 @@ class TPESampler:
         constraints: ``constraints(trial) -> [c1, c2, ...]``, called on each finished
             trial; the trial is feasible when every value is <= 0. The values are stored
             on the trial, feasible trials rank first, and the best trial(s) are feasible.
+        constraints_func: Optuna's name for ``constraints``.
 
     Example:
         >>> import tunesmith as ts
@@ -293,7 +301,11 @@ class TPESampler:
         group: bool | None = None,
         warn_independent_sampling: bool | None = None,
         constraints: Constraints | None = None,
+        constraints_func: Constraints | None = None,
     ) -> None:
+        constraints = one_of(
+            "TPESampler", "constraints", constraints, "constraints_func", constraints_func
+        )
         self.constraints = check_callable(
             "constraints", constraints, owner="TPESampler", optional=True
         )

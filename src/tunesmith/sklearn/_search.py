@@ -90,6 +90,9 @@ class TuneSearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
         storage, study_name: Keep the study there (e.g. ``"sqlite:///search.db"``); with a
             ``study_name`` that exists, ``fit`` continues it and ``cv_results_`` holds every
             candidate so far.
+        callbacks: ``callback(study, trial)`` after each candidate, as
+            ``study.optimize``'s (e.g. ``ts.TerminatorCallback()``, which stops the search
+            once the cross-validation noise outweighs what is left to gain).
 
     Attributes:
         cv_results_, best_index_, best_params_, best_score_, best_estimator_, refit_time_,
@@ -133,6 +136,7 @@ class TuneSearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
         timeout: float | None = None,
         storage: Any = None,
         study_name: str | None = None,
+        callbacks: Any = None,
     ) -> None:
         self.estimator = estimator
         self.param_distributions = param_distributions
@@ -150,6 +154,7 @@ class TuneSearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
         self.timeout = timeout
         self.storage = storage
         self.study_name = study_name
+        self.callbacks = callbacks
 
     # --- fit ---------------------------------------------------------------------------
 
@@ -182,6 +187,7 @@ class TuneSearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
             n_jobs=1 if self.n_jobs is None else self.n_jobs,
             progress_bar=self.verbose > 0,
             space=space.joint,
+            callbacks=list(self.callbacks or ()),
         )
         finished = [t for t in study.trials if t.state.is_finished]
         warn_failures(finished, _OWNER)

@@ -18,6 +18,7 @@ from tunesmith.study._factory import (
     load_study,
     make_storage,
 )
+from tunesmith.study._remote import serve_storage
 from tunesmith.study._study import Study
 from tunesmith.study._terminator import (
     CrossValidationErrorEvaluator,
@@ -47,4 +48,5 @@ __all__ = [
     "load_study",
     "make_storage",
     "report_cross_validation_scores",
+    "serve_storage",
 ]

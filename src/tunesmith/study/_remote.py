@@ -236,3 +236,29 @@ class RemoteStorage:
 
     def __repr__(self) -> str:
         return f"RemoteStorage({self.address[0]}:{self.address[1]})"
+
+
+#: Servers started by :func:`serve_storage`; they answer until this process ends.
+_SERVED: list[StorageServer] = []
+
+
+def serve_storage(storage: Storage | None = None) -> RemoteStorage:
+    """Serve ``storage`` (by default a new in-memory one) from this process to processes
+    on this machine, and return a storage that reaches it. That storage pickles as a
+    connection, so a study on it can be sent to other processes (Dask's local workers,
+    ``multiprocessing``) and they all write to one study. It answers until this process
+    ends. For workers on other machines, use PostgreSQL.
+
+    Example:
+        >>> import pickle, tunesmith as ts
+        >>> study = ts.create_study(storage=serve_storage(), sampler="random", seed=0)
+        >>> elsewhere = pickle.loads(pickle.dumps(study))
+        >>> elsewhere.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+        >>> len(study.trials)
+        2
+    """
+    from tunesmith.storage.memory import MemoryStorage
+
+    server = StorageServer(MemoryStorage() if storage is None else storage).start()
+    _SERVED.append(server)
+    return RemoteStorage(server.address, server.authkey)

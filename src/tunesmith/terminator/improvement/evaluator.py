@@ -1,0 +1,5 @@
+"""``optuna.terminator.improvement.evaluator``: :class:`tunesmith.RegretBoundEvaluator`."""
+
+from tunesmith import RegretBoundEvaluator
+
+__all__ = ["RegretBoundEvaluator"]

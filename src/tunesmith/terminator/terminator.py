@@ -1,0 +1,5 @@
+"""``optuna.terminator.terminator``: :class:`tunesmith.Terminator`."""
+
+from tunesmith import Terminator
+
+__all__ = ["Terminator"]

@@ -1,0 +1,256 @@
+"""What Optuna's own example scripts use, beyond tests/test_optuna_names.py: several
+objectives and constraints under Optuna's names, Optuna's module paths for the
+terminator, the ``optuna.integration`` names tunesmith covers, and plots' ``show()``
+(issue 16; bench/optuna_examples.py runs the scripts themselves)."""
+
+from __future__ import annotations
+
+import pytest
+
+import tunesmith as ts
+
+
+def _quadratic(trial):
+    x = trial.suggest_float("x", -10, 10)
+    y = trial.suggest_categorical("y", [-1, 0, 1])
+    return x**2 + y
+
+
+def _constraints(trial):
+    x, y = trial.params["x"], trial.params["y"]
+    return (3 * x * y + 10, x * y + 30)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda f: ts.TPESampler(constraints_func=f, seed=0),
+        lambda f: ts.GPSampler(constraints_func=f, seed=0, n_startup_trials=3),
+        lambda f: ts.NSGAIISampler(constraints_func=f, seed=0, population_size=4),
+    ],
+    ids=["tpe", "gp", "nsga2"],
+)
+def test_constraints_func_is_optunas_name_for_constraints(make):
+    study = ts.create_study(sampler=make(_constraints))
+    study.optimize(_quadratic, n_trials=6)
+    for trial in study.trials:
+        expected = [float(c) for c in _constraints(trial)]
+        assert trial.constraints == tuple(expected)
+        # Optuna's example reads them here
+        assert trial.system_attrs["constraints"] == expected
+    with pytest.raises(ts.InvalidArgumentError, match="not both"):
+        ts.TPESampler(constraints=_constraints, constraints_func=_constraints)
+
+
+def test_system_attrs_hold_enqueued_params_and_nothing_else_by_default():
+    study = ts.create_study(sampler=ts.RandomSampler(seed=0))
+    study.enqueue_trial({"x": 1.5})
+    study.optimize(_quadratic, n_trials=2)
+    first, second = study.trials
+    assert first.system_attrs == {"fixed_params": {"x": 1.5}}
+    assert second.system_attrs == {}
+    first.system_attrs["constraints"] = [1.0]  # a copy: the trial stays as recorded
+    assert first.system_attrs == {"fixed_params": {"x": 1.5}}
+
+
+@pytest.mark.parametrize("sampler", ["gp", "tpe", "random", "qmc", "nsga2"])
+def test_a_sampled_float_is_never_exactly_a_bound(sampler):
+    # Optuna's terminator examples pass suggest_float("min_samples_split", 0, 1) to
+    # scikit-learn, which rejects 0.0; the GP's search ends on bounds
+    study = ts.create_study(direction="maximize", sampler=sampler, seed=0)
+    study.optimize(
+        lambda t: t.suggest_float("f", 0, 1) - t.suggest_float("g", 1e-3, 1, log=True), 25
+    )
+    for trial in study.trials:
+        assert 0 < trial.params["f"] < 1 and 1e-3 < trial.params["g"] < 1
+    assert study.best_params["f"] > 0.9 or sampler in ("random", "qmc")
+    # values given by hand keep their bounds
+    study.enqueue_trial({"f": 0.0, "g": 1.0})
+    study.optimize(
+        lambda t: t.suggest_float("f", 0, 1) - t.suggest_float("g", 1e-3, 1, log=True), 1
+    )
+    assert study.trials[-1].params == {"f": 0.0, "g": 1.0}
+
+
+def _two_objective_study():
+    study = ts.create_study(directions=["minimize", "minimize"], sampler="random", seed=0)
+    study.optimize(lambda t: (t.suggest_float("x", 0, 1), 1 - t.suggest_float("y", 0, 1)), 6)
+    return study
+
+
+def test_a_plot_shows_like_a_plotly_figure_off_screen_and_in_a_notebook(monkeypatch, tmp_path):
+    pytest.importorskip("matplotlib")
+    import sys
+    import types
+
+    import matplotlib
+
+    from tunesmith import visualization
+
+    matplotlib.use("Agg")
+    figure = visualization.plot_pareto_front(_two_objective_study())
+    # Optuna's examples end with plot_...(study).show(): off screen it does nothing
+    assert figure.show() is None
+    figure.savefig(tmp_path / "front.png")
+    assert (tmp_path / "front.png").stat().st_size > 0
+
+    shown = []
+    kernel = types.SimpleNamespace(kernel=object())
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: kernel))
+    monkeypatch.setitem(sys.modules, "IPython.display", types.SimpleNamespace(display=shown.append))
+    figure.show()
+    assert shown == [figure]
+
+
+def test_the_terminator_answers_optunas_module_paths():
+    from tunesmith.terminator.callback import TerminatorCallback
+    from tunesmith.terminator.erroreval import (
+        CrossValidationErrorEvaluator,
+        report_cross_validation_scores,
+    )
+    from tunesmith.terminator.improvement.evaluator import RegretBoundEvaluator
+    from tunesmith.terminator.terminator import Terminator
+
+    assert TerminatorCallback is ts.TerminatorCallback and Terminator is ts.Terminator
+    assert CrossValidationErrorEvaluator is ts.CrossValidationErrorEvaluator
+    assert RegretBoundEvaluator is ts.RegretBoundEvaluator
+    assert report_cross_validation_scores is ts.report_cross_validation_scores
+
+
+def test_optuna_search_cv_takes_optunas_arguments_and_callbacks():
+    pytest.importorskip("sklearn")
+    from sklearn.datasets import load_iris
+    from sklearn.svm import SVC
+
+    import tunesmith as optuna
+
+    X, y = load_iris(return_X_y=True)
+    space = {
+        "C": optuna.distributions.FloatDistribution(1e-3, 1e3, log=True),
+        "degree": optuna.distributions.IntDistribution(1, 5),
+    }
+    seen = []
+    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.RandomSampler(0))
+    search = optuna.integration.OptunaSearchCV(
+        SVC(gamma="auto"),
+        space,
+        n_trials=4,
+        study=study,
+        callbacks=[lambda s, t: seen.append(t.number)],
+    ).fit(X, y)
+    assert search.study_ is study and len(study.trials) == 4 and seen == [0, 1, 2, 3]
+    assert search.best_params_ == study.best_params and search.best_score_ > 0.9
+    # sklearn's clone keeps Optuna's arguments
+    from sklearn.base import clone
+
+    copied = clone(optuna.integration.OptunaSearchCV(SVC(), space, n_trials=3, timeout=60))
+    assert (copied.n_trials, copied.timeout) == (3, 60)
+    for wrong, message in [
+        ({"enable_pruning": True}, "pruner='median'"),
+        ({"subsample": 0.5}, "pass a subset"),
+        ({"catch": (ValueError,)}, "error_score"),
+        ({"study": optuna.create_study()}, "direction='maximize'"),
+    ]:
+        with pytest.raises(ts.InvalidArgumentError, match=message):
+            optuna.integration.OptunaSearchCV(SVC(), space, n_trials=1, **wrong).fit(X, y)
+    with pytest.raises(AttributeError, match=r"trial\.report"):
+        optuna.integration.LightGBMPruningCallback  # noqa: B018
+
+
+def test_a_study_pickles_where_another_process_can_reach_its_storage(tmp_path):
+    import pickle
+
+    served = ts.create_study(storage=ts.serve_storage(), seed=0)  # the auto sampler
+    copy = pickle.loads(pickle.dumps(served))
+    copy.optimize(_quadratic, n_trials=3)
+    assert len(served.trials) == 3 and served.trials[0].notes["auto"]["by"] == "gp"
+    stored = ts.create_study(storage=f"sqlite:///{tmp_path / 's.db'}", study_name="s")
+    pickle.loads(pickle.dumps(stored)).optimize(_quadratic, n_trials=1)
+    assert len(stored.trials) == 1
+    with pytest.raises(ts.InvalidArgumentError, match="serve_storage"):
+        pickle.dumps(ts.create_study())
+
+
+def test_a_custom_samplers_before_and_after_trial_hooks_run_around_each_trial():
+    calls = []
+
+    class Recording(ts.samplers.BaseSampler):
+        def before_trial(self, study, trial):
+            calls.append(("before", trial.number, trial.state, len(study.trials)))
+
+        def after_trial(self, study, trial, state, values):
+            calls.append(("after", trial.number, state, values))
+
+        def infer_relative_search_space(self, study, trial):
+            return {}
+
+        def sample_relative(self, study, trial, search_space):
+            return {}
+
+        def sample_independent(self, study, trial, param_name, param_distribution):
+            return param_distribution.low
+
+    def objective(trial):
+        x = trial.suggest_float("x", 1, 2)
+        if trial.number == 1:
+            raise ts.TrialPruned()
+        return x
+
+    study = ts.create_study(sampler=Recording())
+    study.optimize(objective, n_trials=3)
+    running, pruned, complete = ts.TrialState.RUNNING, ts.TrialState.PRUNED, ts.TrialState.COMPLETE
+    assert calls == [
+        ("before", 0, running, 1),
+        ("after", 0, complete, (1.0,)),
+        ("before", 1, running, 2),
+        ("after", 1, pruned, None),
+        ("before", 2, running, 3),
+        ("after", 2, complete, (1.0,)),
+    ]
+    calls.clear()
+    trial = study.ask()
+    study.tell(trial, 5.0)
+    assert calls == [("before", 3, running, 4), ("after", 3, complete, (5.0,))]
+
+
+def test_optunas_other_multi_objective_sampler_names():
+    import tunesmith as optuna
+
+    study = optuna.create_study(
+        directions=["minimize", "maximize"], sampler=optuna.samplers.MOTPESampler(seed=0)
+    )
+    study.optimize(lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), 5)
+    assert len(study.best_trials) >= 1
+    nsga = optuna.samplers.NSGAIISampler(population_size=8, mutation_prob=0.2, crossover_prob=0.5)
+    assert (nsga.mutation_rate, nsga.crossover_probability) == (0.2, 0.5)
+    with pytest.raises(ts.InvalidArgumentError, match="not both"):
+        optuna.samplers.NSGAIISampler(mutation_rate=0.1, mutation_prob=0.2)
+    with pytest.raises(AttributeError, match=r"use optuna\.samplers\.NSGAIISampler"):
+        optuna.samplers.NSGAIIISampler  # noqa: B018
+
+
+def test_mean_decrease_impurity_ranks_what_drives_the_objective():
+    pytest.importorskip("sklearn")
+    import tunesmith as optuna
+
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    study.optimize(
+        lambda t: (
+            10 * t.suggest_float("x", 0, 1)
+            + 0.1 * t.suggest_float("y", 0, 1)
+            + (t.suggest_categorical("c", ["a", "b"]) == "b")
+        ),
+        n_trials=60,
+    )
+    evaluator = optuna.importance.MeanDecreaseImpurityImportanceEvaluator(seed=0)
+    shares = optuna.importance.get_param_importances(study, evaluator=evaluator)
+    assert list(shares) == ["x", "c", "y"] and shares["x"] > 0.7
+    assert sum(shares.values()) == pytest.approx(1.0)
+    assert isinstance(evaluator, ts.MeanDecreaseImpurityEvaluator) and evaluator.n_trees == 64
+
+
+def test_optuna_5s_set_constraint_says_to_give_the_sampler_a_constraints_function():
+    study = ts.create_study()
+    trial = study.ask()
+    with pytest.raises(ts.InvalidArgumentError, match="constraints_func=f"):
+        trial.set_constraint("memory", 3.0)
