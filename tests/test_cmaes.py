@@ -41,18 +41,23 @@ def test_cmaes_reaches_1e_6_on_a_shifted_5d_sphere_within_800_trials():
 
 
 def test_restarts_escape_local_minima_where_one_run_stalls():
+    # Whether a restart lands in the global basin is chance (its start is drawn at
+    # random), so this counts over 12 seeds rather than expecting every one of a few
+    # seeds to escape: restarts must get most of the stalled runs out, and reach the
+    # global minimum in clearly more seeds than one run does.
     def bests(restart):
         values = []
-        for seed in range(6):
+        for seed in range(12):
             study = ts.create_study(sampler=ts.CmaEsSampler(restart_strategy=restart), seed=seed)
-            study.optimize(_rastrigin, n_trials=1000)
+            study.optimize(_rastrigin, n_trials=2000)
             values.append(study.best_value)
         return np.array(values)
 
     single, ipop = bests(None), bests("ipop")
     stalled = single > 0.5  # ended in a local minimum (the global one is 0)
-    assert stalled.sum() >= 3, single
-    assert (ipop[stalled] < 0.05).sum() >= stalled.sum() - 1, (single, ipop)
+    assert stalled.sum() >= 4, single
+    assert (ipop[stalled] < 0.05).sum() >= stalled.sum() / 2, (single, ipop)
+    assert (ipop < 0.05).sum() >= (single < 0.05).sum() + 3, (single, ipop)
 
 
 def test_ints_stay_ints_and_keep_moving():
