@@ -123,3 +123,25 @@ def test_an_empty_study_and_bad_arguments():
         plot.plot_optimization_history("study")  # type: ignore[arg-type]
     with pytest.raises(ts.InvalidArgumentError, match="`directions` must be one of"):
         plot.plot_pareto_front(study, targets=(len, len), directions=("min", "max"))
+
+
+def test_a_study_of_several_objectives_is_drawn_one_objective_at_a_time():
+    def objective(trial):
+        x = trial.suggest_float("x", 0, 1)
+        lr = trial.suggest_float("lr", 1e-4, 1, log=True)
+        return x + lr, 1 - x
+
+    study = ts.create_study(directions=["minimize", "maximize"], sampler="random", seed=0)
+    study.optimize(objective, n_trials=20)
+    ax = plot.plot_optimization_history(study, objective=1).axes[0]
+    best = next(line for line in ax.lines if line.get_label() == "best so far")
+    assert np.allclose(best.get_ydata(), np.maximum.accumulate([t.values[1] for t in study.trials]))
+    assert ax.get_ylabel() == "objective 1 (maximize)"
+    slices = plot.plot_slice(study, objective=0).axes
+    assert slices[1].get_xscale() == "log" and slices[0].get_ylabel() == "objective 0 (minimize)"
+    for draw in (plot.plot_parallel_coordinate, plot.plot_contour, plot.plot_edf,
+                 plot.plot_param_importances):  # fmt: skip
+        assert isinstance(draw(study, objective=0), Figure)
+        with pytest.raises(ts.InvalidArgumentError, match="has 2 objectives"):
+            draw(study)
+    assert isinstance(plot.plot_pareto_front(study), Figure)

@@ -46,6 +46,7 @@ def plot_parallel_coordinate(
     params: Sequence[str] | None = None,
     target: Target | None = None,
     target_name: str | None = None,
+    objective: int | None = None,
 ) -> Any:
     """A vertical axis for the objective and for each parameter, every COMPLETE trial a
     line through its values, coloured by its value (the best trials brightest and on
@@ -61,7 +62,7 @@ def plot_parallel_coordinate(
         True
     """
     study = check_study(study, "plot_parallel_coordinate")
-    trials, values = completed(study, target, "plot_parallel_coordinate")
+    trials, values, chosen = completed(study, target, "plot_parallel_coordinate", objective)
     if not trials:
         return empty(new_figure(), "no COMPLETE trial yet")
     space = choose_params(trials, params, "plot_parallel_coordinate")
@@ -75,7 +76,7 @@ def plot_parallel_coordinate(
         columns.append(scaled)
         labels.append(ends)
     lines = np.column_stack(columns)
-    minimize = study.direction is ts.Direction.MINIMIZE
+    minimize = chosen.minimize
     goodness = 1 - columns[0] if minimize else columns[0]
     xs = np.arange(lines.shape[1])
     cmap = _cmap()
@@ -85,7 +86,7 @@ def plot_parallel_coordinate(
     for trial in failed:
         ys = [np.nan] + [_scaled(positions([trial], name, d), d)[0][0] for name, d in space.items()]
         ax.plot(xs, ys, color=FAILED, linestyle="--", linewidth=0.8, alpha=0.7)
-    names = [target_label(target, target_name), *space]
+    names = [target_label(chosen, target_name), *space]
     for x, (name, ends) in enumerate(zip(names, labels, strict=True)):
         ax.axvline(x, color="black", linewidth=0.8)
         categorical = name in space and isinstance(space[name], ts.Categorical)
