@@ -2,7 +2,7 @@
 beside Optuna's FanovaImportanceEvaluator and PedAnovaImportanceEvaluator on the very
 same trials.
 
-    PYTHONPATH=$PWD/src /work/bench-venv/bin/python bench/importance.py [--seeds 3] [--trials 300]
+    bench/.venv/bin/python bench/importance.py [--seeds 3] [--trials 300]
 
 Each function is defined on independent uniform parameters (uniform on the log scale for
 a log-scaled one, over the choices for a categorical), so its variance decomposition is

@@ -6,6 +6,7 @@ finished after the page was opened."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import socket
@@ -92,6 +93,31 @@ def test_the_report_opens_offline_and_shows_the_best_value(browser, tmp_path):
     assert errors == []
 
 
+def test_a_report_of_several_objectives_shows_the_front_and_each_objective(browser, tmp_path):
+    def two(trial):
+        x = trial.suggest_float("x", 0, 1)
+        kind = trial.suggest_categorical("kind", ["a", "b"])
+        if trial.number % 9 == 4:
+            raise ValueError("boom")
+        return x + (kind == "b"), (1 - x) ** 2
+
+    study = ts.create_study(directions=["minimize", "maximize"], sampler="random", seed=0)
+    study.optimize(two, n_trials=30, catch=(ValueError,))
+    page, errors = open_page(browser, write_report(study, tmp_path / "mo.html").as_uri())
+    page.wait_for_selector("#pareto .main-svg")
+    assert page.text_content("#best-value") == f"{len(study.best_trials)} on the Pareto front"
+    assert page.locator("#best tr").count() == len(study.best_trials) + 1
+    title = "#history .g-ytitle"
+    assert page.text_content(title) == "objective 0 (minimize)"
+    page.select_option("#objective", "1")
+    page.wait_for_function(
+        "document.querySelector('#history .g-ytitle').textContent === 'objective 1 (maximize)'"
+    )
+    assert page.locator("#trials th:has-text('values_1')").count() == 1
+    assert_drawn(page)
+    assert errors == []
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -130,6 +156,15 @@ def test_the_dashboard_shows_a_trial_that_finished_after_it_opened(browser, tmp_
         )
         assert page.text_content("#shown").startswith(f"{len(study.trials)} of")
         assert_drawn(page)
+        two = ts.create_study(storage=url, study_name="two", sampler="random", seed=0,
+                              directions=["minimize", "maximize"])  # fmt: skip
+        two.optimize(lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), n_trials=6)
+        listed = json.loads(urllib.request.urlopen(base + "/api/studies", timeout=5).read())
+        assert [s["directions"] for s in listed] == [["minimize"], ["minimize", "maximize"]]
+        other, more_errors = open_page(browser, base + "/?study=two")
+        other.wait_for_selector("#pareto .main-svg")
+        assert other.text_content("#best-value") == f"{len(two.best_trials)} on the Pareto front"
+        errors += more_errors
         for path in ("/etc/passwd", "/assets/../../etc/passwd", "/assets/app.js"):
             with pytest.raises(urllib.error.HTTPError):
                 urllib.request.urlopen(base + path, timeout=5)

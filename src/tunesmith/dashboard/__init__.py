@@ -5,7 +5,7 @@ report's page (:mod:`tunesmith.report`) fed by a small JSON API that the page po
 two seconds, so new trials appear without a reload:
 
     GET /                       the page (``?study=NAME`` picks a study)
-    GET /api/studies            [{name, direction, n_trials, best_value}]
+    GET /api/studies            [{name, directions, n_trials, best_value}]
     GET /api/study/NAME         the study's payload (:mod:`tunesmith.analysis.payload`)
     GET /assets/plotly.min.js   Plotly's bundle, from the plotly package
 
@@ -43,7 +43,7 @@ class _Studies:
         return [
             {
                 "name": s.study_name,
-                "direction": s.direction.value,
+                "directions": [direction.value for direction in s.directions],
                 "n_trials": s.n_trials,
                 "best_value": s.best_value,
             }
