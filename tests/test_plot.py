@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pytest
+from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 
 import tunesmith as ts
@@ -85,8 +86,11 @@ def test_parameter_axes_follow_the_space(study):
 def test_intermediate_values_mark_pruned_trials(study):
     ax = plot.plot_intermediate_values(study).axes[0]
     reported = [t for t in study.trials if t.intermediate_values]
-    assert len(ax.lines) == len(reported)
-    pruned_marks = sum(len(c.get_offsets()) for c in ax.collections if c.get_offsets().size)
+    curves = [c for c in ax.collections if isinstance(c, LineCollection)]
+    assert sum(len(c.get_segments()) for c in curves) == len(reported)
+    pruned_marks = sum(
+        len(c.get_offsets()) for c in ax.collections if isinstance(c, PathCollection)
+    )
     assert pruned_marks == len([t for t in reported if t.state is not ts.TrialState.COMPLETE])
 
 
@@ -145,3 +149,11 @@ def test_a_study_of_several_objectives_is_drawn_one_objective_at_a_time():
         with pytest.raises(ts.InvalidArgumentError, match="has 2 objectives"):
             draw(study)
     assert isinstance(plot.plot_pareto_front(study), Figure)
+
+
+def test_failed_trials_stay_behind_the_parallel_coordinates(study):
+    ax = plot.plot_parallel_coordinate(study).axes[0]
+    failed, complete = ax.collections
+    assert len(failed.get_segments()) == len(study.get_trials([ts.TrialState.FAIL]))
+    assert len(complete.get_segments()) == len(study.get_trials([ts.TrialState.COMPLETE]))
+    assert failed.get_zorder() < complete.get_zorder() and failed.get_linestyle()[0][1]
