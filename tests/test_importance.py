@@ -224,3 +224,12 @@ def test_a_study_of_several_objectives_is_explained_one_objective_at_a_time():
     with pytest.raises(ts.InvalidArgumentError, match="not both"):
         ts.importance(study, objective=0, target=lambda t: t.duration)
     assert next(iter(ts.importance(study, target=lambda t: t.values[0]))) == "x"
+
+
+def test_max_trials_explains_a_fixed_random_subset(linear_study):
+    few = ts.importance(linear_study, max_trials=100)
+    assert few == ts.importance(linear_study, max_trials=100)  # the same subset each time
+    assert few != ts.importance(linear_study) and next(iter(few)) == "x1" and few["x1"] > 0.9
+    assert ts.importance(linear_study, max_trials=10_000) == ts.importance(linear_study)
+    with pytest.raises(ts.InvalidArgumentError, match="`max_trials` must be an integer >= 2"):
+        ts.importance(linear_study, max_trials=1)

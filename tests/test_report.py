@@ -88,3 +88,14 @@ def test_a_study_of_several_objectives_has_its_front_and_each_objective(tmp_path
     assert [(c["x"], c["y"], c["log"]) for c in data["contour"]] == [("x", "y", [False, True])] * 2
     assert data["contour"][0]["z"] != data["contour"][1]["z"]  # each objective's surface
     assert "Pareto front" in write_report(study, tmp_path / "mo.html").read_text()
+
+
+def test_a_large_study_is_explained_from_a_sample(study, monkeypatch):
+    from tunesmith.analysis import payload
+
+    monkeypatch.setattr(payload, "MAX_TRIALS", 10)
+    data = study_payload(study)
+    complete = study.get_trials([ts.TrialState.COMPLETE])
+    assert len(complete) > 10 and data["importance_trials"] == 10
+    assert data["importance"][0] == ts.importance(study, max_trials=10)
+    assert len(data["trials"]["number"]) == len(study.trials)  # every trial is still drawn

@@ -13,7 +13,8 @@ megabytes and lets the page draw each plot from a slice of the columns:
     best         the best trials: [the best one] with one objective, the Pareto front
                  (``study.best_trials``) with several; each {number, values, params}
     importance   per objective, {name: share} from ``ts.importance`` (None with fewer than
-                 2 COMPLETE trials)
+                 2 COMPLETE trials), of at most MAX_TRIALS trials; ``importance_trials``
+                 says how many it read
     contour      per objective, the value interpolated on a grid over the two most
                  important numeric parameters (None if there are not two)
 """
@@ -32,6 +33,9 @@ from tunesmith.analysis.parameter_importance import importance
 from tunesmith.analysis.timeline import lanes
 
 _CONTOUR_GRID = 40
+#: Importance and the contour read at most this many trials (a fixed random subset): on
+#: 10,000 trials fANOVA and the interpolation would take seconds, for the same picture.
+MAX_TRIALS = 2_000
 
 
 def _number(value: object) -> float | None:
@@ -119,6 +123,7 @@ def study_payload(study: ts.Study, *, with_importance: bool = True) -> dict[str,
         "curves": curves,
         "best": best,
         "importance": shares,
+        "importance_trials": min(MAX_TRIALS, counts["COMPLETE"]),
         "contour": [_contour(trials, latest, shares[k], k) for k in range(n_objectives)],
     }
 
@@ -160,7 +165,7 @@ def _importance(study: ts.Study, trials: list[ts.FrozenTrial], k: int) -> dict[s
     ]
     if len(usable) < 2:
         return None
-    return importance(study, objective=k)
+    return importance(study, objective=k, max_trials=MAX_TRIALS)
 
 
 def _contour(
@@ -182,6 +187,8 @@ def _contour(
     if len(points) < 4:
         return None
     data = np.array(points, dtype=float)
+    if len(data) > MAX_TRIALS:
+        data = data[np.random.default_rng(0).choice(len(data), MAX_TRIALS, replace=False)]
     logs = [_is_log(latest[x_name]), _is_log(latest[y_name])]
     plane = np.column_stack([np.log10(data[:, i]) if logs[i] else data[:, i] for i in (0, 1)])
     if np.ptp(plane[:, 0]) == 0 or np.ptp(plane[:, 1]) == 0:

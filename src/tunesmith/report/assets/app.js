@@ -113,7 +113,7 @@
     el("importance").style.height = Math.max(160, 70 + 32 * names.length) + "px";
     draw("importance", [{type: "bar", orientation: "h", y: names, x: names.map(function (n) { return shares[n]; }),
       marker: {color: COLORS.COMPLETE}, text: names.map(function (n) { return shares[n].toFixed(3); }), textposition: "outside"}],
-      {xaxis: {title: {text: "share (fANOVA)" + (several(d) ? " of " + objectiveName(d, state.objective) : "")}}, margin: {l: 120, r: 40, t: 10, b: 40}});
+      {xaxis: {title: {text: "share (fANOVA" + (d.importance_trials < d.study.counts.COMPLETE ? " on a random " + d.importance_trials + " of the " + d.study.counts.COMPLETE + " COMPLETE trials" : "") + ")" + (several(d) ? " of " + objectiveName(d, state.objective) : "")}}, margin: {l: 120, r: 40, t: 10, b: 40}});
   }
 
   function history(d) {
