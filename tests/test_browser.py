@@ -107,14 +107,30 @@ def test_a_report_of_several_objectives_shows_the_front_and_each_objective(brows
     page.wait_for_selector("#pareto .main-svg")
     assert page.text_content("#best-value") == f"{len(study.best_trials)} on the Pareto front"
     assert page.locator("#best tr").count() == len(study.best_trials) + 1
-    title = "#history .g-ytitle"
-    assert page.text_content(title) == "objective 0 (minimize)"
+    page.locator("#history").scroll_into_view_if_needed()  # views below are drawn when seen
+    page.wait_for_selector("#history .main-svg")
+    assert page.text_content("#history .g-ytitle") == "objective 0 (minimize)"
     page.select_option("#objective", "1")
     page.wait_for_function(
         "document.querySelector('#history .g-ytitle').textContent === 'objective 1 (maximize)'"
     )
     assert page.locator("#trials th:has-text('values_1')").count() == 1
     assert_drawn(page)
+    assert errors == []
+
+
+def test_a_large_report_draws_its_views_as_they_are_seen(browser, tmp_path):
+    study = ts.create_study(sampler="random", seed=0, study_name="large")
+    study.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_int("n", 0, 9), n_trials=1100)
+    page, errors = open_page(browser, write_report(study, tmp_path / "large.html").as_uri())
+    page.wait_for_selector("#history .main-svg")
+    assert page.locator("#timeline .main-svg").count() == 0  # far below: not drawn yet
+    page.locator("#timeline").scroll_into_view_if_needed()
+    page.wait_for_selector("#timeline .main-svg")
+    page.locator("#parallel").scroll_into_view_if_needed()
+    page.wait_for_selector("#parallel .main-svg")
+    note = "The best 200 and a random 800 of the 1100 COMPLETE trials."
+    assert page.text_content("#parallel-note") == note
     assert errors == []
 
 

@@ -16,6 +16,29 @@
   }
   function text(node, value) { node.textContent = value; return node; }
   function make(tag, content, cls) { var n = document.createElement(tag); if (content !== undefined) text(n, content); if (cls) n.className = cls; return n; }
+  // A view is drawn when its section comes near the screen (and again, with the latest
+  // data, each time it does): a page of 10,000 trials shows its top at once.
+  // One view per task, so the page paints between them.
+  var pending = {}, observer = null, queue = [], pumping = false;
+  function pump() {
+    if (!queue.length) { pumping = false; return; }
+    pumping = true;
+    setTimeout(function () { queue.shift()(); pump(); }, 0);
+  }
+  if ("IntersectionObserver" in window) {
+    observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        var f = pending[entry.target.id];
+        if (entry.isIntersecting && f) { delete pending[entry.target.id]; queue.push(f); }
+      });
+      if (!pumping) pump();
+    }, {rootMargin: "300px 0px"});
+  }
+  function later(id, f) {
+    if (!observer) { f(); return; }
+    pending[id] = f;
+    observer.unobserve(el(id)); observer.observe(el(id));  // reports at once if it is near
+  }
   function draw(id, traces, layout) {
     layout = Object.assign({margin: {l: 60, r: 20, t: 10, b: 50}, hovermode: "closest"}, layout || {});
     Plotly.react(el(id), traces, layout, CONFIG);
@@ -145,8 +168,24 @@
     draw("slice", traces, layout);
   }
 
+  // Past this many trials the parallel coordinates draw a sample: the best fifth of it and
+  // a random rest (thousands of lines are slow to draw without a GPU, and unreadable).
+  var PARALLEL_MAX = 1000;
+  function sample(d, rows) {
+    if (rows.length <= PARALLEL_MAX) return rows;
+    var sign = d.study.direction === "minimize" ? 1 : -1, v = d.trials.value;
+    var ranked = rows.slice().sort(function (a, b) { return sign * (v[a] - v[b]); });
+    var best = ranked.slice(0, PARALLEL_MAX / 5), rest = ranked.slice(PARALLEL_MAX / 5), seed = 1;
+    for (var i = rest.length - 1; i > 0; i--) {  // a seeded shuffle: the same sample each time
+      seed = (seed * 16807) % 2147483647;
+      var j = seed % (i + 1), x = rest[i]; rest[i] = rest[j]; rest[j] = x;
+    }
+    return best.concat(rest.slice(0, PARALLEL_MAX - best.length)).sort(function (a, b) { return a - b; });
+  }
+
   function parallel(d) {
-    var t = d.trials, done = indices(d, "COMPLETE"), values = pick(t.value, done);
+    var t = d.trials, all = indices(d, "COMPLETE"), done = sample(d, all), values = pick(t.value, done);
+    text(el("parallel-note"), done.length < all.length ? "The best " + PARALLEL_MAX / 5 + " and a random " + (done.length - PARALLEL_MAX / 5) + " of the " + all.length + " COMPLETE trials." : "");
     var dims = [{label: objectiveName(d, state.objective), values: values}];
     d.params.forEach(function (p) {
       var col = pick(t.params[p.name], done);
@@ -268,7 +307,16 @@
     // the views below draw one objective: the one picked (the only one, usually)
     d.trials.value = d.trials.values[k]; d.study.direction = d.study.directions[k];
     d.shares = d.importance[k]; d.surface = d.contour[k];
-    summary(d); picker(d); pareto(d); importance(d); history(d); slice(d); parallel(d); contour(d); curves(d); edf(d); timeline(d); table();
+    // which sections apply is decided now; their plots are drawn when seen
+    el("pareto-section").hidden = !several(d);
+    el("importance-section").hidden = !d.shares;
+    el("contour-section").hidden = !d.surface;
+    el("curves-section").hidden = !d.curves.number.length;
+    summary(d); picker(d); table();
+    [["pareto", pareto], ["importance", importance], ["history", history], ["slice", slice], ["parallel", parallel],
+     ["contour", contour], ["curves", curves], ["edf", edf], ["timeline", timeline]].forEach(function (view) {
+      later(view[0], function () { view[1](d); });
+    });
   }
 
   function controls() {
