@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -147,7 +148,7 @@ def load_times(browser, url, selector, shot, repeats=3):
         errors = []
         page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
         start = time.perf_counter()
-        page.goto(url)
+        page.goto(url, timeout=180_000)
         page.wait_for_selector(selector, timeout=180_000)
         times.append(time.perf_counter() - start)
         if attempt == 0:
@@ -163,23 +164,35 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--trials", type=int, default=10_000)
     parser.add_argument("--out", default="bench/out/dashboard")
+    parser.add_argument("--folder", default=None,
+                        help="keep the two databases here; reuse them if there")  # fmt: skip
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix="dash-"))
-    start = time.perf_counter()
-    ts_url, optuna_url = build(args.trials, folder)
-    print(f"built {args.trials} trials in both storages in {time.perf_counter() - start:.0f} s")
+    folder = Path(args.folder) if args.folder else Path(tempfile.mkdtemp(prefix="dash-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    if (folder / "optuna.db").exists() and (folder / "tunesmith.db").exists():
+        ts_url, optuna_url = (
+            f"sqlite:///{folder / 'tunesmith.db'}",
+            f"sqlite:///{folder / 'optuna.db'}",
+        )
+        print(f"reusing the studies in {folder}")
+    else:
+        start = time.perf_counter()
+        ts_url, optuna_url = build(args.trials, folder)
+        print(f"built {args.trials} trials in both storages in {time.perf_counter() - start:.0f} s")
 
     report = out / "report.html"
-    start = time.perf_counter()
+    start, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
         [BIN / "tunesmith", "report", "--storage", ts_url, "--study", "big", "-o", report],
         check=True, capture_output=True,
     )  # fmt: skip
     report_seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     size = report.stat().st_size / 1e6
-    print(f"tunesmith report: {report_seconds:.1f} s, {size:.1f} MB")
+    print(f"tunesmith report: {report_seconds:.1f} s wall, {cpu:.1f} s CPU, {size:.1f} MB")
 
     from playwright.sync_api import sync_playwright
 

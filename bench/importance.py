@@ -181,9 +181,14 @@ def main():
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--trials", type=int, default=300)
     parser.add_argument("--speed-only", action="store_true", help="only the timing table")
+    parser.add_argument("--evaluators", default=None,
+                        help="comma-separated subset, e.g. 'ts PED-ANOVA,optuna PED-ANOVA'")  # fmt: skip
+    parser.add_argument("--no-speed", action="store_true", help="skip the timing table")
     args = parser.parse_args()
     if not args.speed_only:
         agreement(args)
+    if args.no_speed:
+        return
     print("\nTime for importance on a 10-parameter, 1,000-trial study (s; wall clock min and")
     print("median of 3, and the median CPU time of the process: the machine may be shared):\n")
     print("| evaluator | wall min | wall median | CPU median |\n|---|---|---|---|")
@@ -201,6 +206,8 @@ def agreement(args):
         "optuna PED-ANOVA": lambda s, o: optuna.importance.get_param_importances(
             o, evaluator=optuna.importance.PedAnovaImportanceEvaluator()),
     }  # fmt: skip
+    if args.evaluators:
+        evaluators = {name: evaluators[name] for name in args.evaluators.split(",")}
     tally = {name: {False: [0, 0, 0.0], True: [0, 0, 0.0]} for name in evaluators}
     print(f"{args.seeds} seeds x {args.trials} random trials per function\n")
     print("| function | held out | " + " | ".join(evaluators) + " |")

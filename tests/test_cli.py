@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import socket
 import subprocess
 import sys
 import textwrap
@@ -208,3 +209,15 @@ def test_the_table_reads_well_and_files_that_cannot_be_written_are_one_line_erro
         run = tunesmith(args[0], "--storage", url, "--study", "t", *args[1:], cwd=tmp_path)
         assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
         assert "nowhere" in run.stderr and len(run.stderr.strip().splitlines()) == 1
+
+
+def test_a_dashboard_on_a_port_in_use_says_so(tmp_path):
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    ts.create_study(storage=url, study_name="p")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        run = tunesmith("dashboard", "--storage", url, "--port", port, cwd=tmp_path)
+    assert run.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in run.stderr
+    assert "--port" in run.stderr and "Traceback" not in run.stderr

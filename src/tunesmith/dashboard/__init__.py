@@ -16,6 +16,7 @@ Built on Starlette (the ASGI toolkit) and served by uvicorn.
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from typing import Any
@@ -113,5 +114,13 @@ def serve(storage: str, *, host: str = "127.0.0.1", port: int = 8080) -> None:
     """Serve the dashboard until interrupted."""
     uvicorn: Any = require_module("uvicorn", "dashboard", "the dashboard")
     ts.list_studies(storage)  # a bad URL fails here, before the server starts
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ts.InvalidArgumentError(
+                f"dashboard: cannot listen on {host}:{port} ({exc.strerror or exc}); "
+                "give another --port (or --host)"
+            ) from None
     print(f"tunesmith dashboard of {storage} on http://{host}:{port}/ (Ctrl-C stops it)")
     uvicorn.run(make_app(storage), host=host, port=port, log_level="warning")
