@@ -133,7 +133,7 @@ def wait_http(url, process, seconds=120):
     deadline = time.time() + seconds
     while True:
         try:
-            urllib.request.urlopen(url, timeout=2).read()
+            urllib.request.urlopen(url, timeout=60).read()
             return
         except OSError:
             if time.time() > deadline or process.poll() is not None:

@@ -124,7 +124,10 @@ def study_payload(study: ts.Study, *, with_importance: bool = True) -> dict[str,
         "best": best,
         "importance": shares,
         "importance_trials": min(MAX_TRIALS, counts["COMPLETE"]),
-        "contour": [_contour(trials, latest, shares[k], k) for k in range(n_objectives)],
+        "contour": [
+            _contour(trials, latest, shares[k], k) if with_importance else None
+            for k in range(n_objectives)
+        ],
     }
 
 

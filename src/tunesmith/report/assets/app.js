@@ -344,7 +344,8 @@
         if (d.study) render(d);
       }).catch(function () {}).then(function () { setTimeout(poll, cfg.interval); });
     }
-    studies().then(poll);
+    if (current) { studies(); poll(); }  // the study asked for at once, the list beside it
+    else studies().then(poll);
     setInterval(studies, cfg.interval * 5);
   }
 
