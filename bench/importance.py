@@ -182,7 +182,7 @@ def main():
     parser.add_argument("--trials", type=int, default=300)
     parser.add_argument("--speed-only", action="store_true", help="only the timing table")
     parser.add_argument("--evaluators", default=None,
-                        help="comma-separated subset, e.g. 'ts PED-ANOVA,optuna PED-ANOVA'")  # fmt: skip
+                        help="a comma-separated subset, e.g. 'ts fANOVA'")  # fmt: skip
     parser.add_argument("--no-speed", action="store_true", help="skip the timing table")
     args = parser.parse_args()
     if not args.speed_only:
