@@ -161,10 +161,14 @@ def load_times(browser, url, ready, shot, repeats=3):
         times.append(time.perf_counter() - start)
         if attempt == 0:
             time.sleep(2)  # let the rest of the page finish drawing for the picture
-            page.screenshot(path=shot, full_page=True)
+            try:
+                page.screenshot(path=shot, full_page=True, timeout=120_000)
+            except Exception as exc:  # a page too busy to be photographed still counts
+                print(f"  no screenshot of {url}: {type(exc).__name__}")
         page.close()
         if errors:
             print(f"  page errors at {url}: {errors[:3]}")
+    print(f"  {url}: {', '.join(f'{t:.1f}' for t in times)} s", flush=True)
     return times
 
 

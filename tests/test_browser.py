@@ -83,6 +83,7 @@ def test_the_report_opens_offline_and_shows_the_best_value(browser, tmp_path):
     page, errors = open_page(browser, path.as_uri())
     page.wait_for_selector("#history .main-svg")
     assert page.text_content("#best-value") == f"{study.best_value:.6g}"
+    assert not page.is_visible("#objective")  # one objective: nothing to pick
     assert_drawn(page)
     page.fill("#filter", "FAIL")
     assert page.locator("#trials tbody tr").count() == len(study.get_trials([ts.TrialState.FAIL]))
@@ -110,6 +111,7 @@ def test_a_report_of_several_objectives_shows_the_front_and_each_objective(brows
     page.locator("#history").scroll_into_view_if_needed()  # views below are drawn when seen
     page.wait_for_selector("#history .main-svg")
     assert page.text_content("#history .g-ytitle") == "objective 0 (minimize)"
+    assert page.is_visible("#objective")
     page.select_option("#objective", "1")
     page.wait_for_function(
         "document.querySelector('#history .g-ytitle').textContent === 'objective 1 (maximize)'"
