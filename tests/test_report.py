@@ -99,3 +99,11 @@ def test_a_large_study_is_explained_from_a_sample(study, monkeypatch):
     assert len(complete) > 10 and data["importance_trials"] == 10
     assert data["importance"][0] == ts.importance(study, max_trials=10)
     assert len(data["trials"]["number"]) == len(study.trials)  # every trial is still drawn
+
+
+def test_too_few_trials_show_no_importance_rather_than_equal_shares():
+    study = ts.create_study(sampler="random", seed=0)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_float("y", 0, 1), n_trials=4)
+    assert study_payload(study)["importance"] == [None]  # fANOVA cannot split 4 trials
+    study.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_float("y", 0, 1), n_trials=1)
+    assert set(study_payload(study)["importance"][0]) == {"x", "y"}

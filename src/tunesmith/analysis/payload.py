@@ -13,8 +13,8 @@ megabytes and lets the page draw each plot from a slice of the columns:
     best         the best trials: [the best one] with one objective, the Pareto front
                  (``study.best_trials``) with several; each {number, values, params}
     importance   per objective, {name: share} from ``ts.importance`` (None with fewer than
-                 2 COMPLETE trials), of at most MAX_TRIALS trials; ``importance_trials``
-                 says how many it read
+                 MIN_IMPORTANCE_TRIALS COMPLETE trials), of at most MAX_TRIALS trials;
+                 ``importance_trials`` says how many it read
     contour      per objective, the value interpolated on a grid over the two most
                  important numeric parameters (None if there are not two)
 """
@@ -36,6 +36,9 @@ _CONTOUR_GRID = 40
 #: Importance and the contour read at most this many trials (a fixed random subset): on
 #: 10,000 trials fANOVA and the interpolation would take seconds, for the same picture.
 MAX_TRIALS = 2_000
+#: With fewer COMPLETE trials no tree of fANOVA's forest can split (it needs 5 trials in a
+#: node), so every share would come out equal: the page shows no importance instead.
+MIN_IMPORTANCE_TRIALS = 5
 
 
 def _number(value: object) -> float | None:
@@ -166,7 +169,7 @@ def _importance(study: ts.Study, trials: list[ts.FrozenTrial], k: int) -> dict[s
         for t in trials
         if t.state is ts.TrialState.COMPLETE and t.params and _number(_nth(t, k)) is not None
     ]
-    if len(usable) < 2:
+    if len(usable) < MIN_IMPORTANCE_TRIALS:
         return None
     return importance(study, objective=k, max_trials=MAX_TRIALS)
 
