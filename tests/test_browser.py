@@ -6,6 +6,7 @@ finished after the page was opened."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import socket
@@ -82,6 +83,7 @@ def test_the_report_opens_offline_and_shows_the_best_value(browser, tmp_path):
     page, errors = open_page(browser, path.as_uri())
     page.wait_for_selector("#history .main-svg")
     assert page.text_content("#best-value") == f"{study.best_value:.6g}"
+    assert not page.is_visible("#objective")  # one objective: nothing to pick
     assert_drawn(page)
     page.fill("#filter", "FAIL")
     assert page.locator("#trials tbody tr").count() == len(study.get_trials([ts.TrialState.FAIL]))
@@ -89,6 +91,48 @@ def test_the_report_opens_offline_and_shows_the_best_value(browser, tmp_path):
     page.click("#trials th:has-text('value')")
     first = page.text_content("#trials tbody tr:first-child td:nth-child(3)")
     assert float(first) == pytest.approx(study.best_value, rel=1e-5)
+    assert errors == []
+
+
+def test_a_report_of_several_objectives_shows_the_front_and_each_objective(browser, tmp_path):
+    def two(trial):
+        x = trial.suggest_float("x", 0, 1)
+        kind = trial.suggest_categorical("kind", ["a", "b"])
+        if trial.number % 9 == 4:
+            raise ValueError("boom")
+        return x + (kind == "b"), (1 - x) ** 2
+
+    study = ts.create_study(directions=["minimize", "maximize"], sampler="random", seed=0)
+    study.optimize(two, n_trials=30, catch=(ValueError,))
+    page, errors = open_page(browser, write_report(study, tmp_path / "mo.html").as_uri())
+    page.wait_for_selector("#pareto .main-svg")
+    assert page.text_content("#best-value") == f"{len(study.best_trials)} on the Pareto front"
+    assert page.locator("#best tr").count() == len(study.best_trials) + 1
+    page.locator("#history").scroll_into_view_if_needed()  # views below are drawn when seen
+    page.wait_for_selector("#history .main-svg")
+    assert page.text_content("#history .g-ytitle") == "objective 0 (minimize)"
+    assert page.is_visible("#objective")
+    page.select_option("#objective", "1")
+    page.wait_for_function(
+        "document.querySelector('#history .g-ytitle').textContent === 'objective 1 (maximize)'"
+    )
+    assert page.locator("#trials th:has-text('values_1')").count() == 1
+    assert_drawn(page)
+    assert errors == []
+
+
+def test_a_large_report_draws_its_views_as_they_are_seen(browser, tmp_path):
+    study = ts.create_study(sampler="random", seed=0, study_name="large")
+    study.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_int("n", 0, 9), n_trials=1100)
+    page, errors = open_page(browser, write_report(study, tmp_path / "large.html").as_uri())
+    page.wait_for_selector("#history .main-svg")
+    assert page.locator("#timeline .main-svg").count() == 0  # far below: not drawn yet
+    page.locator("#timeline").scroll_into_view_if_needed()
+    page.wait_for_selector("#timeline .main-svg")
+    page.locator("#parallel").scroll_into_view_if_needed()
+    page.wait_for_selector("#parallel .main-svg")
+    note = "The best 200 and a random 800 of the 1100 COMPLETE trials."
+    assert page.text_content("#parallel-note") == note
     assert errors == []
 
 
@@ -130,6 +174,15 @@ def test_the_dashboard_shows_a_trial_that_finished_after_it_opened(browser, tmp_
         )
         assert page.text_content("#shown").startswith(f"{len(study.trials)} of")
         assert_drawn(page)
+        two = ts.create_study(storage=url, study_name="two", sampler="random", seed=0,
+                              directions=["minimize", "maximize"])  # fmt: skip
+        two.optimize(lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), n_trials=6)
+        listed = json.loads(urllib.request.urlopen(base + "/api/studies", timeout=5).read())
+        assert [s["directions"] for s in listed] == [["minimize"], ["minimize", "maximize"]]
+        other, more_errors = open_page(browser, base + "/?study=two")
+        other.wait_for_selector("#pareto .main-svg")
+        assert other.text_content("#best-value") == f"{len(two.best_trials)} on the Pareto front"
+        errors += more_errors
         for path in ("/etc/passwd", "/assets/../../etc/passwd", "/assets/app.js"):
             with pytest.raises(urllib.error.HTTPError):
                 urllib.request.urlopen(base + path, timeout=5)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+import socket
 import subprocess
 import sys
 import textwrap
@@ -151,3 +153,71 @@ def test_missing_studies_and_bad_urls_are_one_line_errors(tmp_path):
     assert bad.returncode == 2 and "--space must map names" in bad.stderr
     helped = tunesmith("--help", cwd=tmp_path)
     assert helped.returncode == 0 and "report" in helped.stdout and "dashboard" in helped.stdout
+
+
+def test_a_study_of_several_objectives_from_the_shell(tmp_path):
+    url = f"sqlite:///{tmp_path / 'mo.db'}"
+    made = tunesmith("create-study", "--storage", url, "--study", "mo", "--directions",
+                     "minimize", "maximize", cwd=tmp_path)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    space = '{"x": {"low": 0, "high": 1}, "y": {"low": 0, "high": 1}}'
+    for _ in range(6):
+        asked = tunesmith("ask", "--storage", url, "--study", "mo", "--space", space,
+                          "--sampler", "random", cwd=tmp_path)  # fmt: skip
+        assert asked.returncode == 0, asked.stderr
+        trial = json.loads(asked.stdout)
+        x, y = trial["params"]["x"], trial["params"]["y"]
+        told = tunesmith("tell", "--storage", url, "--study", "mo", "--trial",
+                         str(trial["number"]), "--value", str(x), str(y),
+                         cwd=tmp_path)  # fmt: skip
+        assert told.returncode == 0 and "COMPLETE" in told.stdout, told.stderr
+    study = ts.load_study(study_name="mo", storage=url)
+    assert all(set(t.params) == {"x", "y"} for t in study.trials)  # ask wrote them
+    short = tunesmith("tell", "--storage", url, "--study", "mo", "--trial", "0", "--value", "1",
+                      cwd=tmp_path)  # fmt: skip
+    assert short.returncode == 2 and "--value takes 2 number(s), but got 1" in short.stderr
+    best = tunesmith("best", "--storage", url, "--study", "mo", cwd=tmp_path)
+    assert best.returncode == 0, best.stderr
+    front = sorted(t.number for t in study.best_trials)
+    assert best.stdout.splitlines()[0].startswith(f"{len(front)} trials on the Pareto front")
+    assert [int(line.split()[1].rstrip(":")) for line in best.stdout.splitlines()[1:]] == front
+    rows = json.loads(tunesmith("trials", "--storage", url, "--study", "mo", "--format", "json",
+                                cwd=tmp_path).stdout)  # fmt: skip
+    assert [[r["values_0"], r["values_1"]] for r in rows] == [list(t.values) for t in study.trials]
+    unsaid = tunesmith("importance", "--storage", url, "--study", "mo", cwd=tmp_path)
+    assert unsaid.returncode == 2 and "--objective 0 to 1" in unsaid.stderr
+    second = tunesmith("importance", "--storage", url, "--study", "mo", "--objective", "1",
+                       cwd=tmp_path)  # fmt: skip
+    assert second.returncode == 0 and second.stdout.startswith("y\t"), second.stdout
+    report = tunesmith("report", "--storage", url, "--study", "mo", "-o", "mo.html", cwd=tmp_path)
+    assert report.returncode == 0 and (tmp_path / "mo.html").exists(), report.stderr
+
+
+def test_the_table_reads_well_and_files_that_cannot_be_written_are_one_line_errors(tmp_path):
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    study = ts.create_study(storage=url, study_name="t", sampler="random", seed=0)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1) / 3, n_trials=3)
+    table = tunesmith("trials", "--storage", url, "--study", "t", cwd=tmp_path).stdout.splitlines()
+    assert table[0].split() == ["number", "state", "value", "started_at", "finished_at",
+                                "duration", "x", "reason"]  # fmt: skip
+    assert table[1].split()[2] == f"{study.trials[0].value:.6g}"
+    start = datetime.datetime.fromtimestamp(study.trials[0].started_at, datetime.timezone.utc)
+    assert table[1].split()[3] == start.isoformat(timespec="milliseconds")
+    columns = {line.index("state" if i == 0 else "COMPLETE") for i, line in enumerate(table)}
+    assert len(columns) == 1  # the columns line up
+    for args in (("export", "-o", "nowhere/t.csv"), ("report", "-o", "nowhere/t.html")):
+        run = tunesmith(args[0], "--storage", url, "--study", "t", *args[1:], cwd=tmp_path)
+        assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
+        assert "nowhere" in run.stderr and len(run.stderr.strip().splitlines()) == 1
+
+
+def test_a_dashboard_on_a_port_in_use_says_so(tmp_path):
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    ts.create_study(storage=url, study_name="p")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        run = tunesmith("dashboard", "--storage", url, "--port", port, cwd=tmp_path)
+    assert run.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in run.stderr
+    assert "--port" in run.stderr and "Traceback" not in run.stderr

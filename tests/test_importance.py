@@ -199,3 +199,37 @@ def test_importance_is_reproducible_and_reads_without_writing(tmp_path):
     before = len(study.storage.read("i"))
     assert ts.importance(loaded) == ts.importance(loaded)
     assert len(study.storage.read("i")) == before
+
+
+def test_a_study_of_several_objectives_is_explained_one_objective_at_a_time():
+    def objective(trial):
+        x = trial.suggest_float("x", 0, 1)
+        y = trial.suggest_float("y", 0, 1)
+        trial.suggest_float("unused", 0, 1)
+        return 10 * x + y, 10 * y - x  # x drives the first objective, y the second
+
+    study = ts.create_study(directions=["minimize", "maximize"], sampler="random", seed=0)
+    study.optimize(objective, n_trials=200)
+    first = ts.importance(study, objective=0)
+    second = ts.importance(study, objective=1)
+    assert next(iter(first)) == "x" and first["x"] > 0.9 and first["unused"] < 0.05
+    assert next(iter(second)) == "y" and second["y"] > 0.9
+    # the second objective is maximized: its best trials have large y
+    ped = ts.importance(study, objective=1, evaluator=ts.PedAnovaEvaluator())
+    assert next(iter(ped)) == "y"
+    with pytest.raises(ts.InvalidArgumentError, match=r"has 2 objectives.*objective=0 to 1"):
+        ts.importance(study)
+    with pytest.raises(ts.InvalidArgumentError, match="0 to 1, but got 2"):
+        ts.importance(study, objective=2)
+    with pytest.raises(ts.InvalidArgumentError, match="not both"):
+        ts.importance(study, objective=0, target=lambda t: t.duration)
+    assert next(iter(ts.importance(study, target=lambda t: t.values[0]))) == "x"
+
+
+def test_max_trials_explains_a_fixed_random_subset(linear_study):
+    few = ts.importance(linear_study, max_trials=100)
+    assert few == ts.importance(linear_study, max_trials=100)  # the same subset each time
+    assert few != ts.importance(linear_study) and next(iter(few)) == "x1" and few["x1"] > 0.9
+    assert ts.importance(linear_study, max_trials=10_000) == ts.importance(linear_study)
+    with pytest.raises(ts.InvalidArgumentError, match="`max_trials` must be an integer >= 2"):
+        ts.importance(linear_study, max_trials=1)

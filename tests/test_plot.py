@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pytest
+from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 
 import tunesmith as ts
@@ -85,8 +86,11 @@ def test_parameter_axes_follow_the_space(study):
 def test_intermediate_values_mark_pruned_trials(study):
     ax = plot.plot_intermediate_values(study).axes[0]
     reported = [t for t in study.trials if t.intermediate_values]
-    assert len(ax.lines) == len(reported)
-    pruned_marks = sum(len(c.get_offsets()) for c in ax.collections if c.get_offsets().size)
+    curves = [c for c in ax.collections if isinstance(c, LineCollection)]
+    assert sum(len(c.get_segments()) for c in curves) == len(reported)
+    pruned_marks = sum(
+        len(c.get_offsets()) for c in ax.collections if isinstance(c, PathCollection)
+    )
     assert pruned_marks == len([t for t in reported if t.state is not ts.TrialState.COMPLETE])
 
 
@@ -123,3 +127,33 @@ def test_an_empty_study_and_bad_arguments():
         plot.plot_optimization_history("study")  # type: ignore[arg-type]
     with pytest.raises(ts.InvalidArgumentError, match="`directions` must be one of"):
         plot.plot_pareto_front(study, targets=(len, len), directions=("min", "max"))
+
+
+def test_a_study_of_several_objectives_is_drawn_one_objective_at_a_time():
+    def objective(trial):
+        x = trial.suggest_float("x", 0, 1)
+        lr = trial.suggest_float("lr", 1e-4, 1, log=True)
+        return x + lr, 1 - x
+
+    study = ts.create_study(directions=["minimize", "maximize"], sampler="random", seed=0)
+    study.optimize(objective, n_trials=20)
+    ax = plot.plot_optimization_history(study, objective=1).axes[0]
+    best = next(line for line in ax.lines if line.get_label() == "best so far")
+    assert np.allclose(best.get_ydata(), np.maximum.accumulate([t.values[1] for t in study.trials]))
+    assert ax.get_ylabel() == "objective 1 (maximize)"
+    slices = plot.plot_slice(study, objective=0).axes
+    assert slices[1].get_xscale() == "log" and slices[0].get_ylabel() == "objective 0 (minimize)"
+    for draw in (plot.plot_parallel_coordinate, plot.plot_contour, plot.plot_edf,
+                 plot.plot_param_importances):  # fmt: skip
+        assert isinstance(draw(study, objective=0), Figure)
+        with pytest.raises(ts.InvalidArgumentError, match="has 2 objectives"):
+            draw(study)
+    assert isinstance(plot.plot_pareto_front(study), Figure)
+
+
+def test_failed_trials_stay_behind_the_parallel_coordinates(study):
+    ax = plot.plot_parallel_coordinate(study).axes[0]
+    failed, complete = ax.collections
+    assert len(failed.get_segments()) == len(study.get_trials([ts.TrialState.FAIL]))
+    assert len(complete.get_segments()) == len(study.get_trials([ts.TrialState.COMPLETE]))
+    assert failed.get_zorder() < complete.get_zorder() and failed.get_linestyle()[0][1]

@@ -35,8 +35,13 @@ def test_the_payload_holds_every_trial_and_the_views(study):
     trials = study.trials
     assert data["trials"]["number"] == [t.number for t in trials]
     assert data["study"]["counts"]["FAIL"] == sum(t.state is ts.TrialState.FAIL for t in trials)
-    assert data["best"]["value"] == study.best_value
-    assert set(data["importance"]) == {"x", "kind"}
+    assert data["best"] == [
+        {"number": study.best_trial.number, "values": [study.best_value],
+         "params": study.best_params}
+    ]  # fmt: skip
+    assert data["trials"]["values"] == [[t.value for t in trials]]
+    assert data["study"]["directions"] == ["minimize"]
+    assert set(data["importance"][0]) == {"x", "kind"}
     assert data["params"][0] == {"name": "x", "kind": "float", "log": True, "low": 1e-3, "high": 1}
     assert data["params"][1]["choices"] == ["a", "b"]
     assert len(data["curves"]["number"]) == sum(bool(t.intermediate_values) for t in trials)
@@ -59,3 +64,46 @@ def test_reading_a_study_writes_nothing(tmp_path):
     before = len(study.storage.read("r"))
     render_report(ts.load_study(study_name="r", storage=url))
     assert len(study.storage.read("r")) == before
+
+
+def test_a_study_of_several_objectives_has_its_front_and_each_objective(tmp_path):
+    def two(trial):
+        x = trial.suggest_float("x", 0, 1)
+        y = trial.suggest_float("y", 1e-3, 1, log=True)
+        if trial.number == 4:
+            raise ValueError("boom")
+        return x + y, (1 - x) ** 2  # x drives both, y only the first
+
+    study = ts.create_study(directions=["minimize", "maximize"], sampler="random", seed=0)
+    study.optimize(two, n_trials=40, catch=(ValueError,))
+    data = json.loads(json.dumps(study_payload(study), allow_nan=False))
+    assert data["study"]["directions"] == ["minimize", "maximize"]
+    front = sorted(t.number for t in study.best_trials)
+    assert [b["number"] for b in data["best"]] == front
+    assert data["best"][0]["values"] == list(study.trials[front[0]].values)
+    assert data["trials"]["values"][1][4] is None  # the failed trial has no values
+    assert [len(column) for column in data["trials"]["values"]] == [40, 40]
+    first, second = data["importance"]
+    assert set(first) == set(second) == {"x", "y"} and second["x"] > 0.9
+    assert [(c["x"], c["y"], c["log"]) for c in data["contour"]] == [("x", "y", [False, True])] * 2
+    assert data["contour"][0]["z"] != data["contour"][1]["z"]  # each objective's surface
+    assert "Pareto front" in write_report(study, tmp_path / "mo.html").read_text()
+
+
+def test_a_large_study_is_explained_from_a_sample(study, monkeypatch):
+    from tunesmith.analysis import payload
+
+    monkeypatch.setattr(payload, "MAX_TRIALS", 10)
+    data = study_payload(study)
+    complete = study.get_trials([ts.TrialState.COMPLETE])
+    assert len(complete) > 10 and data["importance_trials"] == 10
+    assert data["importance"][0] == ts.importance(study, max_trials=10)
+    assert len(data["trials"]["number"]) == len(study.trials)  # every trial is still drawn
+
+
+def test_too_few_trials_show_no_importance_rather_than_equal_shares():
+    study = ts.create_study(sampler="random", seed=0)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_float("y", 0, 1), n_trials=4)
+    assert study_payload(study)["importance"] == [None]  # fANOVA cannot split 4 trials
+    study.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_float("y", 0, 1), n_trials=1)
+    assert set(study_payload(study)["importance"][0]) == {"x", "y"}

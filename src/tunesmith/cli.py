@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime
 import io
 import json
 import sys
@@ -36,6 +37,18 @@ import tunesmith as ts
 from tunesmith.cli_objective import load_objective
 
 DEFAULT_STORAGE = "sqlite:///tunesmith.db"
+
+EXAMPLES = """examples:
+  tunesmith studies --storage sqlite:///runs.db    what runs.db holds
+  tunesmith best --storage sqlite:///runs.db --study svm
+  tunesmith trials --study svm --format csv > trials.csv
+  tunesmith importance --study svm                 which parameters matter
+  tunesmith report --study svm -o svm.html         one HTML file, opens offline
+  tunesmith dashboard                              a live page on http://127.0.0.1:8080/
+  tunesmith worker --study svm --objective train.py:objective --n-trials 50
+
+Run 'tunesmith COMMAND --help' for a command's options. Errors print one line and exit
+with status 2."""
 
 
 def _existing_storage(url: str) -> str:
@@ -73,30 +86,74 @@ def _studies(args: argparse.Namespace) -> int:
 
 
 def _show_best(args: argparse.Namespace) -> int:
-    trial = _load(args).best_trial
-    print(f"trial {trial.number}: value {trial.value:.6g}")
-    for name, value in trial.params.items():
-        print(f"  {name} = {value!r}")
+    study = _load(args)
+    if len(study.directions) == 1:
+        trial = study.best_trial
+        print(f"trial {trial.number}: value {trial.value:.6g}")
+        for name, value in trial.params.items():
+            print(f"  {name} = {value!r}")
+        return 0
+    # several objectives: no one best trial, but the Pareto front
+    front = sorted(study.best_trials, key=lambda t: t.number)
+    directions = ", ".join(direction.value for direction in study.directions)
+    if not front:
+        raise ts.NoCompletedTrialError(
+            f"study {study.study_name!r} has no COMPLETE (and feasible) trial yet"
+        )
+    print(f"{len(front)} trials on the Pareto front of {study.study_name!r} ({directions}):")
+    for trial in front:
+        shown = ", ".join(f"{v:.6g}" for v in trial.values or ())
+        params = ", ".join(f"{name}={value!r}" for name, value in trial.params.items())
+        print(f"trial {trial.number}: values {shown}  {params}")
     return 0
 
 
+def _when(seconds: float | None) -> str | None:
+    """A time as ISO 8601 in UTC, to the millisecond."""
+    if seconds is None:
+        return None
+    moment = datetime.datetime.fromtimestamp(seconds, tz=datetime.timezone.utc)
+    return moment.isoformat(timespec="milliseconds")
+
+
 def _rows(study: ts.Study) -> tuple[list[str], list[list[Any]]]:
+    """One row per trial: number, state, the value (``values_0``, ``values_1``, ... for
+    several objectives, as ``to_dataframe``), start and end (ISO 8601, UTC), duration in
+    seconds, the parameters (empty where a trial lacks one), and why a trial failed."""
     trials = study.trials
     names: dict[str, None] = {}
     for trial in trials:
         names.update(dict.fromkeys(trial.params))
-    header = ["number", "state", "value", "started_at", "finished_at", "duration", *names]
-    rows = [
-        [t.number, t.state.name, t.value, t.started_at, t.finished_at, t.duration,
-         *(t.params.get(name) for name in names)]
-        for t in trials
-    ]  # fmt: skip
+    n = len(study.directions)
+    value_names = ["value"] if n == 1 else [f"values_{i}" for i in range(n)]
+    header = ["number", "state", *value_names, "started_at", "finished_at", "duration",
+              *names, "reason"]  # fmt: skip
+    rows = []
+    for t in trials:
+        values = [t.value] if n == 1 else list(t.values or [None] * n)
+        rows.append(
+            [t.number, t.state.name, *values, _when(t.started_at), _when(t.finished_at),
+             t.duration, *(t.params.get(name) for name in names), t.reason]
+        )  # fmt: skip
     return header, rows
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
 
 
 def _render(header: list[str], rows: list[list[Any]], form: str) -> str:
     if form == "json":
         return json.dumps([dict(zip(header, row, strict=True)) for row in rows], indent=1)
+    if form == "table":  # aligned columns, numbers to 6 significant digits
+        cells = [header, *([_cell(v) for v in row] for row in rows)]
+        widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
+        return "".join(
+            "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() + "\n"
+            for line in cells
+        )
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="," if form == "csv" else "\t", lineterminator="\n")
     writer.writerow(header)
@@ -131,7 +188,16 @@ _EVALUATORS: dict[str, Callable[[], ts.ImportanceEvaluator]] = {
 
 def _importance(args: argparse.Namespace) -> int:
     evaluator = _EVALUATORS[args.evaluator]()
-    shares = ts.importance(_load(args), evaluator=evaluator, top_fraction=args.top_fraction)
+    study = _load(args)
+    objective = args.objective
+    if objective is None and len(study.directions) > 1:
+        raise ts.InvalidArgumentError(
+            f"study {study.study_name!r} has {len(study.directions)} objectives; say which "
+            f"one to explain with --objective 0 to {len(study.directions) - 1}"
+        )
+    shares = ts.importance(
+        study, evaluator=evaluator, top_fraction=args.top_fraction, objective=objective
+    )
     for name, share in shares.items():
         print(f"{name}\t{share:.4f}")
     return 0
@@ -157,13 +223,17 @@ def _exists(storage: str, name: str) -> bool:
 
 
 def _create(args: argparse.Namespace) -> int:
-    if args.skip_if_exists and args.direction is None and _exists(args.storage, args.study):
+    if args.direction is not None and args.directions is not None:
+        raise ts.InvalidArgumentError("give --direction or --directions, not both")
+    asked = args.direction is not None or args.directions is not None
+    if args.skip_if_exists and not asked and _exists(args.storage, args.study):
         print(args.study)
         return 0
     study = ts.create_study(
         storage=args.storage,
         study_name=args.study,
-        direction=args.direction or "minimize",
+        direction=args.direction,
+        directions=args.directions,
         load_if_exists=args.skip_if_exists,
     )
     print(study.study_name)
@@ -208,16 +278,26 @@ def _ask(args: argparse.Namespace) -> int:
     )
     trial = study.ask(_space(args.space))
     # the parameters are buffered until the trial reports or ends; this process ends
-    # first, so write them now (should_prune writes what the trial was told so far)
-    trial.should_prune()
+    # first, so write them now (what should_prune does, without asking the pruner, which
+    # a study of several objectives has none of)
+    study.write_progress(trial._driver)  # type: ignore[arg-type]
     print(json.dumps({"number": trial.number, "params": trial.params}))
     return 0
 
 
 def _tell(args: argparse.Namespace) -> int:
     study = _load(args)
-    recorded = study.tell(args.trial, args.value, state=args.state)
-    print(f"trial {recorded.number}: {recorded.state.name} value {recorded.value}")
+    n = len(study.directions)
+    given = args.value
+    if given is not None and len(given) != n:
+        raise ts.InvalidArgumentError(
+            f"study {study.study_name!r} has {n} objective(s), so --value takes {n} "
+            f"number(s), but got {len(given)}: {' '.join(map(str, given))}"
+        )
+    value = None if given is None else given[0] if n == 1 else tuple(given)
+    recorded = study.tell(args.trial, value, state=args.state)
+    shown = recorded.value if n == 1 else recorded.values
+    print(f"trial {recorded.number}: {recorded.state.name} value {shown}")
     return 0
 
 
@@ -282,8 +362,11 @@ def _command(
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tunesmith",
-        description="Look at tunesmith studies, and run them from the shell.",
-        epilog="Run 'tunesmith COMMAND --help' for a command's options.",
+        description="Look at tunesmith studies, and run them from the shell. A study (a "
+        "search for good hyperparameters, with its trials) lives in a storage: by default "
+        "the SQLite file tunesmith.db in the current folder, or the one --storage names.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(metavar="COMMAND", required=True)
     _command(commands, "studies", "list the studies in a storage", _studies, study=False)
@@ -294,6 +377,8 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--evaluator", choices=list(_EVALUATORS), default="fanova")
     imp.add_argument("--top-fraction", type=float, default=None,
                      help="explain what matters among the best trials (e.g. 0.1)")  # fmt: skip
+    imp.add_argument("--objective", type=int, default=None,
+                     help="for a study of several objectives: which one (0, 1, ...)")  # fmt: skip
     export = _command(commands, "export", "write a study's trials as CSV or JSON", _export)
     export.add_argument("--format", choices=["csv", "json"], default="csv")
     export.add_argument("-o", "--output", default=None, help="file to write (default: stdout)")
@@ -306,6 +391,9 @@ def _parser() -> argparse.ArgumentParser:
     create = _command(commands, "create-study", "create an empty study", _create)
     create.add_argument("--direction", choices=["minimize", "maximize"], default=None,
                         help="default: minimize")  # fmt: skip
+    create.add_argument("--directions", choices=["minimize", "maximize"], nargs="+",
+                        default=None, metavar="DIRECTION",
+                        help="several objectives, e.g. --directions minimize maximize")  # fmt: skip
     create.add_argument("--skip-if-exists", action="store_true", help="no error if it exists")
     _command(commands, "delete-study", "delete a study and its trials", _delete,
              aliases=["delete"])  # fmt: skip
@@ -316,7 +404,8 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--sampler", default="auto")
     tell = _command(commands, "tell", "finish a trial started with ask", _tell)
     tell.add_argument("--trial", type=int, required=True, help="the trial's number")
-    tell.add_argument("--value", type=float, default=None, help="the objective value")
+    tell.add_argument("--value", type=float, nargs="+", default=None,
+                      help="the value (one per objective: --value 0.12 0.93)")  # fmt: skip
     tell.add_argument("--state", choices=["complete", "pruned", "fail"], default=None)
     worker = _command(commands, "worker", "run trials of a study", _worker)
     worker.add_argument("--objective", required=True, help="module:function or file.py:function")
@@ -340,6 +429,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         status: int = args.run(args)
     except ts.TunesmithError as exc:
         print(f"tunesmith {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        where = f" {exc.filename!r}" if exc.filename else ""
+        print(f"tunesmith {args.command}: {exc.strerror or exc}{where}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"tunesmith {args.command}: interrupted", file=sys.stderr)

@@ -5,7 +5,7 @@ report's page (:mod:`tunesmith.report`) fed by a small JSON API that the page po
 two seconds, so new trials appear without a reload:
 
     GET /                       the page (``?study=NAME`` picks a study)
-    GET /api/studies            [{name, direction, n_trials, best_value}]
+    GET /api/studies            [{name, directions, n_trials, best_value}]
     GET /api/study/NAME         the study's payload (:mod:`tunesmith.analysis.payload`)
     GET /assets/plotly.min.js   Plotly's bundle, from the plotly package
 
@@ -15,7 +15,9 @@ Built on Starlette (the ASGI toolkit) and served by uvicorn.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import threading
 import time
 from typing import Any
@@ -39,32 +41,49 @@ class _Studies:
         self._importance: dict[str, tuple[float, int, Any]] = {}
         self._lock = threading.Lock()
 
+    def _study(self, name: str) -> ts.Study:
+        """The study, loaded once: later reads of it fetch only what is new."""
+        study = self._studies.get(name)
+        if study is None:
+            study = self._studies[name] = ts.load_study(study_name=name, storage=self.storage)
+        return study
+
     def summaries(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "name": s.study_name,
-                "direction": s.direction.value,
-                "n_trials": s.n_trials,
-                "best_value": s.best_value,
-            }
-            for s in ts.list_studies(self.storage)
-        ]
+        with self._lock:
+            listed = []
+            for name in ts.get_all_study_names(self.storage):
+                study = self._study(name)
+                best = None
+                if len(study.directions) == 1:
+                    with contextlib.suppress(ts.NoCompletedTrialError):
+                        best = study.best_value
+                listed.append(
+                    {
+                        "name": name,
+                        "directions": [direction.value for direction in study.directions],
+                        "n_trials": len(study.trials),
+                        "best_value": best,
+                    }
+                )
+            return listed
 
     def payload(self, name: str) -> dict[str, Any]:
         with self._lock:
-            study = self._studies.get(name)
-            if study is None:
-                study = self._studies[name] = ts.load_study(study_name=name, storage=self.storage)
-            data = study_payload(study, with_importance=False)
+            study = self._study(name)
+            n_trials = len(study.trials)
             cached = self._importance.get(name)
-            n_trials = data["study"]["n_trials"]
-            if cached is None or (
+            stale = cached is None or (
                 cached[1] != n_trials and time.time() - cached[0] > IMPORTANCE_SECONDS
-            ):
-                full = study_payload(study)
-                cached = (time.time(), n_trials, (full["importance"], full["contour"]))
-                self._importance[name] = cached
-            data["importance"], data["contour"] = cached[2]
+            )
+            data = study_payload(study, with_importance=stale)
+            if stale:
+                self._importance[name] = (
+                    time.time(),
+                    n_trials,
+                    (data["importance"], data["contour"]),
+                )
+            elif cached is not None:
+                data["importance"], data["contour"] = cached[2]
             return data
 
 
@@ -113,5 +132,13 @@ def serve(storage: str, *, host: str = "127.0.0.1", port: int = 8080) -> None:
     """Serve the dashboard until interrupted."""
     uvicorn: Any = require_module("uvicorn", "dashboard", "the dashboard")
     ts.list_studies(storage)  # a bad URL fails here, before the server starts
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ts.InvalidArgumentError(
+                f"dashboard: cannot listen on {host}:{port} ({exc.strerror or exc}); "
+                "give another --port (or --host)"
+            ) from None
     print(f"tunesmith dashboard of {storage} on http://{host}:{port}/ (Ctrl-C stops it)")
     uvicorn.run(make_app(storage), host=host, port=port, log_level="warning")

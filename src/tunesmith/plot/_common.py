@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 
 import tunesmith as ts
+from tunesmith.analysis.objective import Chosen, choose
 from tunesmith.errors import require_module
-from tunesmith.validation import check_callable
 
-Target = Callable[[ts.FrozenTrial], float]
+Target = Callable[[ts.FrozenTrial], Any]
 
 FAILED = "tab:red"
 PRUNED = "tab:orange"
@@ -50,24 +50,24 @@ def finite(value: object) -> float | None:
 
 
 def completed(
-    study: ts.Study, target: Target | None, owner: str
-) -> tuple[list[ts.FrozenTrial], np.ndarray]:
-    """COMPLETE trials with a finite target, and the targets."""
-    check_callable("target", target, owner=owner, optional=True)
+    study: ts.Study, target: Target | None, owner: str, objective: int | None = None
+) -> tuple[list[ts.FrozenTrial], np.ndarray, Chosen]:
+    """COMPLETE trials with a finite value of the number drawn (the study's value, one
+    of its objectives or a target: :mod:`tunesmith.analysis.objective`), those values,
+    and what was chosen."""
+    chosen = choose(study, target, objective, owner=owner)
     trials, values = [], []
     for trial in study.trials:
         if trial.state is ts.TrialState.COMPLETE:
-            value = finite(trial.value if target is None else target(trial))
+            value = finite(chosen.of(trial))
             if value is not None:
                 trials.append(trial)
                 values.append(value)
-    return trials, np.array(values, dtype=float)
+    return trials, np.array(values, dtype=float), chosen
 
 
-def target_label(target: Target | None, target_name: str | None) -> str:
-    if target_name is not None:
-        return target_name
-    return "objective value" if target is None else "target"
+def target_label(chosen: Chosen, target_name: str | None) -> str:
+    return chosen.label if target_name is None else target_name
 
 
 def distributions(trials: Sequence[ts.FrozenTrial]) -> dict[str, ts.Distribution]:

@@ -37,6 +37,7 @@ def plot_contour(
     params: tuple[str, str] | list[str] | None = None,
     target: Target | None = None,
     target_name: str | None = None,
+    objective: int | None = None,
 ) -> Any:
     """Filled contours of the value over two parameters, interpolated linearly between
     the COMPLETE trials (on the log scale of a log-scaled parameter; between the choices'
@@ -54,7 +55,7 @@ def plot_contour(
         ['x']
     """
     study = check_study(study, "plot_contour")
-    trials, values = completed(study, target, "plot_contour")
+    trials, values, chosen = completed(study, target, "plot_contour", objective)
     figure = new_figure(width=6.5, height=5.0)
     if params is not None and (isinstance(params, str) or len(params) != 2):
         raise ts.InvalidArgumentError(
@@ -77,9 +78,9 @@ def plot_contour(
         back_x = np.exp(mesh_x) if is_log(x_dist) else mesh_x
         back_y = np.exp(mesh_y) if is_log(y_dist) else mesh_y
         # the best values brightest, whichever the direction
-        cmap = "viridis_r" if study.direction is ts.Direction.MINIMIZE else "viridis"
+        cmap = "viridis_r" if chosen.minimize else "viridis"
         filled = ax.contourf(back_x, back_y, surface, levels=15, cmap=cmap)
-        figure.colorbar(filled, ax=ax, label=target_label(target, target_name))
+        figure.colorbar(filled, ax=ax, label=target_label(chosen, target_name))
     ax.scatter(xs[both], ys[both], s=10, color="white", edgecolors="black", linewidths=0.5)
     failed = failed_trials(study)
     fx, fy = positions(failed, x_name, x_dist), positions(failed, y_name, y_dist)

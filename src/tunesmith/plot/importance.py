@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import tunesmith as ts
+from tunesmith.analysis.objective import choose
 from tunesmith.plot._common import COMPLETE, Target, check_study, empty, new_figure
 
 
@@ -16,6 +17,7 @@ def plot_param_importances(
     params: Sequence[str] | None = None,
     target: Target | None = None,
     top_fraction: float | None = None,
+    objective: int | None = None,
 ) -> Any:
     """Horizontal bars of :func:`tunesmith.importance`, the most important on top.
 
@@ -29,11 +31,17 @@ def plot_param_importances(
     """
     study = check_study(study, "plot_param_importances")
     figure = new_figure(width=6.5)
+    chosen = choose(study, target, objective, owner="plot_param_importances")
     n_complete = sum(t.state is ts.TrialState.COMPLETE for t in study.trials)
     if n_complete < 2:
         return empty(figure, "importance needs at least two COMPLETE trials")
     shares = ts.importance(
-        study, evaluator=evaluator, params=params, target=target, top_fraction=top_fraction
+        study,
+        evaluator=evaluator,
+        params=params,
+        target=target,
+        top_fraction=top_fraction,
+        objective=objective,
     )
     figure.set_size_inches(6.5, 1.2 + 0.35 * len(shares))
     ax = figure.add_subplot()
@@ -43,5 +51,8 @@ def plot_param_importances(
     ax.set_xlim(0, max(shares.values()) * 1.15 or 1)
     used = type(evaluator).__name__ if evaluator is not None else "FanovaEvaluator"
     ax.set_xlabel(f"share of the importance ({used})")
-    ax.set_title(f"Parameter importance in {study.study_name}")
+    title = f"Parameter importance in {study.study_name}"
+    if len(study.directions) > 1 or target is not None:
+        title += f": {chosen.label}"
+    ax.set_title(title)
     return figure

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 import tunesmith as ts
+from tunesmith.errors import require_module
 from tunesmith.plot._common import (
     COMPLETE,
     FAILED,
@@ -36,7 +39,7 @@ def plot_intermediate_values(study: ts.Study) -> Any:
         ...     return x / 3
         >>> study = ts.create_study(seed=0, sampler="random")
         >>> study.optimize(objective, n_trials=5)
-        >>> len(plot_intermediate_values(study).axes[0].lines)
+        >>> len(plot_intermediate_values(study).axes[0].collections[0].get_segments())
         5
     """
     study = check_study(study, "plot_intermediate_values")
@@ -45,22 +48,26 @@ def plot_intermediate_values(study: ts.Study) -> Any:
     if not trials:
         return empty(figure, "no trial reported intermediate values (trial.report)")
     ax = figure.add_subplot()
-    counts: dict[ts.TrialState, int] = {}
+    collections: Any = require_module("matplotlib.collections", "plot", "tunesmith.plot")
+    curves: dict[ts.TrialState, list[np.ndarray]] = {}
     for trial in trials:
         steps = sorted(trial.intermediate_values)
-        values = [trial.intermediate_values[step] for step in steps]
-        colour = _COLOURS[trial.state]
-        first = trial.state not in counts
-        counts[trial.state] = counts.get(trial.state, 0) + 1
-        ax.plot(steps, values, color=colour, alpha=0.5, linewidth=1,
-                label=trial.state.name.lower() if first else None)  # fmt: skip
-        if trial.state is ts.TrialState.PRUNED:
-            ax.scatter(steps[-1:], values[-1:], marker="x", color=PRUNED, s=20, zorder=3)
-        elif trial.state is ts.TrialState.FAIL:
-            ax.scatter(steps[-1:], values[-1:], marker="o", color=FAILED, s=14, zorder=3)
-    for text in ax.legend(loc="best", fontsize="small").get_texts():
-        state = ts.TrialState[text.get_text().upper()]
-        text.set_text(f"{text.get_text()} ({counts[state]})")
+        curve = np.array([(step, trial.intermediate_values[step]) for step in steps], dtype=float)
+        curves.setdefault(trial.state, []).append(curve)
+    # one collection of lines per state (thousands of curves draw in a second)
+    alpha = 0.5 if len(trials) < 500 else 0.2
+    for state, lines in curves.items():
+        ax.add_collection(
+            collections.LineCollection(lines, colors=_COLOURS[state], alpha=alpha, linewidths=1,
+                                       label=f"{state.name.lower()} ({len(lines)})")
+        )  # fmt: skip
+        ends = np.array([line[-1] for line in lines])
+        if state is ts.TrialState.PRUNED:
+            ax.scatter(*ends.T, marker="x", color=PRUNED, s=20, zorder=3)
+        elif state is ts.TrialState.FAIL:
+            ax.scatter(*ends.T, marker="o", color=FAILED, s=14, zorder=3)
+    ax.autoscale_view()
+    ax.legend(loc="best", fontsize="small")
     ax.set_xlabel("step")
     ax.set_ylabel("intermediate value")
     ax.set_title(f"Learning curves of {study.study_name}")

@@ -31,6 +31,7 @@ def plot_slice(
     params: Sequence[str] | None = None,
     target: Target | None = None,
     target_name: str | None = None,
+    objective: int | None = None,
 ) -> Any:
     """One panel per parameter: the value of every COMPLETE trial against the
     parameter's value, coloured by trial number (later trials darker). Log-scaled
@@ -45,7 +46,7 @@ def plot_slice(
         'log'
     """
     study = check_study(study, "plot_slice")
-    trials, values = completed(study, target, "plot_slice")
+    trials, values, chosen = completed(study, target, "plot_slice", objective)
     figure = new_figure()
     if not trials:
         return empty(figure, "no COMPLETE trial yet")
@@ -73,7 +74,7 @@ def plot_slice(
         failed_strip(ax, failed_xs[~np.isnan(failed_xs)].tolist())
         param_axis(ax, "x", name, distribution)
         if index % cols == 0:
-            ax.set_ylabel(target_label(target, target_name))
+            ax.set_ylabel(target_label(chosen, target_name))
         ax.grid(alpha=0.3)
     figure.colorbar(points, ax=figure.axes, label="trial", shrink=0.8)
     title = f"Slice plot of {study.study_name}"

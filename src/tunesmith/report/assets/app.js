@@ -5,7 +5,7 @@
   "use strict";
   var COLORS = {COMPLETE: "#1f77b4", PRUNED: "#ff7f0e", FAIL: "#d62728", RUNNING: "#888888"};
   var CONFIG = {responsive: true, displaylogo: false};
-  var state = {data: null, sortKey: "number", sortDir: 1, page: 0, filter: ""};
+  var state = {data: null, sortKey: "number", sortDir: 1, page: 0, filter: "", objective: 0};
   var PAGE = 100;
 
   function el(id) { return document.getElementById(id); }
@@ -16,6 +16,29 @@
   }
   function text(node, value) { node.textContent = value; return node; }
   function make(tag, content, cls) { var n = document.createElement(tag); if (content !== undefined) text(n, content); if (cls) n.className = cls; return n; }
+  // A view is drawn when its section comes near the screen (and again, with the latest
+  // data, each time it does): a page of 10,000 trials shows its top at once.
+  // One view per task, so the page paints between them.
+  var pending = {}, observer = null, queue = [], pumping = false;
+  function pump() {
+    if (!queue.length) { pumping = false; return; }
+    pumping = true;
+    setTimeout(function () { queue.shift()(); pump(); }, 0);
+  }
+  if ("IntersectionObserver" in window) {
+    observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        var f = pending[entry.target.id];
+        if (entry.isIntersecting && f) { delete pending[entry.target.id]; queue.push(f); }
+      });
+      if (!pumping) pump();
+    }, {rootMargin: "300px 0px"});
+  }
+  function later(id, f) {
+    if (!observer) { f(); return; }
+    pending[id] = f;
+    observer.unobserve(el(id)); observer.observe(el(id));  // reports at once if it is near
+  }
   function draw(id, traces, layout) {
     layout = Object.assign({margin: {l: 60, r: 20, t: 10, b: 50}, hovermode: "closest"}, layout || {});
     Plotly.react(el(id), traces, layout, CONFIG);
@@ -39,35 +62,81 @@
   var BAND = {yaxis2: {domain: [0, 0.07], showticklabels: false, zeroline: false, showgrid: false},
               yaxis: {domain: [0.12, 1]}};
 
+  function several(d) { return d.study.directions.length > 1; }
+  function objectiveName(d, k) { return several(d) ? "objective " + k + " (" + d.study.directions[k] + ")" : "value"; }
+
   function summary(d) {
     var s = d.study, box = el("summary"); box.innerHTML = "";
-    var cards = [["direction", s.direction], ["trials", s.n_trials], ["complete", s.counts.COMPLETE],
+    var bestText = !d.best.length ? "none yet" : several(d) ? d.best.length + " on the Pareto front" : fmt(d.best[0].values[0]);
+    var cards = [[several(d) ? "directions" : "direction", s.directions.join(", ")], ["trials", s.n_trials], ["complete", s.counts.COMPLETE],
       ["pruned", s.counts.PRUNED], ["failed", s.counts.FAIL], ["running", s.counts.RUNNING],
-      ["best value", d.best ? fmt(d.best.value) : "none yet"]];
+      [several(d) ? "best trials" : "best value", bestText]];
     cards.forEach(function (c) {
       var card = make("div", undefined, "card"); card.appendChild(make("div", c[0], "k"));
-      var v = make("div", String(c[1]), "v"); if (c[0] === "best value") v.id = "best-value";
+      var v = make("div", String(c[1]), "v"); if (c[0].indexOf("best") === 0) v.id = "best-value";
       card.appendChild(v); box.appendChild(card);
     });
     text(el("title"), "tunesmith — " + s.name);
     text(el("subtitle"), "read " + new Date(s.read_at * 1000).toLocaleString() + " · " + s.n_trials + " trials");
     var best = el("best"); best.innerHTML = "";
-    if (!d.best) { best.appendChild(make("p", "No COMPLETE trial yet.")); return; }
+    text(el("best-title"), several(d) ? "Best trials (the Pareto front: no other trial is better in every objective)" : "Best trial");
+    if (!d.best.length) { best.appendChild(make("p", "No COMPLETE trial yet.")); return; }
+    var names = {}; d.best.forEach(function (b) { Object.keys(b.params).forEach(function (k) { names[k] = 1; }); });
+    var valueNames = s.directions.map(function (_, k) { return several(d) ? "objective " + k : "value"; });
     var table = make("table"), head = make("tr");
-    ["trial", "value"].concat(Object.keys(d.best.params)).forEach(function (k) { head.appendChild(make("th", k)); });
-    var row = make("tr"); row.appendChild(make("td", String(d.best.number))); row.appendChild(make("td", fmt(d.best.value)));
-    Object.keys(d.best.params).forEach(function (k) { row.appendChild(make("td", fmt(d.best.params[k]))); });
-    table.appendChild(head); table.appendChild(row); best.appendChild(table);
+    ["trial"].concat(valueNames, Object.keys(names)).forEach(function (k) { head.appendChild(make("th", k)); });
+    table.appendChild(head);
+    d.best.slice(0, 100).forEach(function (b) {
+      var row = make("tr"); row.appendChild(make("td", String(b.number)));
+      b.values.forEach(function (v) { row.appendChild(make("td", fmt(v))); });
+      Object.keys(names).forEach(function (k) { row.appendChild(make("td", fmt(b.params[k]))); });
+      table.appendChild(row);
+    });
+    best.appendChild(table);
+    if (d.best.length > 100) best.appendChild(make("p", "and " + (d.best.length - 100) + " more (the table of trials has them all)"));
+  }
+
+  function picker(d) {
+    var box = el("objective-picker"), select = el("objective");
+    box.hidden = !several(d);
+    if (!several(d) || select.options.length === d.study.directions.length) return;
+    select.innerHTML = "";
+    d.study.directions.forEach(function (dir, k) { var o = make("option", objectiveName(d, k)); o.value = String(k); select.appendChild(o); });
+    select.value = String(state.objective);
+  }
+
+  function pareto(d) {
+    var sec = el("pareto-section");
+    if (!several(d)) { sec.hidden = true; return; }
+    sec.hidden = false;
+    var t = d.trials, m = d.study.directions.length, onFront = {};
+    d.best.forEach(function (b) { onFront[b.number] = 1; });
+    var rows = indices(d, "COMPLETE").filter(function (i) { return t.values.every(function (col) { return col[i] !== null; }); });
+    var front = rows.filter(function (i) { return onFront[t.number[i]]; }), rest = rows.filter(function (i) { return !onFront[t.number[i]]; });
+    var label = function (i) { return "trial " + t.number[i]; };
+    if (m === 2) {
+      front.sort(function (a, b) { return t.values[0][a] - t.values[0][b]; });
+      draw("pareto", [
+        {x: pick(t.values[0], rest), y: pick(t.values[1], rest), text: rest.map(label), mode: "markers", type: "scattergl", name: "dominated (" + rest.length + ")", marker: {color: COLORS.COMPLETE, size: 5, opacity: 0.5}},
+        {x: pick(t.values[0], front), y: pick(t.values[1], front), text: front.map(label), mode: "lines+markers", type: "scatter", name: "Pareto front (" + front.length + ")", line: {shape: "linear", color: "#d62728"}, marker: {color: "#d62728", size: 8}}],
+        {xaxis: {title: {text: objectiveName(d, 0)}}, yaxis: {title: {text: objectiveName(d, 1)}}});
+      return;
+    }
+    var dims = d.study.directions.map(function (_, k) { return {label: "objective " + k, values: rows.map(function (i) { return t.values[k][i]; })}; });
+    draw("pareto", [{type: "splom", dimensions: dims, text: rows.map(label), showupperhalf: false, diagonal: {visible: false},
+      marker: {size: 4, color: rows.map(function (i) { return onFront[t.number[i]] ? "#d62728" : COLORS.COMPLETE; })}}],
+      {height: 200 * m, dragmode: "select"});
   }
 
   function importance(d) {
-    var sec = el("importance-section");
-    if (!d.importance) { sec.hidden = true; return; }
+    var sec = el("importance-section"), shares = d.shares;
+    if (!shares) { sec.hidden = true; return; }
     sec.hidden = false;
-    var names = Object.keys(d.importance).reverse();
-    draw("importance", [{type: "bar", orientation: "h", y: names, x: names.map(function (n) { return d.importance[n]; }),
-      marker: {color: COLORS.COMPLETE}, text: names.map(function (n) { return d.importance[n].toFixed(3); }), textposition: "outside"}],
-      {xaxis: {title: {text: "share (fANOVA)"}}, margin: {l: 120, r: 40, t: 10, b: 40}});
+    var names = Object.keys(shares).reverse();
+    el("importance").style.height = Math.max(160, 70 + 32 * names.length) + "px";
+    draw("importance", [{type: "bar", orientation: "h", y: names, x: names.map(function (n) { return shares[n]; }),
+      marker: {color: COLORS.COMPLETE}, text: names.map(function (n) { return shares[n].toFixed(3); }), textposition: "outside"}],
+      {xaxis: {title: {text: "share (fANOVA" + (d.importance_trials < d.study.counts.COMPLETE ? " on a random " + d.importance_trials + " of the " + d.study.counts.COMPLETE + " COMPLETE trials" : "") + ")" + (several(d) ? " of " + objectiveName(d, state.objective) : "")}}, margin: {l: 120, r: 40, t: 10, b: 40}});
   }
 
   function history(d) {
@@ -79,7 +148,7 @@
       {x: pick(t.number, done), y: best, mode: "lines", line: {shape: "hv", color: "#2ca02c", width: 2}, name: "best so far"},
       {x: pick(t.number, pruned), y: pick(t.value, pruned), mode: "markers", type: "scattergl", name: "pruned (" + pruned.length + ")", marker: {color: COLORS.PRUNED, symbol: "triangle-down", size: 6}},
       failedBand(d, t.number)],
-      Object.assign({xaxis: {title: {text: "trial"}}}, BAND, {yaxis: {domain: [0.12, 1], title: {text: "value"}}}));
+      Object.assign({xaxis: {title: {text: "trial"}}}, BAND, {yaxis: {domain: [0.12, 1], title: {text: objectiveName(d, state.objective)}}}));
   }
 
   function slice(d) {
@@ -94,14 +163,30 @@
         xaxis: "x" + ax, yaxis: "y" + ax, mode: "markers", type: "scattergl",
         marker: {size: 5, color: keep.map(function (i) { return t.number[done[i]]; }), colorscale: "Viridis"}, name: p.name});
       layout["xaxis" + ax] = Object.assign(axisFor(p), {domain: [col / cols + 0.04, (col + 1) / cols - 0.02], anchor: "y" + ax});
-      layout["yaxis" + ax] = {domain: [1 - (row + 1) / rows + 0.08, 1 - row / rows], anchor: "x" + ax, title: {text: col === 0 ? "value" : ""}};
+      layout["yaxis" + ax] = {domain: [1 - (row + 1) / rows + 0.08, 1 - row / rows], anchor: "x" + ax, title: {text: col === 0 ? objectiveName(d, state.objective) : ""}};
     });
     draw("slice", traces, layout);
   }
 
+  // Past this many trials the parallel coordinates draw a sample: the best fifth of it and
+  // a random rest (thousands of lines are slow to draw without a GPU, and unreadable).
+  var PARALLEL_MAX = 1000;
+  function sample(d, rows) {
+    if (rows.length <= PARALLEL_MAX) return rows;
+    var sign = d.study.direction === "minimize" ? 1 : -1, v = d.trials.value;
+    var ranked = rows.slice().sort(function (a, b) { return sign * (v[a] - v[b]); });
+    var best = ranked.slice(0, PARALLEL_MAX / 5), rest = ranked.slice(PARALLEL_MAX / 5), seed = 1;
+    for (var i = rest.length - 1; i > 0; i--) {  // a seeded shuffle: the same sample each time
+      seed = (seed * 16807) % 2147483647;
+      var j = seed % (i + 1), x = rest[i]; rest[i] = rest[j]; rest[j] = x;
+    }
+    return best.concat(rest.slice(0, PARALLEL_MAX - best.length)).sort(function (a, b) { return a - b; });
+  }
+
   function parallel(d) {
-    var t = d.trials, done = indices(d, "COMPLETE"), values = pick(t.value, done);
-    var dims = [{label: "value", values: values}];
+    var t = d.trials, all = indices(d, "COMPLETE"), done = sample(d, all), values = pick(t.value, done);
+    text(el("parallel-note"), done.length < all.length ? "The best " + PARALLEL_MAX / 5 + " and a random " + (done.length - PARALLEL_MAX / 5) + " of the " + all.length + " COMPLETE trials." : "");
+    var dims = [{label: objectiveName(d, state.objective), values: values}];
     d.params.forEach(function (p) {
       var col = pick(t.params[p.name], done);
       if (p.kind === "categorical") {
@@ -117,7 +202,7 @@
   }
 
   function contour(d) {
-    var sec = el("contour-section"), c = d.contour;
+    var sec = el("contour-section"), c = d.surface;
     if (!c) { sec.hidden = true; return; }
     sec.hidden = false;
     var t = d.trials, done = indices(d, "COMPLETE");
@@ -149,7 +234,7 @@
   function edf(d) {
     var values = pick(d.trials.value, indices(d, "COMPLETE")).slice().sort(function (a, b) { return a - b; });
     draw("edf", [{x: values, y: values.map(function (_, i) { return (i + 1) / values.length; }), mode: "lines", line: {shape: "hv"}, name: d.study.name}],
-      {xaxis: {title: {text: "value"}}, yaxis: {title: {text: "share of trials"}, range: [0, 1.02]}});
+      {xaxis: {title: {text: objectiveName(d, state.objective)}}, yaxis: {title: {text: "share of trials"}, range: [0, 1.02]}});
   }
 
   function timeline(d) {
@@ -168,11 +253,13 @@
   }
 
   function columns(d) {
-    return ["number", "state", "value", "duration"].concat(d.params.map(function (p) { return p.name; }));
+    var values = several(d) ? d.study.directions.map(function (_, k) { return "values_" + k; }) : ["value"];
+    return ["number", "state"].concat(values, ["duration"], d.params.map(function (p) { return p.name; }));
   }
   function cell(d, key, i) {
     var t = d.trials;
     if (key === "duration") return t.end[i] === null ? null : +(t.end[i] - t.start[i]).toFixed(3);
+    if (key.indexOf("values_") === 0 && !(key in t.params)) return t.values[+key.slice(7)][i];
     if (key in t.params && ["number", "state", "value"].indexOf(key) < 0) return t.params[key][i];
     return t[key][i];
   }
@@ -216,10 +303,24 @@
 
   function render(d) {
     state.data = d;
-    summary(d); importance(d); history(d); slice(d); parallel(d); contour(d); curves(d); edf(d); timeline(d); table();
+    var k = Math.min(state.objective, d.study.directions.length - 1);
+    // the views below draw one objective: the one picked (the only one, usually)
+    d.trials.value = d.trials.values[k]; d.study.direction = d.study.directions[k];
+    d.shares = d.importance[k]; d.surface = d.contour[k];
+    // which sections apply is decided now; their plots are drawn when seen
+    el("pareto-section").hidden = !several(d);
+    el("importance-section").hidden = !d.shares;
+    el("contour-section").hidden = !d.surface;
+    el("curves-section").hidden = !d.curves.number.length;
+    summary(d); picker(d); table();
+    [["pareto", pareto], ["importance", importance], ["history", history], ["slice", slice], ["parallel", parallel],
+     ["contour", contour], ["curves", curves], ["edf", edf], ["timeline", timeline]].forEach(function (view) {
+      later(view[0], function () { view[1](d); });
+    });
   }
 
   function controls() {
+    el("objective").addEventListener("change", function (e) { state.objective = +e.target.value; render(state.data); });
     el("filter").addEventListener("input", function (e) { state.filter = e.target.value; state.page = 0; table(); });
     el("prev").addEventListener("click", function () { state.page = Math.max(0, state.page - 1); table(); });
     el("next").addEventListener("click", function () { state.page += 1; table(); });
@@ -232,7 +333,7 @@
       return fetch(cfg.studies).then(function (r) { return r.json(); }).then(function (list) {
         var box = el("studies"); box.innerHTML = "";
         list.forEach(function (s) {
-          var a = make("a", s.name + " — " + s.n_trials + " trials, best " + fmt(s.best_value)); a.href = "?study=" + encodeURIComponent(s.name); box.appendChild(a);
+          var a = make("a", s.name + " — " + s.n_trials + " trials, " + (s.directions.length > 1 ? s.directions.length + " objectives" : "best " + (s.best_value === null ? "none yet" : fmt(s.best_value)))); a.href = "?study=" + encodeURIComponent(s.name); box.appendChild(a);
         });
         if (!current && list.length) current = list[list.length - 1].name;
       });
@@ -243,7 +344,8 @@
         if (d.study) render(d);
       }).catch(function () {}).then(function () { setTimeout(poll, cfg.interval); });
     }
-    studies().then(poll);
+    if (current) { studies(); poll(); }  // the study asked for at once, the list beside it
+    else studies().then(poll);
     setInterval(studies, cfg.interval * 5);
   }
 
