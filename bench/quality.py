@@ -85,6 +85,8 @@ TUNESMITH = {
     "gp": "gp",
     "gp_int": "gp_int",
     "auto_s10": "auto_s10",
+    "auto_hedge": "auto_hedge",
+    "auto_s10_hedge": "auto_s10_hedge",
     "tpe": "tpe",
     "qmc": "qmc",
     "ts_random": "random",
@@ -94,6 +96,8 @@ OPTIMIZERS = [
     "gp",
     "gp_int",
     "auto_s10",
+    "auto_hedge",
+    "auto_s10_hedge",
     "tpe",
     "qmc",
     "ts_random",
@@ -105,13 +109,16 @@ OPTIMIZERS = [
     "smac",
     "random",
 ]
-# gp_int and auto_s10 are options under evaluation, run on request
-DEFAULT_OPTIMIZERS = [o for o in OPTIMIZERS if o not in ("gp_int", "auto_s10")]
+# options under evaluation, run on request
+EXPERIMENTS = ("gp_int", "auto_s10", "auto_hedge", "auto_s10_hedge")
+DEFAULT_OPTIMIZERS = [o for o in OPTIMIZERS if o not in EXPERIMENTS]
 DESCRIPTIONS = {
     "auto": "tunesmith sampler='auto' (GP-EI while it pays for its time, then TPE)",
     "gp": "tunesmith sampler='gp'",
     "gp_int": "tunesmith GPSampler(integrate=10): EI averaged over 10 slice-sampled kernels",
     "auto_s10": "tunesmith AutoSampler whose full GP starts from 10 Sobol points (experiment)",
+    "auto_hedge": "tunesmith AutoSampler, its GPs with acquisition='hedge' (experiment)",
+    "auto_s10_hedge": "auto_hedge whose full GP starts from 10 Sobol points (experiment)",
     "tpe": "tunesmith sampler='tpe'",
     "qmc": "tunesmith sampler='qmc' (scrambled Sobol)",
     "ts_random": "tunesmith sampler='random'",
@@ -213,10 +220,19 @@ def _run_tunesmith(sampler: str) -> Callable[..., None]:
         import tunesmith as ts
 
         chosen: Any = ts.GPSampler(integrate=10) if sampler == "gp_int" else sampler
-        if sampler == "auto_s10":  # an experiment: the GP's startup as the peers', 10 points
+        if sampler.startswith("auto_"):  # experiments: the GP's startup, its acquisition
             chosen = ts.AutoSampler()
-            chosen.gp = ts.GPSampler(n_startup_trials=10)
-            chosen._names[id(chosen.gp)] = "gp"
+            startup = 10 if "_s10" in sampler else None
+            acquisition = "hedge" if sampler.endswith("_hedge") else "ei"
+            chosen.gp = ts.GPSampler(n_startup_trials=startup, acquisition=acquisition)
+            chosen.light = ts.GPSampler(
+                n_startup_trials=startup,
+                acquisition=acquisition,
+                fit_every=chosen.light_fit_every,
+                n_restarts=1,
+                refine_iterations=10,
+            )
+            chosen._names = {id(chosen.gp): "gp", id(chosen.light): "light", id(chosen.tpe): "tpe"}
         study = ts.create_study(sampler=chosen, seed=seed)
         rec.start()
         study.optimize(

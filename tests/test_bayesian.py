@@ -279,3 +279,16 @@ def test_auto_keeps_the_full_gp_during_its_warmup_whatever_the_timings():
 def test_bad_sampler_arguments_are_errors_naming_the_rule_and_the_value(make, message):
     with pytest.raises(ts.InvalidArgumentError, match=re.escape(message)):
         make()
+
+
+def test_the_hedge_portfolio_converges_and_notes_which_acquisition_chose():
+    sampler = ts.GPSampler(acquisition="hedge")
+    study = ts.create_study(sampler=sampler, seed=0)
+    study.optimize(lambda t: (t.suggest_float("x", -3, 3) - 1) ** 2, n_trials=20)
+    assert abs(study.best_params["x"] - 1) < 0.05
+    chosen = [t.notes["hedge"]["chosen"] for t in study.trials if "hedge" in t.notes]
+    assert len(chosen) >= 10 and set(chosen) <= {"ei", "pi", "lcb"}
+    proposals = study.trials[-1].notes["hedge"]["proposals"]
+    assert len(proposals) == 3 and all(set(p) == {"x"} for p in proposals)
+    with pytest.raises(ts.InvalidArgumentError, match="`acquisition` must be one of"):
+        ts.GPSampler(acquisition="ucb")
