@@ -87,6 +87,8 @@ TUNESMITH = {
     "auto_s10": "auto_s10",
     "auto_hedge": "auto_hedge",
     "auto_s10_hedge": "auto_s10_hedge",
+    "auto_warp": "auto_warp",
+    "auto_s10_warp": "auto_s10_warp",
     "tpe": "tpe",
     "qmc": "qmc",
     "ts_random": "random",
@@ -98,6 +100,8 @@ OPTIMIZERS = [
     "auto_s10",
     "auto_hedge",
     "auto_s10_hedge",
+    "auto_warp",
+    "auto_s10_warp",
     "tpe",
     "qmc",
     "ts_random",
@@ -110,7 +114,14 @@ OPTIMIZERS = [
     "random",
 ]
 # options under evaluation, run on request
-EXPERIMENTS = ("gp_int", "auto_s10", "auto_hedge", "auto_s10_hedge")
+EXPERIMENTS = (
+    "gp_int",
+    "auto_s10",
+    "auto_hedge",
+    "auto_s10_hedge",
+    "auto_warp",
+    "auto_s10_warp",
+)
 DEFAULT_OPTIMIZERS = [o for o in OPTIMIZERS if o not in EXPERIMENTS]
 DESCRIPTIONS = {
     "auto": "tunesmith sampler='auto' (GP-EI while it pays for its time, then TPE)",
@@ -119,6 +130,8 @@ DESCRIPTIONS = {
     "auto_s10": "tunesmith AutoSampler whose full GP starts from 10 Sobol points (experiment)",
     "auto_hedge": "tunesmith AutoSampler, its GPs with acquisition='hedge' (experiment)",
     "auto_s10_hedge": "auto_hedge whose full GP starts from 10 Sobol points (experiment)",
+    "auto_warp": "tunesmith AutoSampler, its GPs with warp_inputs=True (experiment)",
+    "auto_s10_warp": "auto_warp whose full GP starts from 10 Sobol points (experiment)",
     "tpe": "tunesmith sampler='tpe'",
     "qmc": "tunesmith sampler='qmc' (scrambled Sobol)",
     "ts_random": "tunesmith sampler='random'",
@@ -224,10 +237,14 @@ def _run_tunesmith(sampler: str) -> Callable[..., None]:
             chosen = ts.AutoSampler()
             startup = 10 if "_s10" in sampler else None
             acquisition = "hedge" if sampler.endswith("_hedge") else "ei"
-            chosen.gp = ts.GPSampler(n_startup_trials=startup, acquisition=acquisition)
+            warp = sampler.endswith("_warp")
+            chosen.gp = ts.GPSampler(
+                n_startup_trials=startup, acquisition=acquisition, warp_inputs=warp
+            )
             chosen.light = ts.GPSampler(
                 n_startup_trials=startup,
                 acquisition=acquisition,
+                warp_inputs=warp,
                 fit_every=chosen.light_fit_every,
                 n_restarts=1,
                 refine_iterations=10,

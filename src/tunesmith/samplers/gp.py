@@ -178,6 +178,10 @@ class GPSampler:
             proposals are noted on the trial (``"hedge"``); it costs three
             optimizations a trial. With one objective and no constraints, cost model or
             integration; otherwise expected improvement.
+        warp_inputs: Warp every numeric input by a Kumaraswamy CDF whose two shapes are
+            fitted with the kernel (Snoek et al. 2014): the model may stretch a region
+            where the objective changes fast and compress a flat one. Not with
+            ``integrate``.
 
     Example:
         >>> import tunesmith as ts
@@ -206,6 +210,7 @@ class GPSampler:
         refine_iterations: int = 100,
         constraints: Constraints | None = None,
         acquisition: AcquisitionKind = "ei",
+        warp_inputs: bool = False,
     ) -> None:
         owner = "GPSampler"
         self.seed = check_seed(seed, owner=owner)
@@ -232,6 +237,7 @@ class GPSampler:
         self.acquisition: AcquisitionKind = check_choice(  # type: ignore[assignment]
             "acquisition", acquisition, ("ei", "hedge"), owner=owner
         )
+        self.warp_inputs = check_bool("warp_inputs", warp_inputs, owner=owner)
         self._startup = QMCSampler()
         self._observations = ObservationCache()
         self._fits: dict[tuple[str, ...], _Fit] = {}
@@ -335,6 +341,7 @@ class GPSampler:
                 previous=None if fitted is None else fitted.theta,
                 prior=self.prior or Prior(),
                 restart=len(x) < 50 or self._fit_count % 10 == 0,
+                warp_inputs=self.warp_inputs and not self.integrate,
             )
             fitted = self._fits[key] = _Fit(theta, exponent, len(x))
         else:  # the last fit's kernel and warping, on the losses as they are now
