@@ -85,8 +85,7 @@ TUNESMITH = {
     "gp": "gp",
     "gp_int": "gp_int",
     "auto_s10": "auto_s10",
-    "auto_hedge": "auto_hedge",
-    "auto_s10_hedge": "auto_s10_hedge",
+    "auto_nowarp": "auto_nowarp",
     "auto_warp": "auto_warp",
     "auto_s10_warp": "auto_s10_warp",
     "tpe": "tpe",
@@ -98,8 +97,7 @@ OPTIMIZERS = [
     "gp",
     "gp_int",
     "auto_s10",
-    "auto_hedge",
-    "auto_s10_hedge",
+    "auto_nowarp",
     "auto_warp",
     "auto_s10_warp",
     "tpe",
@@ -117,8 +115,7 @@ OPTIMIZERS = [
 EXPERIMENTS = (
     "gp_int",
     "auto_s10",
-    "auto_hedge",
-    "auto_s10_hedge",
+    "auto_nowarp",
     "auto_warp",
     "auto_s10_warp",
 )
@@ -127,10 +124,9 @@ DESCRIPTIONS = {
     "auto": "tunesmith sampler='auto' (GP-EI while it pays for its time, then TPE)",
     "gp": "tunesmith sampler='gp'",
     "gp_int": "tunesmith GPSampler(integrate=10): EI averaged over 10 slice-sampled kernels",
-    "auto_s10": "tunesmith AutoSampler whose full GP starts from 10 Sobol points (experiment)",
-    "auto_hedge": "tunesmith AutoSampler, its GPs with acquisition='hedge' (experiment)",
-    "auto_s10_hedge": "auto_hedge whose full GP starts from 10 Sobol points (experiment)",
-    "auto_warp": "tunesmith AutoSampler, its GPs with warp_inputs=True (experiment)",
+    "auto_s10": "tunesmith AutoSampler whose full GP starts from 10 Sobol points, no input warp",
+    "auto_nowarp": "tunesmith AutoSampler, its GPs with warp_inputs=False (auto before issue 11)",
+    "auto_warp": "tunesmith AutoSampler, its GPs with warp_inputs=True (now auto's default)",
     "auto_s10_warp": "auto_warp whose full GP starts from 10 Sobol points (experiment)",
     "tpe": "tunesmith sampler='tpe'",
     "qmc": "tunesmith sampler='qmc' (scrambled Sobol)",
@@ -233,17 +229,13 @@ def _run_tunesmith(sampler: str) -> Callable[..., None]:
         import tunesmith as ts
 
         chosen: Any = ts.GPSampler(integrate=10) if sampler == "gp_int" else sampler
-        if sampler.startswith("auto_"):  # experiments: the GP's startup, its acquisition
+        if sampler.startswith("auto_"):  # experiments: the GP's startup, its input warp
             chosen = ts.AutoSampler()
             startup = 10 if "_s10" in sampler else None
-            acquisition = "hedge" if sampler.endswith("_hedge") else "ei"
             warp = sampler.endswith("_warp")
-            chosen.gp = ts.GPSampler(
-                n_startup_trials=startup, acquisition=acquisition, warp_inputs=warp
-            )
+            chosen.gp = ts.GPSampler(n_startup_trials=startup, warp_inputs=warp)
             chosen.light = ts.GPSampler(
                 n_startup_trials=startup,
-                acquisition=acquisition,
                 warp_inputs=warp,
                 fit_every=chosen.light_fit_every,
                 n_restarts=1,

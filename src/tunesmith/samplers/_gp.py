@@ -13,6 +13,8 @@ Glossary (shapes):
     k       Matérn 5/2 kernel, k(r) = s (1 + √5 r + 5/3 r²) exp(-√5 r)
             (Rasmussen & Williams 2006, eq. 4.17); with the indicator distance it is a
             Hamming kernel on categorical dimensions, which need no ordering.
+    a, b    (d,) shapes of the input warp w(x) = 1 - (1 - x^a)^b (a Kumaraswamy CDF),
+            applied to numeric coordinates before δ when θ has them (``warp_inputs``)
 
 Hyperparameters are fitted by maximizing the log marginal likelihood (R&W eq. 2.30)
 plus log priors (a MAP estimate); see :class:`Prior`. Snoek et al. 2012 (sec. 3.2)
@@ -332,7 +334,7 @@ def fit_hyperparameters(
     best_theta, best_value = mode, math.inf
     for start in starts:
         result = optimize.minimize(
-            objective,  # type: ignore[arg-type]
+            objective,
             np.clip(start, bounds[:, 0], bounds[:, 1]),
             args=arguments,
             jac=True,

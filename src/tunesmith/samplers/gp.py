@@ -5,6 +5,10 @@ Algorithms", made to work on real hyperparameter spaces:
 
 - inputs in the unit cube (log, int and step parameters through :mod:`tunesmith.encoding`);
   categorical parameters compared by equality inside the kernel (no rounding of floats);
+- numeric inputs warped by a Kumaraswamy CDF per dimension, its two shapes fitted with the
+  kernel (Snoek, Swersky, Zemel & Adams 2014, "Input Warping for Bayesian Optimization of
+  Non-stationary Functions"): a range flat over most of its length (a penalty that
+  zeroes every coefficient) is compressed and the part where the loss changes stretched;
 - losses warped (Yeo-Johnson power transform, or ranks) and standardized, so heavy tails
   and outliers do not flatten the model; failed trials count as noisy observations of
   the worst value seen, and no point where a trial failed is proposed again;
@@ -69,13 +73,6 @@ from tunesmith.validation import (
 Constraints = Callable[[FrozenTrial], Sequence[float]]
 
 Warping = Literal["tail", "power", "rank", "none"]
-AcquisitionKind = Literal["ei", "hedge"]
-#: The portfolio of ``acquisition="hedge"``, in the order its proposals are noted.
-_PORTFOLIO = ("ei", "pi", "lcb")
-#: The lower confidence bound's width, in standard deviations (scikit-optimize's kappa).
-_KAPPA = 1.96
-#: Hedge's learning rate (scikit-optimize's eta).
-_HEDGE_RATE = 1.0
 #: Discrete dimensions with at most this many cells are swept exhaustively.
 _SWEEP_ALL = 32
 
@@ -170,18 +167,10 @@ class GPSampler:
             trial; the trial is feasible when every value is <= 0. The values are stored
             on the trial, each is modeled by a GP, and the sampler maximizes EI times
             the probability of feasibility (constrained EI).
-        acquisition: ``"ei"`` (expected improvement, the default) or ``"hedge"``: a
-            portfolio of expected improvement, probability of improvement and the lower
-            confidence bound, each proposing a point and one chosen at random by its track
-            record on the study (Hoffman et al. 2011's GP-Hedge, scikit-optimize's
-            default): the posterior mean at the points each proposed, summed. Its
-            proposals are noted on the trial (``"hedge"``); it costs three
-            optimizations a trial. With one objective and no constraints, cost model or
-            integration; otherwise expected improvement.
         warp_inputs: Warp every numeric input by a Kumaraswamy CDF whose two shapes are
-            fitted with the kernel (Snoek et al. 2014): the model may stretch a region
-            where the objective changes fast and compress a flat one. Not with
-            ``integrate``.
+            fitted with the kernel (Snoek et al. 2014; the default): the model may
+            stretch a region where the objective changes fast and compress a flat one.
+            Not with ``integrate``.
 
     Example:
         >>> import tunesmith as ts
@@ -209,8 +198,7 @@ class GPSampler:
         fit_every: int = 1,
         refine_iterations: int = 100,
         constraints: Constraints | None = None,
-        acquisition: AcquisitionKind = "ei",
-        warp_inputs: bool = False,
+        warp_inputs: bool = True,
     ) -> None:
         owner = "GPSampler"
         self.seed = check_seed(seed, owner=owner)
@@ -233,9 +221,6 @@ class GPSampler:
         self.fit_every = check_int("fit_every", fit_every, owner=owner, minimum=1)
         self.refine_iterations = check_int(
             "refine_iterations", refine_iterations, owner=owner, minimum=0
-        )
-        self.acquisition: AcquisitionKind = check_choice(  # type: ignore[assignment]
-            "acquisition", acquisition, ("ei", "hedge"), owner=owner
         )
         self.warp_inputs = check_bool("warp_inputs", warp_inputs, owner=owner)
         self._startup = QMCSampler()
@@ -273,41 +258,19 @@ class GPSampler:
                 x, losses[:, 0], feasible, feasibility, table, cube, running, failed, rng
             )
         fixed, fixed_values = cube.fixed(context)
-
-        def best_point(chosen: Acquisition | HypervolumeImprovement) -> np.ndarray:
-            return optimize_acquisition(
-                chosen,
-                cube,
-                rng,
-                fixed=fixed,
-                fixed_values=fixed_values,
-                avoid=np.vstack([x, pending]) if len(pending) else x,
-                n_candidates=self.n_candidates or default_candidates(cube.dims),
-                n_restarts=self.n_restarts,
-                iterations=self.refine_iterations,
-            )
-
-        notes: dict[str, object] = {}
-        if (
-            self.acquisition == "hedge"
-            and isinstance(acquisition, Acquisition)
-            and len(acquisition.models) == 1
-            and acquisition.cost is None
-            and acquisition.feasibility is None
-        ):
-            points = [best_point(acquisition.variant(kind)) for kind in _PORTFOLIO]
-            probabilities = _hedge_probabilities(acquisition.model, cube, history)
-            chosen = int(rng.choice(len(points), p=probabilities))
-            point = points[chosen]
-            proposals = [cube.decode(p) for p in points]
-            notes["hedge"] = {
-                "chosen": _PORTFOLIO[chosen],
-                "proposals": [{n: p[n] for n in cube.names} for p in proposals],
-            }
-        else:
-            point = best_point(acquisition)
+        point = optimize_acquisition(
+            acquisition,
+            cube,
+            rng,
+            fixed=fixed,
+            fixed_values=fixed_values,
+            avoid=np.vstack([x, pending]) if len(pending) else x,
+            n_candidates=self.n_candidates or default_candidates(cube.dims),
+            n_restarts=self.n_restarts,
+            iterations=self.refine_iterations,
+        )
         params = cube.decode(point)
-        suggestion = Suggestion({name: params[name] for name in joint}, notes)
+        suggestion = Suggestion({name: params[name] for name in joint})
         return unless_failed(suggestion, space, history, rng, trial)
 
     def _improvement(
@@ -474,30 +437,6 @@ class GPSampler:
         )
 
 
-def _hedge_probabilities(model: GaussianProcess, cube: UnitCube, history: History) -> np.ndarray:
-    """How likely each acquisition of the portfolio is to choose the next point: Hedge
-    (Hoffman, Brochu & de Freitas 2011), each acquisition's gain the negated posterior
-    mean (standardized) at the points it proposed on the finished trials, summed; the
-    current model judges all of them, so nothing but the trials' notes is kept."""
-    gains = np.zeros(len(_PORTFOLIO))
-    for done in history.completed():
-        noted = done.notes.get("hedge")
-        if not isinstance(noted, dict):
-            continue
-        proposals = noted.get("proposals")
-        if not isinstance(proposals, list) or len(proposals) != len(_PORTFOLIO):
-            continue
-        if not all(isinstance(p, dict) and all(n in p for n in cube.names) for p in proposals):
-            continue
-        try:
-            points = np.array([cube.encode(p) for p in proposals])
-        except (ValueError, KeyError, TypeError):  # the space changed since
-            continue
-        gains -= model.predict(points)[0]
-    weights = np.exp(_HEDGE_RATE * (gains - gains.max()))
-    return weights / weights.sum()
-
-
 class Acquisition:
     """log EI, averaged over one or more GPs (each with the best value to improve on:
     draws of the hyperparameters, Snoek et al. sec. 3.2); with a ``cost`` model (a GP of
@@ -510,33 +449,10 @@ class Acquisition:
         feasibility: Feasibility | None = None,
         *,
         anchor: GaussianProcess | None = None,
-        kind: str = "ei",
     ) -> None:
         self.models, self.cost, self.feasibility = models, cost, feasibility
         # for where the best observations are
         self.model = anchor if anchor is not None else models[0][0]
-        self.kind = kind
-
-    def variant(self, kind: str) -> Acquisition:
-        """The same models scored by another acquisition function: ``"ei"`` (log expected
-        improvement), ``"pi"`` (log probability of improvement) or ``"lcb"`` (the lower
-        confidence bound, negated: -(mean - 1.96 sd))."""
-        return Acquisition(self.models, self.cost, self.feasibility, anchor=self.model, kind=kind)
-
-    def _score(
-        self, mean: np.ndarray, variance: np.ndarray, best: float
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The acquisition's value and its derivatives by mean and variance."""
-        if self.kind == "ei":
-            return log_expected_improvement(mean, variance, best)
-        sigma = np.sqrt(variance)
-        if self.kind == "lcb":
-            return -mean + _KAPPA * sigma, -np.ones_like(mean), _KAPPA / (2 * sigma)
-        # log PI with a margin of 0.01 standard units (as scikit-optimize's xi)
-        z = (best - 0.01 - mean) / sigma
-        log_cdf = special.log_ndtr(z)
-        ratio = np.exp(-0.5 * z * z - 0.5 * np.log(2 * np.pi) - log_cdf)  # φ(z) / Φ(z)
-        return log_cdf, -ratio / sigma, -ratio * z / sigma / (2 * sigma)
 
     def best_first(self, points: np.ndarray) -> np.ndarray:
         """The points by predicted loss, best first."""
@@ -546,7 +462,7 @@ class Acquisition:
         values = []
         for model, best in self.models:
             mean, variance = model.predict(points)
-            values.append(self._score(mean, variance, best)[0])
+            values.append(log_expected_improvement(mean, variance, best)[0])
         value = self._average(np.array(values)) if values else np.zeros(len(points))
         if self.cost is not None:
             value = value - self.cost.predict(points)[0]
@@ -565,7 +481,7 @@ class Acquisition:
         values, grads = [], []
         for model, best in self.models:
             mean, variance, d_mean, d_variance = model.predict_with_gradient(points)
-            value, by_mean, by_variance = self._score(mean, variance, best)
+            value, by_mean, by_variance = log_expected_improvement(mean, variance, best)
             values.append(value)
             grads.append(by_mean[:, None] * d_mean + by_variance[:, None] * d_variance)
         if values:
