@@ -15,6 +15,7 @@ from tunesmith.samplers._gp import (
     Prior,
     _differences,
     _neg_log_posterior,
+    _neg_log_posterior_warped,
     fit_hyperparameters,
     log_expected_improvement,
     log_h,
@@ -94,6 +95,53 @@ def test_posterior_gradients_match_finite_differences():
         plus, minus = model.predict(query + step), model.predict(query - step)
         assert np.allclose((plus[0] - minus[0]) / 2e-6, d_mean[:, dim], atol=1e-5)
         assert np.allclose((plus[1] - minus[1]) / 2e-6, d_variance[:, dim], atol=1e-5)
+
+
+def test_the_warped_likelihood_and_posterior_gradients_match_finite_differences():
+    rng = np.random.default_rng(3)
+    x = rng.random((15, 3))
+    x[:, 2] = (np.floor(x[:, 2] * 3) + 0.5) / 3
+    cat = np.array([False, False, True])
+    y = np.sin(5 * x[:, 0] ** 0.3) + x[:, 1] + (x[:, 2] > 0.5)
+    theta = rng.normal(size=3 * 3 + 2) * 0.5
+    error = optimize.check_grad(
+        lambda t: _neg_log_posterior_warped(t, x, y, cat, Prior())[0],
+        lambda t: _neg_log_posterior_warped(t, x, y, cat, Prior())[1],
+        theta,
+    )
+    assert error < 1e-4
+    model = GaussianProcess(x, y, cat, fit_hyperparameters(x, y, cat, warp_inputs=True))
+    query = rng.random((3, 3))
+    query[:, 2] = x[:3, 2]
+    mean, variance, d_mean, d_variance = model.predict_with_gradient(query)
+    assert np.allclose((mean, variance), model.predict(query))
+    for dim in range(2):
+        step = np.zeros(3)
+        step[dim] = 1e-6
+        plus, minus = model.predict(query + step), model.predict(query - step)
+        assert np.allclose((plus[0] - minus[0]) / 2e-6, d_mean[:, dim], atol=1e-5)
+        assert np.allclose((plus[1] - minus[1]) / 2e-6, d_variance[:, dim], atol=1e-5)
+
+
+def test_the_input_warp_stretches_the_end_where_the_function_changes():
+    # flat over the upper 80% of the range (as a penalty that zeroes every coefficient),
+    # changing fast below: the warp's a < 1 spreads the low end out
+    def f(u: np.ndarray) -> np.ndarray:
+        return np.where(u < 0.2, np.sin(40 * u), np.sin(8.0))
+
+    x = np.linspace(0.0, 1.0, 25)[:, None]
+    mean, spread = f(x[:, 0]).mean(), f(x[:, 0]).std()
+    y = (f(x[:, 0]) - mean) / spread
+    cat = np.array([False])
+    theta = fit_hyperparameters(x, y, cat, warp_inputs=True)
+    a, b = np.exp(theta[3]), np.exp(theta[4])
+    assert a < 0.8 and a < b
+    # and it predicts the fast part better between the observations
+    grid = np.linspace(0.005, 0.195, 20)[:, None]
+    truth = (f(grid[:, 0]) - mean) / spread
+    warped = GaussianProcess(x, y, cat, theta).predict(grid)[0]
+    plain = GaussianProcess(x, y, cat, fit_hyperparameters(x, y, cat)).predict(grid)[0]
+    assert np.abs(warped - truth).mean() < np.abs(plain - truth).mean()
 
 
 def test_slice_sampled_hyperparameters_follow_the_posterior():
@@ -182,8 +230,9 @@ def test_maximize_is_optimized_as_such(sampler):
     assert abs(study.best_params["x"] - 2) < 0.3
 
 
-def _history_with_durations():
-    """Trials on [0, 1] with two equally good basins, at 0.2 (cheap) and 0.8 (slow)."""
+def _history_with_durations(cheap: float = 0.2):
+    """Trials on [0, 1] with two equally good basins, at 0.2 and 0.8; the one at
+    ``cheap`` is cheap, the other slow."""
     from tunesmith.events import ParamsSet, TrialCreated, TrialFinished
     from tunesmith.history import replay
 
@@ -191,7 +240,7 @@ def _history_with_durations():
     records, seq = [], 0
     for number, x in enumerate([0.0, 0.1, 0.3, 0.4, 0.5, 0.6, 0.7, 0.9, 1.0]):
         loss = min((x - 0.2) ** 2, (x - 0.8) ** 2)
-        seconds = 0.1 if x < 0.5 else 30.0
+        seconds = 0.1 if (x < 0.5) == (cheap < 0.5) else 30.0
         for event in (
             TrialCreated(1000.0 * number),
             ParamsSet(number, space, {"x": x}),
@@ -202,8 +251,9 @@ def _history_with_durations():
     return space, replay(records, ts.Direction.MINIMIZE)
 
 
-def test_expected_improvement_per_second_prefers_the_cheap_basin():
-    space, history = _history_with_durations()
+@pytest.mark.parametrize("cheap", [0.2, 0.8])
+def test_expected_improvement_per_second_prefers_the_cheap_basin(cheap):
+    space, history = _history_with_durations(cheap)
     trial = ts.FrozenTrial(9, ts.TrialState.RUNNING)
 
     def suggestions(sampler):
@@ -212,10 +262,11 @@ def test_expected_improvement_per_second_prefers_the_cheap_basin():
             for seed in range(8)
         ]
 
-    cheap = suggestions(ts.GPSampler(cost_aware=True))
-    assert all(abs(x - 0.2) < 0.1 for x in cheap), cheap
-    plain = suggestions(ts.GPSampler())
-    assert any(abs(x - 0.8) < 0.1 for x in plain), plain  # without costs, both basins
+    chosen = suggestions(ts.GPSampler(cost_aware=True))
+    assert all(abs(x - cheap) < 0.1 for x in chosen), chosen
+    # without costs, both basins (without the input warp, which may favour either)
+    plain = suggestions(ts.GPSampler(warp_inputs=False))
+    assert any(abs(x - 0.2) < 0.1 for x in plain) and any(abs(x - 0.8) < 0.1 for x in plain)
 
 
 def test_the_parzen_estimator_is_a_distribution_over_a_discrete_space():

@@ -13,6 +13,8 @@ Glossary (shapes):
     k       Matérn 5/2 kernel, k(r) = s (1 + √5 r + 5/3 r²) exp(-√5 r)
             (Rasmussen & Williams 2006, eq. 4.17); with the indicator distance it is a
             Hamming kernel on categorical dimensions, which need no ordering.
+    a, b    (d,) shapes of the input warp w(x) = 1 - (1 - x^a)^b (a Kumaraswamy CDF),
+            applied to numeric coordinates before δ when θ has them (``warp_inputs``)
 
 Hyperparameters are fitted by maximizing the log marginal likelihood (R&W eq. 2.30)
 plus log priors (a MAP estimate); see :class:`Prior`. Snoek et al. 2012 (sec. 3.2)
@@ -63,6 +65,33 @@ def _differences(a: np.ndarray, b: np.ndarray, cat: np.ndarray) -> np.ndarray:
     return squared
 
 
+#: Inputs are clipped this far inside (0, 1) before warping (the warp's derivatives are
+#: infinite at the ends for some shapes).
+_EDGE = 1e-6
+
+
+def warp(x: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The Kumaraswamy CDF 1 - (1 - x^a)^b per dimension (Snoek et al. 2014's input
+    warping, with the Kumaraswamy distribution in place of the Beta as in HEBO): a and b
+    of 1 leave x as it is; a < 1 stretches the low end, b < 1 the high end."""
+    u = np.clip(x, _EDGE, 1.0 - _EDGE)
+    return 1.0 - (1.0 - u**a) ** b
+
+
+def _warp_derivatives(
+    x: np.ndarray, a: np.ndarray, b: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The warp, and its derivatives by log a, by log b and by x."""
+    u = np.clip(x, _EDGE, 1.0 - _EDGE)
+    ua = u**a
+    rest = 1.0 - ua
+    w = 1.0 - rest**b
+    by_log_a = a * b * rest ** (b - 1.0) * ua * np.log(u)
+    by_log_b = -b * rest**b * np.log(rest)
+    by_x = a * b * u ** (a - 1.0) * rest ** (b - 1.0)
+    return w, by_log_a, by_log_b, by_x
+
+
 def _scaled_r2(a: np.ndarray, b: np.ndarray, lam: np.ndarray, cat: np.ndarray) -> np.ndarray:
     """r² between every row of ``a`` and of ``b``: (len(a), len(b)), by matrix products
     (the (m, n, d) tensor of differences would cost d times the memory)."""
@@ -89,10 +118,35 @@ def _unpack(theta: np.ndarray, dims: int) -> tuple[np.ndarray, float, float]:
     return np.exp(theta[:dims]), float(np.exp(theta[dims])), float(np.exp(theta[dims + 1]))
 
 
+def _warping(theta: np.ndarray, dims: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The warp's (a, b) if θ has them (θ of length 3d + 2), else None."""
+    if len(theta) == dims + 2:
+        return None
+    return np.exp(theta[dims + 2 : 2 * dims + 2]), np.exp(theta[2 * dims + 2 :])
+
+
+def _warp_inputs(x: np.ndarray, cat: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """``x`` with its numeric coordinates warped as θ says (as it is without warping)."""
+    shape = _warping(theta, x.shape[1])
+    if shape is None:
+        return x
+    warped = warp(x, *shape)
+    return np.where(cat, x, warped)
+
+
 def _neg_log_posterior(
     theta: np.ndarray, squared: np.ndarray, y: np.ndarray, prior: Prior
 ) -> tuple[float, np.ndarray]:
     """Negative log posterior of θ = (log λ, log s, log η), and its gradient."""
+    value, grad, _ = _posterior_terms(theta, squared, y, prior)
+    return value, grad
+
+
+def _posterior_terms(
+    theta: np.ndarray, squared: np.ndarray, y: np.ndarray, prior: Prior
+) -> tuple[float, np.ndarray, np.ndarray | None]:
+    """:func:`_neg_log_posterior`, and M = W ∘ dk/dr² (None if K is not positive
+    definite): the log likelihood's sensitivity to every r², ½ Σ M ∂r²/∂θ."""
     n, _, dims = squared.shape
     lam, signal, noise = _unpack(theta, dims)
     r2 = squared @ lam
@@ -101,18 +155,52 @@ def _neg_log_posterior(
     try:
         factor = linalg.cho_factor(kernel, lower=True, check_finite=False)
     except linalg.LinAlgError:
-        return 1e25, np.zeros_like(theta)
+        return 1e25, np.zeros_like(theta), None
     alpha = linalg.cho_solve(factor, y, check_finite=False)
     inverse = linalg.cho_solve(factor, np.eye(n), check_finite=False)
     value = 0.5 * y @ alpha + np.log(np.diag(factor[0])).sum() + n * _LOG_SQRT_2PI
     # d(-log p(y))/dθ_j = ½ tr(W ∂K/∂θ_j) with W = K⁻¹ - ααᵀ (R&W eq. 5.9)
     w = inverse - np.outer(alpha, alpha)
+    m = w * dk_dr2
     grad = np.empty_like(theta)
-    grad[:dims] = 0.5 * lam * np.einsum("ab,abi->i", w * dk_dr2, squared)
+    grad[:dims] = 0.5 * lam * np.einsum("ab,abi->i", m, squared)
     grad[dims] = 0.5 * float((w * kf).sum())
     grad[dims + 1] = 0.5 * noise * float(np.trace(w))
     prior_value, prior_grad = _neg_log_prior(theta, dims, prior)
-    return float(value + prior_value), grad + prior_grad
+    return float(value + prior_value), grad + prior_grad, m
+
+
+def _neg_log_posterior_warped(
+    theta: np.ndarray, x: np.ndarray, y: np.ndarray, cat: np.ndarray, prior: Prior
+) -> tuple[float, np.ndarray]:
+    """The same for θ = (log λ, log s, log η, log a, log b): the numeric inputs warped
+    by Kumaraswamy CDFs whose shapes are fitted with the kernel."""
+    dims = x.shape[1]
+    a, b = np.exp(theta[dims + 2 : 2 * dims + 2]), np.exp(theta[2 * dims + 2 :])
+    w, by_a, by_b, _ = _warp_derivatives(x, a, b)
+    numeric = ~cat
+    w = np.where(numeric, w, x)
+    by_a, by_b = by_a * numeric, by_b * numeric
+    value, grad, m = _posterior_terms(theta[: dims + 2], _differences(w, w, cat), y, prior)
+    if m is None:
+        return value, np.zeros_like(theta)
+    lam = np.exp(theta[:dims])
+    rows = m.sum(axis=1)
+
+    def by(g: np.ndarray) -> np.ndarray:
+        # ½ Σ_ij M_ij ∂r²_ij/∂θ_k, ∂r²_ij = 2 λ_k (w_ik - w_jk)(g_ik - g_jk), M symmetric
+        return 2.0 * lam * (rows @ (w * g) - np.einsum("ik,ij,jk->k", w, m, g))
+
+    shape = theta[dims + 2 :]
+    full = np.concatenate([grad, by(by_a), by(by_b)])
+    value += float((shape**2).sum()) / (2 * _WARP_VAR)
+    full[dims + 2 :] += shape / _WARP_VAR
+    return value, full
+
+
+#: Prior variance of log a and log b (the warp's shapes): N(0, 0.75²) keeps them between
+#: about 1/4 and 4.
+_WARP_VAR = 0.75**2
 
 
 def _neg_log_prior(theta: np.ndarray, dims: int, prior: Prior) -> tuple[float, np.ndarray]:
@@ -222,26 +310,33 @@ def fit_hyperparameters(
     previous: np.ndarray | None = None,
     prior: Prior | None = None,
     restart: bool = True,
+    warp_inputs: bool = False,
 ) -> np.ndarray:
     """MAP estimate of θ = (log λ (d), log s, log η), started from ``previous`` (the last
     fit, which is usually close) and, with ``restart`` or without a previous fit, from
-    the prior's mode."""
+    the prior's mode. With ``warp_inputs``, θ also has the log shapes (a, b) of a
+    Kumaraswamy CDF per dimension that warps the numeric inputs (:func:`warp`)."""
     dims = x.shape[1]
     prior = prior or Prior()
-    squared = _differences(x, x, cat)
     mode = np.concatenate(
         [np.full(dims, -2.0 * prior.lengthscale_mean), [prior.signal_mean, prior.noise_mean]]
     )
     bounds = _bounds(dims)
+    objective: object = _neg_log_posterior
+    arguments: tuple[object, ...] = (_differences(x, x, cat), y, prior)
+    if warp_inputs:
+        mode = np.concatenate([mode, np.zeros(2 * dims)])
+        bounds = np.vstack([bounds, np.tile([math.log(0.2), math.log(5.0)], (2 * dims, 1))])
+        objective, arguments = _neg_log_posterior_warped, (x, y, cat, prior)
     starts = [mode]
     if previous is not None and len(previous) == len(mode):
         starts = [previous, mode] if restart else [previous]
     best_theta, best_value = mode, math.inf
     for start in starts:
         result = optimize.minimize(
-            _neg_log_posterior,
+            objective,
             np.clip(start, bounds[:, 0], bounds[:, 1]),
-            args=(squared, y, prior),
+            args=arguments,
             jac=True,
             method="L-BFGS-B",
             bounds=bounds.tolist(),
@@ -263,9 +358,10 @@ class GaussianProcess:
         theta: np.ndarray,
         extra_noise: np.ndarray | None = None,
     ) -> None:
-        self.x, self.y, self.cat = x, y, cat
+        self.raw, self.y, self.cat, self.theta = x, y, cat, theta
+        self.x = _warp_inputs(x, cat, theta)  # the inputs the kernel sees
         self.lam, self.signal, self.noise = _unpack(theta, x.shape[1])
-        r2 = _scaled_r2(x, x, self.lam, cat)
+        r2 = _scaled_r2(self.x, self.x, self.lam, cat)
         np.fill_diagonal(r2, 0.0)
         kernel = _matern(r2, self.signal)[0] + (self.noise + _JITTER) * np.eye(len(x))
         self.extra_noise = np.zeros(len(x)) if extra_noise is None else extra_noise
@@ -275,6 +371,7 @@ class GaussianProcess:
 
     def predict(self, xq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Posterior mean and variance of the latent function at ``xq`` (m, d)."""
+        xq = _warp_inputs(xq, self.cat, self.theta)
         k = _matern(_scaled_r2(xq, self.x, self.lam, self.cat), self.signal)[0]
         v = linalg.solve_triangular(self.factor[0], k.T, lower=True, check_finite=False)
         variance = np.maximum(self.signal - (v * v).sum(axis=0), 1e-12)
@@ -285,6 +382,11 @@ class GaussianProcess:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Mean and variance at ``xq`` (m, d), and their gradients (m, d) with respect to
         the numeric coordinates (zero along categorical dimensions)."""
+        shape = _warping(self.theta, xq.shape[1])
+        by_x = None
+        if shape is not None:
+            warped, _, _, by_x = _warp_derivatives(xq, *shape)
+            xq = np.where(self.cat, xq, warped)
         diff = xq[:, None, :] - self.x[None, :, :]
         squared = diff * diff
         if self.cat.any():
@@ -297,6 +399,8 @@ class GaussianProcess:
         # dk/dx_i = dk/dr² · 2 λ_i (x_i - x'_i)
         d_mean = 2 * self.lam * np.einsum("mn,mni->mi", dk_dr2 * self.alpha, diff)
         d_variance = -4 * self.lam * np.einsum("mn,mni->mi", dk_dr2 * w.T, diff)
+        if by_x is not None:  # through the warp: d/dx = d/dw · dw/dx
+            d_mean, d_variance = d_mean * by_x, d_variance * by_x
         return mean, variance, d_mean, d_variance
 
     def with_pending(
@@ -318,9 +422,8 @@ class GaussianProcess:
         noise = np.concatenate(
             [self.extra_noise, np.zeros(len(x_pending)), np.full(len(failed), self.signal)]
         )
-        theta = np.concatenate([np.log(self.lam), [math.log(self.signal), math.log(self.noise)]])
         return GaussianProcess(
-            np.vstack([self.x, added]), np.concatenate([self.y, lie]), self.cat, theta, noise
+            np.vstack([self.raw, added]), np.concatenate([self.y, lie]), self.cat, self.theta, noise
         )
 
 

@@ -5,6 +5,10 @@ Algorithms", made to work on real hyperparameter spaces:
 
 - inputs in the unit cube (log, int and step parameters through :mod:`tunesmith.encoding`);
   categorical parameters compared by equality inside the kernel (no rounding of floats);
+- numeric inputs warped by a Kumaraswamy CDF per dimension, its two shapes fitted with the
+  kernel (Snoek, Swersky, Zemel & Adams 2014, "Input Warping for Bayesian Optimization of
+  Non-stationary Functions"): a range flat over most of its length (a penalty that
+  zeroes every coefficient) is compressed and the part where the loss changes stretched;
 - losses warped (Yeo-Johnson power transform, or ranks) and standardized, so heavy tails
   and outliers do not flatten the model; failed trials count as noisy observations of
   the worst value seen, and no point where a trial failed is proposed again;
@@ -165,6 +169,10 @@ class GPSampler:
             on the trial, each is modeled by a GP, and the sampler maximizes EI times
             the probability of feasibility (constrained EI).
         constraints_func: Optuna's name for ``constraints``.
+        warp_inputs: Warp every numeric input by a Kumaraswamy CDF whose two shapes are
+            fitted with the kernel (Snoek et al. 2014; the default): the model may
+            stretch a region where the objective changes fast and compress a flat one.
+            Not with ``integrate``.
 
     Example:
         >>> import tunesmith as ts
@@ -193,6 +201,7 @@ class GPSampler:
         refine_iterations: int = 100,
         constraints: Constraints | None = None,
         constraints_func: Constraints | None = None,
+        warp_inputs: bool = True,
     ) -> None:
         owner = "GPSampler"
         self.seed = check_seed(seed, owner=owner)
@@ -219,6 +228,7 @@ class GPSampler:
         self.refine_iterations = check_int(
             "refine_iterations", refine_iterations, owner=owner, minimum=0
         )
+        self.warp_inputs = check_bool("warp_inputs", warp_inputs, owner=owner)
         self._startup = QMCSampler()
         self._observations = ObservationCache()
         self._fits: dict[tuple[str, ...], _Fit] = {}
@@ -300,6 +310,7 @@ class GPSampler:
                 previous=None if fitted is None else fitted.theta,
                 prior=self.prior or Prior(),
                 restart=len(x) < 50 or self._fit_count % 10 == 0,
+                warp_inputs=self.warp_inputs and not self.integrate,
             )
             fitted = self._fits[key] = _Fit(theta, exponent, len(x))
         else:  # the last fit's kernel and warping, on the losses as they are now
