@@ -6,7 +6,7 @@ that they run under tunesmith is the migration test (tests/test_optuna_scripts.p
 
 Usage (from the repository root, in the bench venv: ``make -C bench setup`` makes it, with
 Optuna and tunesmith installed):
-    bench/.venv/bin/python bench/optuna_scripts.py
+    bench/.venv/bin/python bench/optuna_scripts.py [script ...]
 """
 
 from __future__ import annotations
@@ -45,8 +45,11 @@ def run(source: str, name: str) -> tuple[int, float, str]:
 
 
 def main() -> None:
+    only = set(sys.argv[1:])  # script names without .py: just those
     print("| script | Optuna | s | tunesmith | s |\n|---|---|---|---|---|")
     for script in SCRIPTS:
+        if only and script.stem not in only:
+            continue
         text = script.read_text()
         cells = []
         for source in (as_optuna(text), text):
