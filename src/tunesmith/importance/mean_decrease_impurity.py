@@ -7,25 +7,17 @@ interactions; scikit-learn is imported when an evaluation runs (``tunesmith[skle
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
-from tunesmith.errors import require_module
 from tunesmith.history import FrozenTrial
-from tunesmith.importance._data import capped, encode, normalized, with_absent_as_value
-from tunesmith.importance._trees import shuffle_categories
-from tunesmith.importance.fanova import check_losses, check_top_fraction
-from tunesmith.validation import check_int
+from tunesmith.importance._data import normalized
+from tunesmith.importance.sklearn_fanova import ForestEvaluator
 
 
-class MeanDecreaseImpurityEvaluator:
-    """Each parameter's share of a random forest's impurity decrease.
-
-    Args:
-        n_trees: Trees in the forest (Optuna's evaluator uses 64).
-        max_depth: Their depth limit (Optuna's: 64).
-        seed: The forest's ``random_state``.
+class MeanDecreaseImpurityEvaluator(ForestEvaluator):
+    """Each parameter's share of a random forest's impurity decrease (arguments: see
+    :class:`~tunesmith.importance.sklearn_fanova.ForestEvaluator`).
 
     Example:
         >>> import numpy as np, tunesmith as ts
@@ -38,12 +30,6 @@ class MeanDecreaseImpurityEvaluator:
         True
     """
 
-    def __init__(self, *, n_trees: int = 64, max_depth: int = 64, seed: int = 0) -> None:
-        owner = "MeanDecreaseImpurityEvaluator"
-        self.n_trees = check_int("n_trees", n_trees, owner=owner, minimum=1)
-        self.max_depth = check_int("max_depth", max_depth, owner=owner, minimum=1)
-        self.seed = check_int("seed", seed, owner=owner, minimum=0)
-
     def evaluate(
         self,
         trials: Sequence[FrozenTrial],
@@ -53,18 +39,6 @@ class MeanDecreaseImpurityEvaluator:
         top_fraction: float | None = None,
     ) -> dict[str, float]:
         """Each parameter's share of the impurity decrease, largest first."""
-        owner = "MeanDecreaseImpurityEvaluator"
-        ensemble: Any = require_module("sklearn.ensemble", "sklearn", owner)
-        values = check_losses(trials, loss, owner)
-        fraction = check_top_fraction(top_fraction, owner)
-        data = encode(trials, capped(values, fraction), params)
-        x, _, _ = with_absent_as_value(data)
-        x = shuffle_categories(x, data.categories, np.random.default_rng(self.seed))
-        forest = ensemble.RandomForestRegressor(
-            n_estimators=self.n_trees, max_depth=self.max_depth, random_state=self.seed
-        ).fit(x, data.loss)
+        data, forest, _, _ = self.fit_forest(trials, loss, params, top_fraction)
         raw = dict(zip(data.names, (float(v) for v in forest.feature_importances_), strict=True))
         return normalized(raw)
-
-    def __repr__(self) -> str:
-        return f"MeanDecreaseImpurityEvaluator(n_trees={self.n_trees}, seed={self.seed})"

@@ -43,13 +43,49 @@ def leaves_of(tree: Any, low: np.ndarray, high: np.ndarray) -> Leaves:
     return Leaves(np.array(los), np.array(his), np.array(values))
 
 
-class SklearnFanovaEvaluator:
-    """Functional ANOVA on scikit-learn's ``RandomForestRegressor``.
+class ForestEvaluator:
+    """What the evaluators on scikit-learn's ``RandomForestRegressor`` share: the forest's
+    settings, and the forest fitted to the trials' encoded parameters.
 
     Args:
-        n_trees: Trees in the forest (Optuna's evaluator uses 64).
+        n_trees: Trees in the forest (Optuna's evaluators use 64).
         max_depth: Their depth limit (Optuna's: 64).
         seed: The forest's ``random_state``.
+    """
+
+    def __init__(self, *, n_trees: int = 64, max_depth: int = 64, seed: int = 0) -> None:
+        owner = type(self).__name__
+        self.n_trees = check_int("n_trees", n_trees, owner=owner, minimum=1)
+        self.max_depth = check_int("max_depth", max_depth, owner=owner, minimum=1)
+        self.seed = check_int("seed", seed, owner=owner, minimum=0)
+
+    def fit_forest(
+        self,
+        trials: Sequence[FrozenTrial],
+        loss: np.ndarray,
+        params: Sequence[str],
+        top_fraction: float | None,
+    ) -> tuple[Any, Any, np.ndarray, np.ndarray]:
+        """The encoded trials, the fitted forest and the bounds of the encoded space."""
+        owner = type(self).__name__
+        ensemble: Any = require_module("sklearn.ensemble", "sklearn", owner)
+        values = check_losses(trials, loss, owner)
+        fraction = check_top_fraction(top_fraction, owner)
+        data = encode(trials, capped(values, fraction), params)
+        x, low, high = with_absent_as_value(data)
+        x = shuffle_categories(x, data.categories, np.random.default_rng(self.seed))
+        forest = ensemble.RandomForestRegressor(
+            n_estimators=self.n_trees, max_depth=self.max_depth, random_state=self.seed
+        ).fit(x, data.loss)
+        return data, forest, low, high
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(n_trees={self.n_trees}, seed={self.seed})"
+
+
+class SklearnFanovaEvaluator(ForestEvaluator):
+    """Functional ANOVA on scikit-learn's ``RandomForestRegressor`` (arguments: see
+    :class:`ForestEvaluator`).
 
     Example:
         >>> import numpy as np, tunesmith as ts
@@ -62,12 +98,6 @@ class SklearnFanovaEvaluator:
         True
     """
 
-    def __init__(self, *, n_trees: int = 64, max_depth: int = 64, seed: int = 0) -> None:
-        owner = "SklearnFanovaEvaluator"
-        self.n_trees = check_int("n_trees", n_trees, owner=owner, minimum=1)
-        self.max_depth = check_int("max_depth", max_depth, owner=owner, minimum=1)
-        self.seed = check_int("seed", seed, owner=owner, minimum=0)
-
     def decompose(
         self,
         trials: Sequence[FrozenTrial],
@@ -77,21 +107,7 @@ class SklearnFanovaEvaluator:
         top_fraction: float | None = None,
     ) -> Decomposition:
         """Main effects and pair interactions, as shares of the forest's variance."""
-        ensemble: Any = require_module(
-            "sklearn.ensemble", "sklearn", "SklearnFanovaEvaluator (fANOVA on a random forest)"
-        )
-        values = check_losses(trials, loss, "SklearnFanovaEvaluator")
-        fraction = check_top_fraction(top_fraction, "SklearnFanovaEvaluator")
-        data = encode(trials, capped(values, fraction), params)
-        x, low, high = with_absent_as_value(data)
-        x = shuffle_categories(x, data.categories, np.random.default_rng(self.seed))
-        forest = ensemble.RandomForestRegressor(
-            n_estimators=self.n_trees,
-            max_depth=self.max_depth,
-            min_samples_split=2,
-            min_samples_leaf=1,
-            random_state=self.seed,
-        ).fit(x, data.loss)
+        data, forest, low, high = self.fit_forest(trials, loss, params, top_fraction)
         trees = [leaves_of(estimator.tree_, low, high) for estimator in forest.estimators_]
         return decompose(trees, data.names, low, high)
 
@@ -105,6 +121,3 @@ class SklearnFanovaEvaluator:
     ) -> dict[str, float]:
         """Each parameter's share (see :meth:`Decomposition.shares`), largest first."""
         return self.decompose(trials, loss, params, top_fraction=top_fraction).shares()
-
-    def __repr__(self) -> str:
-        return f"SklearnFanovaEvaluator(n_trees={self.n_trees}, seed={self.seed})"
