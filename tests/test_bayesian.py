@@ -80,21 +80,26 @@ def test_the_marginal_likelihood_gradient_matches_finite_differences():
     assert error < 1e-4
 
 
+def _assert_posterior_gradients(model, query, dims):
+    """The posterior mean's and variance's gradients at ``query`` match central finite
+    differences along the first ``dims`` inputs, and the values match predict()."""
+    mean, variance, d_mean, d_variance = model.predict_with_gradient(query)
+    assert np.allclose((mean, variance), model.predict(query))
+    for dim in range(dims):
+        step = np.zeros(query.shape[1])
+        step[dim] = 1e-6
+        plus, minus = model.predict(query + step), model.predict(query - step)
+        assert np.allclose((plus[0] - minus[0]) / 2e-6, d_mean[:, dim], atol=1e-5)
+        assert np.allclose((plus[1] - minus[1]) / 2e-6, d_variance[:, dim], atol=1e-5)
+
+
 def test_posterior_gradients_match_finite_differences():
     rng = np.random.default_rng(1)
     x = rng.random((12, 2))
     y = x[:, 0] ** 2 - x[:, 1]
     cat = np.array([False, False])
     model = GaussianProcess(x, y, cat, fit_hyperparameters(x, y, cat))
-    query = rng.random((3, 2))
-    mean, variance, d_mean, d_variance = model.predict_with_gradient(query)
-    assert np.allclose((mean, variance), model.predict(query))
-    for dim in range(2):
-        step = np.zeros(2)
-        step[dim] = 1e-6
-        plus, minus = model.predict(query + step), model.predict(query - step)
-        assert np.allclose((plus[0] - minus[0]) / 2e-6, d_mean[:, dim], atol=1e-5)
-        assert np.allclose((plus[1] - minus[1]) / 2e-6, d_variance[:, dim], atol=1e-5)
+    _assert_posterior_gradients(model, rng.random((3, 2)), dims=2)
 
 
 def test_the_warped_likelihood_and_posterior_gradients_match_finite_differences():
@@ -113,14 +118,7 @@ def test_the_warped_likelihood_and_posterior_gradients_match_finite_differences(
     model = GaussianProcess(x, y, cat, fit_hyperparameters(x, y, cat, warp_inputs=True))
     query = rng.random((3, 3))
     query[:, 2] = x[:3, 2]
-    mean, variance, d_mean, d_variance = model.predict_with_gradient(query)
-    assert np.allclose((mean, variance), model.predict(query))
-    for dim in range(2):
-        step = np.zeros(3)
-        step[dim] = 1e-6
-        plus, minus = model.predict(query + step), model.predict(query - step)
-        assert np.allclose((plus[0] - minus[0]) / 2e-6, d_mean[:, dim], atol=1e-5)
-        assert np.allclose((plus[1] - minus[1]) / 2e-6, d_variance[:, dim], atol=1e-5)
+    _assert_posterior_gradients(model, query, dims=2)
 
 
 def test_the_input_warp_stretches_the_end_where_the_function_changes():

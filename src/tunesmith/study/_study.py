@@ -373,10 +373,6 @@ class Study:
             raise
         return trial
 
-    def finite_sampler(self) -> FiniteSampler | None:
-        """The sampler, if it can run out of points (a grid)."""
-        return self._sampler_kinds()[0]
-
     def _sampler_kinds(self) -> tuple[FiniteSampler | None, BaseSampler | None]:
         """The sampler as a FiniteSampler (a grid) and as an Optuna-style BaseSampler
         subclass (with ``before_trial``/``after_trial`` hooks), or None for either.
@@ -513,7 +509,7 @@ class Study:
         """The sampler's joint proposal for a starting trial (and the study's own notes on
         it), as the event recording it."""
         joint = history.relative_space() if space is None else space
-        finite = self.finite_sampler() if not joint else None
+        finite = self._sampler_kinds()[0] if not joint else None
         if finite is not None:
             joint = finite.declared_space()  # a grid's points, claimed at the start
         if trial.fixed_params:
