@@ -154,6 +154,19 @@ def test_a_target_function_and_the_direction_are_honoured():
     assert ped["x"] > 0.8
 
 
+def test_a_handful_of_trials_is_already_ranked():
+    # below 10 trials the trees split down to pairs of trials; with 5-trial leaves,
+    # 4 trials never split and every parameter got the same share
+    right = 0
+    for seed in range(20):
+        study = random_study(lambda t: t.suggest_float("x", 0, 1) + 0 * t.suggest_float("y", 0, 1),
+                             n_trials=4, seed=seed)  # fmt: skip
+        shares = ts.importance(study)
+        assert shares["x"] != shares["y"]
+        right += next(iter(shares)) == "x"
+    assert right >= 18
+
+
 def test_failed_and_pruned_trials_and_bad_targets_are_left_out():
     study = ts.create_study(sampler="random", seed=3)
 

@@ -44,14 +44,19 @@ def check_losses(trials: Sequence[FrozenTrial], loss: np.ndarray, owner: str) ->
     return values
 
 
+def _default_min_samples_split(n_trials: int) -> int:
+    return 2 if n_trials < 10 else max(5, n_trials // 100)
+
+
 class FanovaEvaluator:
     """Functional ANOVA on a forest of extremely randomized trees, in numpy.
 
     Args:
         n_trees: Trees in the forest; more trees, smoother estimates.
-        min_samples_split: A node with fewer trials is a leaf (default: 5, or 1% of
-            the trials past 500, so a tree has a few hundred leaves at most and the cost
-            grows about linearly with the trials).
+        min_samples_split: A node with fewer trials is a leaf (default: 2 below 10
+            trials, so a handful of trials still splits; 5 up to 500; 1% of the trials
+            past that, so a tree has a few hundred leaves at most and the cost grows
+            about linearly with the trials).
         seed: Seeds the forest (the same trials always give the same shares).
 
     Example:
@@ -97,7 +102,7 @@ class FanovaEvaluator:
             data.categories,
             rng,
             n_trees=self.n_trees,
-            min_samples_split=self.min_samples_split or max(5, len(trials) // 100),
+            min_samples_split=self.min_samples_split or _default_min_samples_split(len(trials)),
         )
         return decompose(forest, data.names, low, high)
 
