@@ -11,7 +11,7 @@ already have, so parallel workers and resumed studies do not repeat points.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,9 @@ from tunesmith.space import Categorical, Distribution, Float, Int, SearchSpace, 
 from tunesmith.validation import check_bool, check_optional_int, check_seed
 
 _MASK64 = (1 << 64) - 1
+
+#: The order to try a parameter's values in: ``first(name, size)(offset)`` is a position.
+_First = Callable[[str, int], Callable[[int], int]]
 
 
 def permute(index: int, size: int, key: int) -> int:
@@ -161,34 +164,116 @@ _SPACES_KEPT = 32
 
 
 class _Tree:
-    """Which branches of a conditional grid the trials have covered. A branch (values
-    for some parameters) is complete when trials took it and, for the next parameter all
-    of them asked for, every value of that parameter leads to a complete branch."""
+    """Which branches of a conditional grid the trials have covered or hold.
 
-    def __init__(self, axes: Mapping[str, _Axis | _RangeAxis], located: list[Mapping[str, Any]]):
+    A branch (values for some parameters) is complete when finished trials took it and,
+    for the next parameter all of them asked for, every value of that parameter leads to
+    a complete branch. A running trial holds the branch its location names: the grid
+    proposes a whole path, down to a leaf, when a trial starts."""
+
+    def __init__(
+        self,
+        axes: Mapping[str, _Axis | _RangeAxis],
+        located: list[Mapping[str, Any]],
+        running: list[Mapping[str, Any]],
+    ):
         self.axes = axes
         self.located = located
+        self.running = running
 
     def complete(self, branch: Mapping[str, Any]) -> bool:
         return self._complete(branch, self.located)
 
     def _complete(self, branch: Mapping[str, Any], trials: list[Mapping[str, Any]]) -> bool:
-        keys = {name: _value_key(value) for name, value in branch.items()}
-        matching = [
-            where
-            for where in trials
-            if all(name in where and _value_key(where[name]) == key for name, key in keys.items())
-        ]
+        matching = _within(branch, trials)
         if not matching:
             return False
-        common = set.intersection(*(set(where) for where in matching)) - set(branch)
-        common &= set(self.axes)
-        if not common:
+        name = self._next(branch, matching)
+        if name is None:
             return True  # every trial here ended its branch
-        name = min(common)
         return all(
             self._complete({**branch, name: value}, matching) for value in self.axes[name].values
         )
+
+    def free_path(
+        self, branch: Mapping[str, Any], first: _First, *, strict: bool
+    ) -> dict[str, Any] | None:
+        """A path from ``branch`` down to a leaf that no finished trial completed and no
+        running trial holds (values of each parameter tried in the order ``first(name,
+        size)`` gives), or None if every one is taken. A branch no finished trial
+        reached yet is a leaf: what lies below it is sampled as the trial asks.
+
+        A running trial that has not taken the next parameter of its branch yet (it was
+        started before the grid knew of that parameter) will take some value of it:
+        ``strict`` counts the whole branch as held by it."""
+        return self._free(dict(branch), self.located, self.running, first, strict)
+
+    def _free(
+        self,
+        branch: dict[str, Any],
+        finished: list[Mapping[str, Any]],
+        running: list[Mapping[str, Any]],
+        first: _First,
+        strict: bool,
+    ) -> dict[str, Any] | None:
+        finished = _within(branch, finished)
+        running = _within(branch, running)
+        if not finished:
+            return None if running else branch
+        name = self._next(branch, finished)
+        if name is None:
+            return None  # finished trials ended here: done
+        if strict and any(name not in where for where in running):
+            return None
+        values = self.axes[name].values
+        order = first(name, len(values))
+        for offset in range(len(values)):
+            below = self._free(
+                {**branch, name: values[order(offset)]}, finished, running, first, strict
+            )
+            if below is not None:
+                return below
+        return None
+
+    def count_free(self, branch: Mapping[str, Any]) -> tuple[int, int]:
+        """How many leaves below ``branch`` are free (as :meth:`free_path` finds them,
+        not strict), and how many running trials there have yet to take one of them."""
+        return self._count(dict(branch), self.located, self.running)
+
+    def _count(
+        self,
+        branch: dict[str, Any],
+        finished: list[Mapping[str, Any]],
+        running: list[Mapping[str, Any]],
+    ) -> tuple[int, int]:
+        finished = _within(branch, finished)
+        running = _within(branch, running)
+        if not finished:
+            return (0 if running else 1), max(0, len(running) - 1)
+        name = self._next(branch, finished)
+        if name is None:
+            return 0, 0  # finished trials ended here (and running ones repeat the leaf)
+        free, pending = 0, sum(name not in where for where in running)
+        for value in self.axes[name].values:
+            below, waiting = self._count({**branch, name: value}, finished, running)
+            free, pending = free + below, pending + waiting
+        return free, pending
+
+    def _next(self, branch: Mapping[str, Any], trials: list[Mapping[str, Any]]) -> str | None:
+        """The parameter every one of these trials asked for after ``branch``."""
+        common = set.intersection(*(set(where) for where in trials)) - set(branch)
+        common &= set(self.axes)
+        return min(common) if common else None
+
+
+def _within(branch: Mapping[str, Any], trials: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The trials whose locations have every value of ``branch``."""
+    keys = {name: _value_key(value) for name, value in branch.items()}
+    return [
+        where
+        for where in trials
+        if all(name in where and _value_key(where[name]) == key for name, key in keys.items())
+    ]
 
 
 class GridSampler:
@@ -256,17 +341,22 @@ class GridSampler:
         self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
     ) -> Suggestion:
         grid = self._grid_for(space)
-        tree = self._tree(space, history)
-        if tree is not None:  # a conditional space: a point is done once all below it is
-            context = dict(trial.location)
+        seed = history.seed if self.seed is None else self.seed
+        tree = self._tree(space, history, skip=trial.number)
+        if tree is not None:  # a conditional space: propose a whole free path
+            context = dict(trial.params)  # the branch it took (not proposals it skipped)
+            path = self._free_path(grid, tree, context, trial.number, seed)
+            if path is not None:
+                return Suggestion(path)
+            # every path is taken or held: avoid what running trials took, else join one
             done = {i for i in range(grid.size) if tree.complete({**context, **grid.point(i)})}
             visited = done | self._visited_points(grid, space, history, skip=trial.number)
-            if len(visited) >= grid.size:  # all claimed by running trials: join one
+            if len(visited) >= grid.size:
                 visited = done
         else:
             visited = self._visited_points(grid, space, history, skip=trial.number)
         start = trial.number % grid.size
-        order = self._order(grid.size, history.seed if self.seed is None else self.seed)
+        order = self._order(grid.size, seed)
         index = order(start)
         for offset in range(grid.size):
             candidate = order((start + offset) % grid.size)
@@ -275,12 +365,32 @@ class GridSampler:
                 break
         return Suggestion(grid.point(index))
 
-    def _tree(self, space: SearchSpace, history: History) -> _Tree | None:
-        """The finished trials as a tree of conditional parameters, when the grid is built
-        from the study's space and some trials have parameters others lack."""
+    def _free_path(
+        self, grid: _Grid, tree: _Tree, context: Mapping[str, Any], number: int, seed: int
+    ) -> dict[str, Any] | None:
+        """The first free path (:meth:`_Tree.free_path`) through the grid's points in
+        trial ``number``'s order, with the parameters below them in the same order."""
+
+        def first(name: str, size: int) -> Callable[[int], int]:
+            order = self._order(size, seed)
+            return lambda offset: order((number + offset) % size)
+
+        order = first("", grid.size)
+        for strict in (True, False):
+            for offset in range(grid.size):
+                point = {**context, **grid.point(order(offset))}
+                path = tree.free_path(point, first, strict=strict)
+                if path is not None:
+                    return {name: value for name, value in path.items() if name not in context}
+        return None
+
+    def _tree(self, space: SearchSpace, history: History, skip: int | None = None) -> _Tree | None:
+        """The trials as a tree of conditional parameters (finished ones as the branches
+        they ended, running ones but ``skip`` as the branches they hold), when the grid is
+        built from the study's space and some trials have parameters others lack."""
         if self._grid is not None:
             return None
-        located = [t.params for t in history.finished()]  # branches ended, not begun
+        located = [t.params for t in history.finished()]
         names = {name for where in located for name in where}
         if names <= set(space):
             return None
@@ -289,7 +399,8 @@ class GridSampler:
             distribution = space.get(name) or history.distribution(name)
             if distribution is not None:
                 axes[name] = _axis_for(name, distribution, self.points_per_range)
-        return _Tree(axes, located)
+        running = [t.location for t in history.running() if t.number != skip]
+        return _Tree(axes, located, running)
 
     def declared_space(self) -> SearchSpace:
         """The given grid as categorical parameters (empty when built from the space)."""
@@ -311,14 +422,23 @@ class GridSampler:
 
     def exhausted(self, space: SearchSpace, history: History) -> bool:
         """Whether every grid point has been taken by some trial (running ones included);
-        in a conditional space, every branch to its end."""
+        in a conditional space, every branch to its end (or held by a running trial)."""
         if self._grid is None and not space:
             return False
+        grid = self._grid_for(space)
+        # Running trials started before the grid knew these parameters have not taken a
+        # point yet: each will take one of those left.
+        unplaced = sum(
+            any(name not in trial.location for name in grid.axes) for trial in history.running()
+        )
         tree = self._tree(space, history)
         if tree is not None:
-            return tree.complete({})
-        grid = self._grid_for(space)
-        return len(self._visited_points(grid, space, history)) >= grid.size
+            free, pending = 0, unplaced
+            for index in range(grid.size):
+                below, waiting = tree.count_free(grid.point(index))
+                free, pending = free + below, pending + waiting
+            return free <= pending
+        return len(self._visited_points(grid, space, history)) + unplaced >= grid.size
 
     def _grid_for(self, space: SearchSpace) -> _Grid:
         if self._grid is None:
@@ -340,7 +460,7 @@ class GridSampler:
                 )
         return self._grid
 
-    def _order(self, size: int, seed: int) -> Any:
+    def _order(self, size: int, seed: int) -> Callable[[int], int]:
         if not self.shuffle:
             return lambda position: position
         return lambda position: permute(position, size, seed)

@@ -128,6 +128,7 @@ class TrialRun:
         if seen is not None and seen is not distribution:  # the same request as before: fine
             check_compatible(name, seen, distribution)
         stored = True  # enqueued, or proposed when the trial started
+        claimed = False  # sampled apart and written at once (a grid's)
         if name in self.fixed:
             value = _canonical(distribution, self.fixed[name])
             if value is _MISSING:
@@ -139,12 +140,17 @@ class TrialRun:
             proposed = self.proposals.get(name, _MISSING)
             value = _canonical(distribution, proposed)
             if value is _MISSING:
-                value = self._sample_alone(name, distribution)
-                stored = False
-            stored = stored and name in self._proposed
+                claimed = self.write_through and self.study.claims_alone()
+                if claimed:
+                    value = self.study.claim_alone(self, name, distribution)
+                else:
+                    value = self.sample_alone(name, distribution)
+                    stored = False
+            stored = stored and (claimed or name in self._proposed)
         self.params[name] = value
         self.distributions[name] = distribution
-        self._new_params.append(name)
+        if not claimed:
+            self._new_params.append(name)
         if self.write_through and not stored:
             self.study.write_progress(self)  # sampled apart: not in the storage yet
         return value
@@ -160,7 +166,7 @@ class TrialRun:
             )
         return value
 
-    def _sample_alone(self, name: str, distribution: Distribution) -> Any:
+    def sample_alone(self, name: str, distribution: Distribution) -> Any:
         sampler = self.study.sampler
         suggestion = sampler.sample({name: distribution}, self.history, self.rng, self.frozen())
         returned = suggestion.params.get(name, _MISSING)

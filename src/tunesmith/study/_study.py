@@ -509,8 +509,8 @@ class Study:
         """The sampler's joint proposal for a starting trial (and the study's own notes on
         it), as the event recording it."""
         joint = history.relative_space() if space is None else space
-        finite = self._sampler_kinds()[0] if not joint else None
-        if finite is not None:
+        finite = self._sampler_kinds()[0]
+        if finite is not None and not joint:
             joint = finite.declared_space()  # a grid's points, claimed at the start
         if trial.fixed_params:
             joint = {name: d for name, d in joint.items() if name not in trial.fixed_params}
@@ -522,14 +522,29 @@ class Study:
             suggestion = self.sampler.sample(joint, history, rng, trial)
             params = suggestion.params
             # Usually the sampler answers exactly the names asked: a plain copy then.
-            values = (
-                dict(params)
-                if params.keys() == joint.keys()
-                else {name: value for name, value in params.items() if name in joint}
-            )
+            if params.keys() == joint.keys():
+                values = dict(params)
+            else:
+                if finite is not None:
+                    joint = self._claimed_below(joint, params, history, trial)
+                values = {name: value for name, value in params.items() if name in joint}
             if suggestion.notes:
                 all_notes = {**suggestion.notes, **all_notes}
         return ParamsSet(CREATED_JUST_BEFORE, joint, values, all_notes, proposed=True)
+
+    @staticmethod
+    def _claimed_below(
+        joint: SearchSpace, params: Mapping[str, Any], history: History, trial: FrozenTrial
+    ) -> SearchSpace:
+        """A grid of a conditional space proposes a whole path: the parameters below the
+        ones asked, that earlier trials asked for, are claimed with them (so no other
+        trial takes the same leaf)."""
+        below = {}
+        for name in params.keys() - joint.keys() - trial.fixed_params.keys():
+            distribution = history.distribution(name)
+            if distribution is not None and distribution.contains(params[name]):
+                below[name] = distribution
+        return {**joint, **below} if below else joint
 
     def tell(
         self,
@@ -695,6 +710,26 @@ class Study:
         else:
             self._read()
         return self._builder.snapshot()
+
+    def claims_alone(self) -> bool:
+        """Whether a parameter sampled apart from the trial's proposal must be claimed
+        (a grid's: no two trials may take one leaf of a conditional grid)."""
+        return self._sampler_kinds()[0] is not None
+
+    def claim_alone(self, run: TrialRun, name: str, distribution: Distribution) -> Any:
+        """Sample ``name`` for a running trial on the latest history and write it only if
+        nobody wrote meanwhile (else sample again from what they wrote), as trials are
+        created: two workers entering one branch of a conditional grid at once never
+        take the same value below it."""
+        for attempt in range(_EXCLUSIVE_ATTEMPTS):
+            self._read()
+            run.history = self._builder.snapshot()
+            value = run.sample_alone(name, distribution)
+            events = [ParamsSet(run.number, self.intern_space({name: distribution}), {name: value})]
+            last_try = attempt == _EXCLUSIVE_ATTEMPTS - 1
+            if self._append(events, None if last_try else self._builder.last_seq) >= 0:
+                return value
+        raise AssertionError("the last attempt appends unconditionally")
 
     def _append(self, events: Sequence[Event], if_last: int | None = None) -> int:
         """Append to the storage (only if its last event is ``if_last``, when given: -1 if
