@@ -159,6 +159,9 @@ class _Grid:
         return index
 
 
+#: Points a proposal looks through for one that no partly placed running trial needs.
+_SCANNED = 10_000
+
 #: Spaces (an inferred grid per group of parameters) whose visited points are kept.
 _SPACES_KEPT = 32
 
@@ -260,10 +263,20 @@ class _Tree:
         return free, pending
 
     def _next(self, branch: Mapping[str, Any], trials: list[Mapping[str, Any]]) -> str | None:
-        """The parameter every one of these trials asked for after ``branch``."""
+        """The parameter every one of these trials asked for next after ``branch`` (their
+        parameters are in the order they were asked)."""
         common = set.intersection(*(set(where) for where in trials)) - set(branch)
         common &= set(self.axes)
-        return min(common) if common else None
+        return next((name for name in trials[0] if name in common), None)
+
+
+def _agrees_with_any(point: Mapping[str, Any], locations: list[Mapping[str, Any]]) -> bool:
+    """Whether some location has no value that differs from the point's."""
+    keys = {name: _value_key(value) for name, value in point.items()}
+    return any(
+        all(name not in where or _value_key(where[name]) == key for name, key in keys.items())
+        for where in locations
+    )
 
 
 def _within(branch: Mapping[str, Any], trials: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -292,6 +305,13 @@ class GridSampler:
             without a seed takes its sampler's; given both, they must be equal).
 
     ``study.optimize`` stops once every point has been evaluated.
+
+    Parallel workers never take one point twice. A grid built from a conditional space
+    learns the space's shape from finished trials, and proposes each starting trial a
+    whole path down to a leaf. Before a trial of some branch has finished, the grid
+    takes that branch's parameters for unconditional ones, so two workers can both run
+    a branch that asks for no parameter below it (e.g. a model without
+    hyperparameters) while the first run of it is still going.
 
     Example:
         >>> import tunesmith as ts
@@ -342,10 +362,19 @@ class GridSampler:
     ) -> Suggestion:
         grid = self._grid_for(space)
         seed = history.seed if self.seed is None else self.seed
+        # Running trials that took some of these parameters but not all (started before
+        # the grid knew them) will each need a point that agrees with what they took:
+        # leave those to them while others are free.
+        partial = [
+            where
+            for where in (t.location for t in history.running() if t.number != trial.number)
+            if any(name in where for name in grid.axes)
+            and not all(name in where for name in grid.axes)
+        ]
         tree = self._tree(space, history, skip=trial.number)
         if tree is not None:  # a conditional space: propose a whole free path
             context = dict(trial.params)  # the branch it took (not proposals it skipped)
-            path = self._free_path(grid, tree, context, trial.number, seed)
+            path = self._free_path(grid, tree, context, trial.number, seed, partial)
             if path is not None:
                 return Suggestion(path)
             # every path is taken or held: avoid what running trials took, else join one
@@ -358,18 +387,29 @@ class GridSampler:
         start = trial.number % grid.size
         order = self._order(grid.size, seed)
         index = order(start)
-        for offset in range(grid.size):
-            candidate = order((start + offset) % grid.size)
-            if candidate not in visited:
-                index = candidate
-                break
+        for wanted in (True, False) if partial else (False,):
+            # (looking past the first _SCANNED points for one nobody wants is not worth it)
+            for offset in range(min(grid.size, _SCANNED) if wanted else grid.size):
+                candidate = order((start + offset) % grid.size)
+                if candidate in visited:
+                    continue
+                if wanted and _agrees_with_any(grid.point(candidate), partial):
+                    continue
+                return Suggestion(grid.point(candidate))
         return Suggestion(grid.point(index))
 
     def _free_path(
-        self, grid: _Grid, tree: _Tree, context: Mapping[str, Any], number: int, seed: int
+        self,
+        grid: _Grid,
+        tree: _Tree,
+        context: Mapping[str, Any],
+        number: int,
+        seed: int,
+        partial: list[Mapping[str, Any]],
     ) -> dict[str, Any] | None:
         """The first free path (:meth:`_Tree.free_path`) through the grid's points in
-        trial ``number``'s order, with the parameters below them in the same order."""
+        trial ``number``'s order, with the parameters below them in the same order;
+        first one that no running trial in ``partial`` may still need."""
 
         def first(name: str, size: int) -> Callable[[int], int]:
             order = self._order(size, seed)
@@ -379,6 +419,8 @@ class GridSampler:
         for strict in (True, False):
             for offset in range(grid.size):
                 point = {**context, **grid.point(order(offset))}
+                if strict and _agrees_with_any(point, partial):
+                    continue
                 path = tree.free_path(point, first, strict=strict)
                 if path is not None:
                     return {name: value for name, value in path.items() if name not in context}

@@ -24,6 +24,7 @@ from tunesmith.space import Categorical, Distribution, Float, check_compatible
 from tunesmith.states import TrialState
 
 if TYPE_CHECKING:
+    from tunesmith.samplers.base import Suggestion
     from tunesmith.study._study import Study
 
 _LOG = logging.getLogger("tunesmith")
@@ -166,7 +167,8 @@ class TrialRun:
             )
         return value
 
-    def sample_alone(self, name: str, distribution: Distribution) -> Any:
+    def sampled(self, name: str, distribution: Distribution) -> tuple[Any, Suggestion]:
+        """The sampler's value for ``name`` alone, checked, and all it suggested."""
         sampler = self.study.sampler
         suggestion = sampler.sample({name: distribution}, self.history, self.rng, self.frozen())
         returned = suggestion.params.get(name, _MISSING)
@@ -177,6 +179,10 @@ class TrialRun:
                 f"{sampler!r} must return a value of {distribution!r} for {name!r}, "
                 f"but returned {shown}"
             )
+        return value, suggestion
+
+    def sample_alone(self, name: str, distribution: Distribution) -> Any:
+        value, suggestion = self.sampled(name, distribution)
         others = {n: v for n, v in suggestion.params.items() if n not in self.proposals}
         if others:
             self.proposals = {**self.proposals, **others}

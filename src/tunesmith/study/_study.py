@@ -540,9 +540,11 @@ class Study:
         ones asked, that earlier trials asked for, are claimed with them (so no other
         trial takes the same leaf)."""
         below = {}
-        for name in params.keys() - joint.keys() - trial.fixed_params.keys():
+        for name, value in params.items():
+            if name in joint or name in trial.fixed_params:
+                continue
             distribution = history.distribution(name)
-            if distribution is not None and distribution.contains(params[name]):
+            if distribution is not None and distribution.contains(value):
                 below[name] = distribution
         return {**joint, **below} if below else joint
 
@@ -721,14 +723,31 @@ class Study:
         nobody wrote meanwhile (else sample again from what they wrote), as trials are
         created: two workers entering one branch of a conditional grid at once never
         take the same value below it."""
-        for attempt in range(_EXCLUSIVE_ATTEMPTS):
-            self._read()
-            run.history = self._builder.snapshot()
-            value = run.sample_alone(name, distribution)
-            events = [ParamsSet(run.number, self.intern_space({name: distribution}), {name: value})]
-            last_try = attempt == _EXCLUSIVE_ATTEMPTS - 1
-            if self._append(events, None if last_try else self._builder.last_seq) >= 0:
-                return value
+        # What the trial took before goes first, so that its parameters are stored in
+        # the order they were asked (the grid reads a conditional space's shape from it).
+        taken = run.take_events()
+        try:
+            for attempt in range(_EXCLUSIVE_ATTEMPTS):
+                self._read()
+                history = run.history = self._builder.snapshot()
+                value, suggestion = run.sampled(name, distribution)
+                space = self.intern_space({name: distribution})
+                events: list[Event] = [*taken, ParamsSet(run.number, space, {name: value})]
+                # the path below it is held too, as a trial's starting proposal is
+                below = self._claimed_below(space, suggestion.params, history, run.frozen())
+                below = {n: d for n, d in below.items() if n != name and n not in run.params}
+                proposed = {n: suggestion.params[n] for n in below}
+                if below:
+                    events.append(ParamsSet(run.number, below, proposed, proposed=True))
+                last_try = attempt == _EXCLUSIVE_ATTEMPTS - 1
+                if self._append(events, None if last_try else self._builder.last_seq) >= 0:
+                    if below:
+                        run.propose(proposed, EMPTY, below)
+                    run.add_notes(suggestion.notes)
+                    return value
+        except BaseException:
+            run.unsend(taken)
+            raise
         raise AssertionError("the last attempt appends unconditionally")
 
     def _append(self, events: Sequence[Event], if_last: int | None = None) -> int:
