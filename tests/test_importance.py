@@ -186,6 +186,8 @@ def test_mistakes_get_clear_errors():
     study = random_study(linear, n_trials=1)
     with pytest.raises(ts.InvalidArgumentError, match="at least 2 COMPLETE trials"):
         ts.importance(study)
+    with pytest.raises(ts.InvalidArgumentError, match="`study` must be a study, but got 3"):
+        ts.importance(3)  # type: ignore[arg-type]
     study.optimize(linear, n_trials=10)
     with pytest.raises(ts.InvalidArgumentError, match=r"\['nope'\] appear in none"):
         ts.importance(study, params=["nope"])

@@ -229,8 +229,8 @@ def hypervolume(
         points = np.asarray(target, dtype=float)
         if points.ndim != 2:
             raise InvalidArgumentError(
-                f"hypervolume: points must have shape (n, objectives), but got an array of "
-                f"shape {points.shape}"
+                "hypervolume: `target` must be a study, or points of shape (n, objectives), "
+                f"but got an array of shape {points.shape}"
             )
         wanted = ["minimize"] * points.shape[1] if directions is None else list(directions)
         found = tuple(Direction.parse(d) for d in wanted)

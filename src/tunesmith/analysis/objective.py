@@ -39,12 +39,19 @@ def _nth(k: int) -> Target:
     return value
 
 
+def check_study(study: object, owner: str) -> ts.Study:
+    if not hasattr(study, "trials") or not hasattr(study, "directions"):
+        raise ts.InvalidArgumentError(f"{owner}: `study` must be a study, but got {study!r}")
+    return study  # type: ignore[return-value]
+
+
 def choose(study: ts.Study, target: Target | None, objective: int | None, *, owner: str) -> Chosen:
     """The number ``owner`` explains or draws (see the module docstring).
 
     A ``target`` on a study of one objective is taken in its direction; on a study of
     several, smaller is better. ``objective=k`` is the k-th objective, in its direction.
     """
+    check_study(study, owner)
     check_callable("target", target, owner=owner, optional=True)
     directions = list(study.directions)
     n = len(directions)

@@ -16,6 +16,7 @@ import numpy as np
 
 import tunesmith as ts
 from tunesmith.analysis.objective import Chosen, choose
+from tunesmith.analysis.objective import check_study as check_study  # the plots check here
 from tunesmith.errors import require_module
 
 Target = Callable[[ts.FrozenTrial], Any]
@@ -34,12 +35,6 @@ def new_figure(*, width: float = 7.0, height: float = 4.5) -> Any:
     from tunesmith.plot._figure import Figure
 
     return Figure(figsize=(width, height), layout="constrained")
-
-
-def check_study(study: object, owner: str) -> ts.Study:
-    if not hasattr(study, "trials") or not hasattr(study, "directions"):
-        raise ts.InvalidArgumentError(f"{owner}: `study` must be a study, but got {study!r}")
-    return study  # type: ignore[return-value]
 
 
 def finite(value: object) -> float | None:
