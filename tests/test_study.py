@@ -427,6 +427,34 @@ def test_a_study_resumed_in_a_new_process_continues_where_it_stopped(tmp_path, s
     assert [t.params for t in resumed.trials] == [t.params for t in uninterrupted.trials]
 
 
+ASK_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    import tunesmith as ts
+    study = ts.load_study(storage=sys.argv[1], study_name="handoff")
+    fixed = study.ask({"lr": ts.Float(1e-4, 1.0, log=True)})
+    free = study.ask()
+    free.suggest_float("lr", 1e-4, 1.0, log=True)
+    free.suggest_categorical("model", ["a", "b", "c"])  # sampled apart: new to the study
+    print(fixed.number, fixed.params["lr"], free.number, free.params["lr"], free.params["model"])
+    """
+)
+
+
+def test_a_trial_asked_in_one_process_and_told_in_another_keeps_its_parameters(tmp_path):
+    # as from `tunesmith ask` and `tunesmith tell`, or a notebook restarted between them
+    url = f"sqlite:///{tmp_path / 'handoff.db'}"
+    study = ts.create_study(storage=url, study_name="handoff", sampler="random", seed=0)
+    asked = subprocess.run(
+        [sys.executable, "-c", ASK_SCRIPT, url], check=True, capture_output=True, text=True
+    ).stdout.split()
+    study.tell(int(asked[0]), 0.5)
+    study.tell(int(asked[2]), 0.25)
+    told = {t.number: t.params for t in study.trials}
+    assert told[int(asked[0])] == {"lr": float(asked[1])}
+    assert told[int(asked[2])] == {"lr": float(asked[3]), "model": asked[4]}
+
+
 def test_running_trials_show_other_workers_where_they_are(storage):
     study = ts.create_study(storage=storage, study_name="s", seed=0)
     study.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_int("k", 0, 9), n_trials=3)

@@ -276,11 +276,7 @@ def _ask(args: argparse.Namespace) -> int:
     study = ts.load_study(
         study_name=args.study, storage=_existing_storage(args.storage), sampler=args.sampler
     )
-    trial = study.ask(_space(args.space))
-    # the parameters are buffered until the trial reports or ends; this process ends
-    # first, so write them now (what should_prune does, without asking the pruner, which
-    # a study of several objectives has none of)
-    study.write_progress(trial._driver)  # type: ignore[arg-type]
+    trial = study.ask(_space(args.space))  # its parameters are stored as it starts
     print(json.dumps({"number": trial.number, "params": trial.params}))
     return 0
 

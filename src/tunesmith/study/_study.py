@@ -46,6 +46,7 @@ from tunesmith.space import (
 )
 from tunesmith.states import Direction, Failure, TrialState
 from tunesmith.storage.base import Storage, StudyInfo
+from tunesmith.storage.memory import MemoryStorage
 from tunesmith.study._loop import Exhausted
 from tunesmith.study._run import TrialRun
 from tunesmith.trial import Trial
@@ -174,6 +175,7 @@ class Study:
         self._builder = HistoryBuilder(info.directions, seed)
         self._runs: dict[int, TrialRun] = {}
         self._kinds: tuple[object, FiniteSampler | None, BaseSampler | None] = (None, None, None)
+        self._in_memory = isinstance(storage, MemoryStorage)
         self._stop_requested = False
         self._read()
         self._reap()
@@ -436,7 +438,10 @@ class Study:
                     continue  # another worker wrote first: propose again from its writes
                 number = builder.number_created_at(seq - len(events) + 1)
                 frozen = predicted if number == predicted.number else builder.trial(number)
-                run = TrialRun(self, frozen, history, rng, write_through=lease is not None)
+                # A trial asked from a storage that outlives this process may be told
+                # from another (or after a restart): what it samples must be stored.
+                outlives = lease is not None or not self._in_memory
+                run = TrialRun(self, frozen, history, rng, write_through=outlives)
                 self._runs[number] = run
             return run, proposal, number != predicted.number
         raise AssertionError("the last attempt appends unconditionally")
@@ -477,17 +482,24 @@ class Study:
         if lost:
             self._lose(lost, time.time())
 
+    def _given(self, number: int) -> list[Event]:
+        """For a trial this process does not hold (its worker died, or it was asked in
+        another process or before a restart): what it was given and had not asked for
+        here becomes its parameters, as the event writing them (none if nothing)."""
+        running = self._builder.running.get(number)
+        if running is None or not running.proposal:
+            return []
+        space = running.proposal_space
+        given = {name: space[name] for name in running.proposal if name in space}
+        values = {name: running.proposal[name] for name in given}
+        return [ParamsSet(number, given, values)]
+
     def _lose(self, trials: Sequence[tuple[FrozenTrial, str]], now: float) -> None:
         events: list[Event] = []
         for trial, reason in trials:
             running = self._builder.running[trial.number]
-            if trial.proposal:
-                # What it was given and had not asked for yet becomes its parameters: the
-                # configuration its worker died running, as the retry runs it.
-                space = running.proposal_space
-                given = {name: space[name] for name in trial.proposal if name in space}
-                values = {name: trial.proposal[name] for name in given}
-                events.append(ParamsSet(trial.number, given, values))
+            # the configuration its worker died running, as the retry runs it
+            events.extend(self._given(trial.number))
             events.append(
                 TrialFinished(
                     trial.number, TrialState.FAIL, None, now, reason, failure=Failure.WORKER_LOST
@@ -672,7 +684,7 @@ class Study:
         and return it as recorded (a trial another worker already finished keeps that
         end: a finished trial never changes)."""
         run = self._runs.get(number)
-        told: list[Event] = run.take_events() if run is not None else []
+        told: list[Event] = run.take_events() if run is not None else self._given(number)
         finished_at = time.time()
         with held():  # written and forgotten here together, or neither
             try:
@@ -918,9 +930,7 @@ class Study:
     def __reduce__(self) -> tuple[Any, ...]:
         """A study pickles as what rebuilds it on its storage, when another process can
         reach that storage (SQLite, PostgreSQL, :func:`tunesmith.serve_storage`)."""
-        from tunesmith.storage.memory import MemoryStorage
-
-        if isinstance(self.storage, MemoryStorage):
+        if self._in_memory:
             raise InvalidArgumentError(
                 f"study {self.study_name!r} is in memory, so it cannot be sent to another "
                 "process: create it with storage='sqlite:///study.db', or "
