@@ -61,6 +61,28 @@ def test_an_objective_file_works_too(tmp_path):
     assert len(ts.load_study(study_name="f", storage=url).trials) == 3
 
 
+def test_a_worker_runs_a_study_of_several_objectives(tmp_path):
+    (tmp_path / "two.py").write_text(
+        "def objective(trial):\n"
+        "    x = trial.suggest_float('x', 0, 1)\n"
+        "    return x, (1 - x) ** 2\n"
+    )
+    url = f"sqlite:///{tmp_path / 'two.db'}"
+    run = tunesmith(
+        "worker", "--storage", url, "--study", "two", "--objective", "two:objective",
+        "--n-trials", "6", "--directions", "minimize", "minimize", cwd=tmp_path,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    study = ts.load_study(study_name="two", storage=url)
+    assert [d.value for d in study.directions] == ["minimize", "minimize"]
+    front = len(study.best_trials)
+    assert run.stdout.strip() == f"two: 6 trials; {front} trials on the Pareto front"
+    both = tunesmith("worker", "--storage", url, "--study", "two", "--objective", "two:objective",
+                     "--n-trials", "1", "--direction", "minimize", "--directions", "minimize",
+                     cwd=tmp_path)  # fmt: skip
+    assert both.returncode == 2 and "give --direction or --directions, not both" in both.stderr
+
+
 def test_mistakes_get_clear_messages(tmp_path):
     url = f"sqlite:///{tmp_path / 'e.db'}"
     missing = tunesmith("worker", "--storage", url, "--study", "e", "--objective",

@@ -223,9 +223,7 @@ def _exists(storage: str, name: str) -> bool:
 
 
 def _create(args: argparse.Namespace) -> int:
-    if args.direction is not None and args.directions is not None:
-        raise ts.InvalidArgumentError("give --direction or --directions, not both")
-    asked = args.direction is not None or args.directions is not None
+    asked = _directions(args)
     if args.skip_if_exists and not asked and _exists(args.storage, args.study):
         print(args.study)
         return 0
@@ -301,8 +299,8 @@ def _worker(args: argparse.Namespace) -> int:
     if args.n_trials is None and args.timeout is None:
         raise ts.InvalidArgumentError("give --n-trials or --timeout")
     objective = load_objective(args.objective)
-    if args.direction is None and _exists(args.storage, args.study):
-        # an existing study keeps its direction: nothing to repeat
+    if not _directions(args) and _exists(args.storage, args.study):
+        # an existing study keeps its directions: nothing to repeat
         study = ts.load_study(
             study_name=args.study, storage=args.storage, sampler=args.sampler, pruner=args.pruner
         )
@@ -311,7 +309,8 @@ def _worker(args: argparse.Namespace) -> int:
             storage=args.storage,
             study_name=args.study,
             load_if_exists=True,
-            direction=args.direction or "minimize",
+            direction=args.direction,
+            directions=args.directions,
             sampler=args.sampler,
             pruner=args.pruner,
         )
@@ -323,11 +322,14 @@ def _worker(args: argparse.Namespace) -> int:
         trial_timeout=args.trial_timeout,
         progress_bar=args.progress,
     )
-    try:
-        best = f"{study.best_value:.6g} with {study.best_params}"
-    except ts.NoCompletedTrialError:
-        best = "none yet"
-    print(f"{study.study_name}: {len(study.trials)} trials; best value {best}")
+    if len(study.directions) > 1:
+        best = f"{len(study.best_trials)} trials on the Pareto front"
+    else:
+        try:
+            best = f"best value {study.best_value:.6g} with {study.best_params}"
+        except ts.NoCompletedTrialError:
+            best = "best value none yet"
+    print(f"{study.study_name}: {len(study.trials)} trials; {best}")
     return 0
 
 
@@ -385,11 +387,7 @@ def _parser() -> argparse.ArgumentParser:
     dash.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this machine)")
     dash.add_argument("--port", type=int, default=8080, help="default: 8080")
     create = _command(commands, "create-study", "create an empty study", _create)
-    create.add_argument("--direction", choices=["minimize", "maximize"], default=None,
-                        help="default: minimize")  # fmt: skip
-    create.add_argument("--directions", choices=["minimize", "maximize"], nargs="+",
-                        default=None, metavar="DIRECTION",
-                        help="several objectives, e.g. --directions minimize maximize")  # fmt: skip
+    _direction_options(create, "default: minimize")
     create.add_argument("--skip-if-exists", action="store_true", help="no error if it exists")
     _command(commands, "delete-study", "delete a study and its trials", _delete,
              aliases=["delete"])  # fmt: skip
@@ -409,13 +407,31 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument("--timeout", type=float, default=None, help="seconds to keep going")
     worker.add_argument("--n-jobs", type=int, default=1, help="worker processes")
     worker.add_argument("--trial-timeout", type=float, default=None, help="seconds per trial")
-    worker.add_argument("--direction", choices=["minimize", "maximize"], default=None,
-                        help="for a new study (default: minimize); an existing one keeps "
-                        "its own")  # fmt: skip
+    _direction_options(worker, "for a new study (default: minimize); an existing one keeps its own")
     worker.add_argument("--sampler", default="auto")
     worker.add_argument("--pruner", default="none")
     worker.add_argument("--progress", action="store_true", help="show a progress bar")
     return parser
+
+
+def _direction_options(command: argparse.ArgumentParser, default: str) -> None:
+    goals = ["minimize", "maximize"]
+    command.add_argument("--direction", choices=goals, default=None, help=default)
+    command.add_argument(
+        "--directions",
+        choices=goals,
+        nargs="+",
+        default=None,
+        metavar="DIRECTION",
+        help="several objectives, e.g. --directions minimize maximize",
+    )
+
+
+def _directions(args: argparse.Namespace) -> bool:
+    """Whether the command was given directions (one way, not both)."""
+    if args.direction is not None and args.directions is not None:
+        raise ts.InvalidArgumentError("give --direction or --directions, not both")
+    return args.direction is not None or args.directions is not None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
