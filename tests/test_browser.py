@@ -85,6 +85,14 @@ def test_the_report_opens_offline_and_shows_the_best_value(browser, tmp_path):
     assert page.text_content("#best-value") == f"{study.best_value:.6g}"
     assert not page.is_visible("#objective")  # one objective: nothing to pick
     assert_drawn(page)
+    page.locator("#slice").scroll_into_view_if_needed()
+    page.wait_for_selector("#slice .main-svg")
+    failed_marks = page.evaluate(
+        "document.getElementById('slice').data"
+        ".filter(t => t.name === 'failed').map(t => t.x.length)"
+    )
+    n_failed = len(study.get_trials([ts.TrialState.FAIL]))
+    assert failed_marks == [n_failed, n_failed]  # in the panel of x and of kind
     page.fill("#filter", "FAIL")
     assert page.locator("#trials tbody tr").count() == len(study.get_trials([ts.TrialState.FAIL]))
     page.fill("#filter", "")

@@ -225,3 +225,27 @@ def test_the_pareto_plot_draws_a_study_of_two_objectives():
     single.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
     with pytest.raises(ts.InvalidArgumentError, match="give `targets`"):
         plot_pareto_front(single)
+
+
+def test_the_pareto_plot_draws_three_objectives_pair_by_pair():
+    pytest.importorskip("matplotlib")
+    from tunesmith.plot import plot_pareto_front
+
+    def objective(trial):
+        x, y = trial.suggest_float("x", 0, 1), trial.suggest_float("y", 0, 1)
+        return x, y, 2 - x - y  # every trial is on the front of the three
+
+    study = ts.create_study(directions=["minimize"] * 3, sampler="random", seed=0)
+    study.optimize(objective, n_trials=20)
+    study.optimize(lambda t: (t.suggest_float("x", 0.5, 1), 1.0, 1.0), n_trials=5)  # dominated
+    figure = plot_pareto_front(study, target_names=["latency", "memory", "error"])
+    drawn = [ax for ax in figure.axes if ax.axison]
+    assert len(drawn) == 3  # (latency, memory), (latency, error), (memory, error)
+    assert [ax.get_xlabel() for ax in drawn] == ["", "latency", "memory"]
+    assert [ax.get_ylabel() for ax in drawn] == ["memory", "error", ""]
+    for ax in drawn:
+        dominated, front = ax.collections
+        assert len(front.get_offsets()) == len(study.best_trials)
+        assert len(dominated.get_offsets()) + len(front.get_offsets()) == 25
+    with pytest.raises(ts.InvalidArgumentError, match="one direction and one name per target"):
+        plot_pareto_front(study, target_names=["a", "b"])

@@ -14,7 +14,6 @@ from matplotlib.figure import Figure
 import tunesmith as ts
 from tunesmith import plot
 from tunesmith.analysis.timeline import lanes
-from tunesmith.plot.pareto import pareto_mask
 
 
 def objective(trial):
@@ -103,12 +102,6 @@ def test_timeline_lanes_never_overlap_and_use_a_recorded_worker():
     trials = [trial(0, 0, 10), trial(1, 1, 3), trial(2, 4, 12), trial(3, 11, 13), trial(4, 0, 1,
               worker="host-a")]  # fmt: skip
     assert lanes(trials, now=20) == ["lane 1", "lane 2", "lane 2", "lane 1", "host-a"]
-
-
-def test_pareto_front_keeps_the_non_dominated_points():
-    points = np.array([[1, 5], [2, 2], [5, 1], [3, 3], [2, 6]], dtype=float)
-    assert pareto_mask(points, ("minimize", "minimize")).tolist() == [1, 1, 1, 0, 0]
-    assert pareto_mask(points, ("maximize", "maximize")).tolist() == [0, 0, 1, 1, 1]
 
 
 def test_an_empty_study_and_bad_arguments():

@@ -152,9 +152,13 @@
   }
 
   function slice(d) {
-    var t = d.trials, done = indices(d, "COMPLETE"), ps = d.params, traces = [], layout = {showlegend: false, margin: {l: 60, r: 20, t: 30, b: 50}};
+    var t = d.trials, done = indices(d, "COMPLETE"), failed = indices(d, "FAIL"), ps = d.params, traces = [], layout = {showlegend: false, margin: {l: 60, r: 20, t: 30, b: 50}};
     var cols = Math.min(ps.length, 3), rows = Math.ceil(ps.length / cols) || 1;
     el("slice").style.height = (300 * rows + 40) + "px";
+    // failed trials have no value: red crosses just below each panel's lowest value
+    var values = pick(t.value, done).filter(function (v) { return v !== null; });
+    var low = values.length ? Math.min.apply(null, values) : 0, high = values.length ? Math.max.apply(null, values) : 1;
+    var under = low - 0.08 * ((high - low) || 1);
     ps.forEach(function (p, k) {
       var ax = k === 0 ? "" : String(k + 1), col = k % cols, row = Math.floor(k / cols);
       var xs = pick(t.params[p.name], done), keep = [];
@@ -162,6 +166,11 @@
       traces.push({x: keep.map(function (i) { return xs[i]; }), y: keep.map(function (i) { return t.value[done[i]]; }),
         xaxis: "x" + ax, yaxis: "y" + ax, mode: "markers", type: "scattergl",
         marker: {size: 5, color: keep.map(function (i) { return t.number[done[i]]; }), colorscale: "Viridis"}, name: p.name});
+      var fx = pick(t.params[p.name], failed), fkeep = [];
+      for (var j = 0; j < fx.length; j++) if (fx[j] !== null) fkeep.push(j);
+      if (fkeep.length) traces.push({x: fkeep.map(function (j) { return fx[j]; }), y: fkeep.map(function () { return under; }),
+        xaxis: "x" + ax, yaxis: "y" + ax, mode: "markers", type: "scattergl", name: "failed",
+        marker: {symbol: "x", color: COLORS.FAIL, size: 7}, text: fkeep.map(function (j) { return t.reason[failed[j]]; }), hoverinfo: "x+text"});
       layout["xaxis" + ax] = Object.assign(axisFor(p), {domain: [col / cols + 0.04, (col + 1) / cols - 0.02], anchor: "y" + ax});
       layout["yaxis" + ax] = {domain: [1 - (row + 1) / rows + 0.08, 1 - row / rows], anchor: "x" + ax, title: {text: col === 0 ? objectiveName(d, state.objective) : ""}};
     });
