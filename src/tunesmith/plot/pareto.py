@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 
 import tunesmith as ts
-from tunesmith.pareto import pareto_mask
 from tunesmith.plot._common import BEST, COMPLETE, check_study, empty, finite, new_figure
 from tunesmith.validation import check_choice
 
@@ -82,7 +81,7 @@ def plot_pareto_front(
         return empty(figure, "no COMPLETE trial yet")
     points = np.array(rows, dtype=float)
     signs = np.array([1.0 if d == "minimize" else -1.0 for d in directions])
-    front = pareto_mask(points * signs)
+    front = ts.pareto.pareto_mask(points * signs)  # the public module (README)
     if k == 2:
         ax = figure.add_subplot()
         ax.scatter(*points[~front].T, s=12, color=COMPLETE, alpha=0.5, label="dominated")
