@@ -93,6 +93,22 @@ def test_a_time_budget_starts_no_trial_after_it(tmp_path, run):
     assert all(trial.started_at <= started + 1.0 + 0.5 for trial in trials)
 
 
+def _slow_x(trial: ts.Trial) -> float:
+    time.sleep(0.4)
+    return _x(trial)
+
+
+def test_a_task_queued_past_the_time_budget_starts_no_trial(tmp_path):
+    # One process and a window of 2 x CPUs tasks: those queued behind the first trials
+    # start past the 1 s budget, and used to run a trial each all the same.
+    study = _study(tmp_path, sampler="random")
+    started = time.time()
+    with concurrent.futures.ProcessPoolExecutor(1) as pool:
+        study.optimize(_slow_x, client=pool, timeout=1.0)
+    starts = [trial.started_at - started for trial in study.trials]
+    assert starts and max(starts) < 1.0 + 0.5, starts
+
+
 def test_stop_from_a_callback_ends_the_run_with_nothing_left_running(tmp_path, run):
     study = _study(tmp_path, sampler="random")
 

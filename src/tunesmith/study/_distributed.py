@@ -41,13 +41,15 @@ _TASK = "task"
 
 
 class _OneTrial:
-    """The budget of one task: a single trial."""
+    """The budget of one task: a single trial, if it starts before the run's deadline (a
+    wall-clock time: a task may wait in the executor's queue past it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, deadline: float | None) -> None:
         self.left = 1
+        self.deadline = deadline
 
     def claim(self) -> bool:
-        if self.left <= 0:
+        if self.left <= 0 or (self.deadline is not None and time.time() >= self.deadline):
             return False
         self.left -= 1
         return True
@@ -70,10 +72,14 @@ def _slot_trial(study: Study, slot: str) -> int | None:
 
 
 def remote_trial(
-    spec: StudySpec, objective: Objective, slot: str, options: OptimizeOptions
+    spec: StudySpec,
+    objective: Objective,
+    slot: str,
+    options: OptimizeOptions,
+    deadline: float | None = None,
 ) -> int | None:
-    """One trial, run in an executor's worker: its number, or None if the sampler had no
-    new point."""
+    """One trial, run in an executor's worker: its number, or None if it ran none (the
+    sampler had no new point, or the task started after the ``deadline``, a time.time())."""
     key = (spec.info.name, repr(spec.storage))
     study = _STUDIES.get(key)
     if study is None:
@@ -88,7 +94,7 @@ def remote_trial(
             study,
             objective,
             options,
-            _OneTrial(),
+            _OneTrial(deadline),
             lease=study.lease_seconds,
             notes={_TASK: slot},
             finished=ran.append,
@@ -134,6 +140,8 @@ def run_on_executor(
     run_id = uuid.uuid4().hex[:12]
     n_trials = options.n_trials
     deadline = None if options.timeout is None else time.monotonic() + options.timeout
+    # what tasks see: wall-clock time, as they may run in other processes or machines
+    wall_deadline = None if options.timeout is None else time.time() + options.timeout
     finished = report_to(study, options.callbacks, progress)
     task_options = options.for_workers()
     pending: set[concurrent.futures.Future[int | None]] = set()
@@ -149,7 +157,11 @@ def run_on_executor(
                 and len(pending) < window
             ):
                 slot = f"{run_id}:{submitted}"
-                pending.add(executor.submit(remote_trial, spec, objective, slot, task_options))
+                pending.add(
+                    executor.submit(
+                        remote_trial, spec, objective, slot, task_options, wall_deadline
+                    )
+                )
                 submitted += 1
             if not pending:
                 return
@@ -158,7 +170,7 @@ def run_on_executor(
             )
             for future in done:
                 number = future.result()  # an uncaught error in the objective surfaces here
-                if number is None:
+                if number is None:  # no new point (or past the deadline: no more anyway)
                     exhausted = True
                     continue
                 trial = study.history().trial(number)
