@@ -88,6 +88,8 @@ TUNESMITH = {
     "auto_nowarp": "auto_nowarp",
     "auto_warp": "auto_warp",
     "auto_s10_warp": "auto_s10_warp",
+    "auto_plain": "auto_plain",
+    "auto_qmc": "auto_qmc",
     "tpe": "tpe",
     "qmc": "qmc",
     "ts_random": "random",
@@ -100,6 +102,8 @@ OPTIMIZERS = [
     "auto_nowarp",
     "auto_warp",
     "auto_s10_warp",
+    "auto_plain",
+    "auto_qmc",
     "tpe",
     "qmc",
     "ts_random",
@@ -118,6 +122,8 @@ EXPERIMENTS = (
     "auto_nowarp",
     "auto_warp",
     "auto_s10_warp",
+    "auto_plain",
+    "auto_qmc",
 )
 DEFAULT_OPTIMIZERS = [o for o in OPTIMIZERS if o not in EXPERIMENTS]
 DESCRIPTIONS = {
@@ -128,6 +134,10 @@ DESCRIPTIONS = {
     "auto_nowarp": "tunesmith AutoSampler, its GPs with warp_inputs=False (auto before issue 11)",
     "auto_warp": "tunesmith AutoSampler, its GPs with warp_inputs=True (now auto's default)",
     "auto_s10_warp": "auto_warp whose full GP starts from 10 Sobol points (experiment)",
+    "auto_plain": "AutoSampler without an explorer: the GP proposes after a tie too (auto "
+    "before the tie rule)",
+    "auto_qmc": "AutoSampler whose proposal after a GP trial that tied an earlier value is "
+    "the next Sobol point (experiment; auto's is TPE's)",
     "tpe": "tunesmith sampler='tpe'",
     "qmc": "tunesmith sampler='qmc' (scrambled Sobol)",
     "ts_random": "tunesmith sampler='random'",
@@ -229,7 +239,10 @@ def _run_tunesmith(sampler: str) -> Callable[..., None]:
         import tunesmith as ts
 
         chosen: Any = ts.GPSampler(integrate=10) if sampler == "gp_int" else sampler
-        if sampler.startswith("auto_"):  # experiments: the GP's startup, its input warp
+        if sampler in ("auto_plain", "auto_qmc"):  # experiments: what follows a tie
+            chosen = ts.AutoSampler()
+            chosen.explorer = None if sampler == "auto_plain" else ts.QMCSampler()
+        elif sampler.startswith("auto_"):  # experiments: the GP's startup, its input warp
             chosen = ts.AutoSampler()
             startup = 10 if "_s10" in sampler else None
             warp = sampler.endswith("_warp")
