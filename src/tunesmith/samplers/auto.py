@@ -11,13 +11,18 @@ them with the objective's durations (the trials' durations less the proposals'):
 - then a light GP (kernel refitted every ``light_fit_every`` trials, the best candidate
   refined by 10 gradient steps instead of 5 by 100) while that costs no more than the
   objective or ``light_seconds`` of CPU, whichever is more;
-- TPE after that, past ``gp_trials`` trials, or beyond ``gp_max_dims`` parameters.
+- TPE after that, past ``gp_trials`` trials, or beyond ``gp_max_dims`` parameters;
+- and TPE for the one trial after a GP proposal that returned exactly the values of an
+  earlier trial: on a plateau the GP sees no slope and proposed more of it, or the
+  corners of the space, where its variance is largest (bench/quality.py, the decision
+  trees; issue 11).
 
-The first ``warmup_trials`` completed trials always go to the full GP, so short studies
-do not depend on timings (a seeded study repeats itself; past them, a rerun repeats
-itself as long as the timings fall on the same side of the rules; parallel workers and
-resumed studies decide from the same recorded numbers). The samplers share no
-state, so a switch loses nothing: each models every trial the others chose. All model
+The first ``warmup_trials`` completed trials go to the full GP (but for the trials after
+a tie) whatever the timings, so short studies do not depend on timings (a seeded study
+repeats itself; past them, a rerun repeats itself as long as the timings fall on the
+same side of the rules; parallel workers and resumed studies decide from the same
+recorded numbers). The samplers share no state, so a switch loses nothing: each models
+every trial the others chose. All model
 conditional spaces group by group and count running trials, so "auto" works unchanged
 with parallel workers.
 
