@@ -90,6 +90,9 @@ TUNESMITH = {
     "auto_s10_warp": "auto_s10_warp",
     "auto_plain": "auto_plain",
     "auto_qmc": "auto_qmc",
+    "auto_rank": "auto_rank",
+    "auto_tail": "auto_tail",
+    "auto_local": "auto_local",
     "tpe": "tpe",
     "qmc": "qmc",
     "ts_random": "random",
@@ -104,6 +107,9 @@ OPTIMIZERS = [
     "auto_s10_warp",
     "auto_plain",
     "auto_qmc",
+    "auto_rank",
+    "auto_tail",
+    "auto_local",
     "tpe",
     "qmc",
     "ts_random",
@@ -124,6 +130,9 @@ EXPERIMENTS = (
     "auto_s10_warp",
     "auto_plain",
     "auto_qmc",
+    "auto_rank",
+    "auto_tail",
+    "auto_local",
 )
 DEFAULT_OPTIMIZERS = [o for o in OPTIMIZERS if o not in EXPERIMENTS]
 DESCRIPTIONS = {
@@ -136,6 +145,12 @@ DESCRIPTIONS = {
     "auto_s10_warp": "auto_warp whose full GP starts from 10 Sobol points (experiment)",
     "auto_plain": "AutoSampler without an explorer: the GP proposes after a tie too (auto "
     "before the tie rule)",
+    "auto_rank": "AutoSampler whose GPs model the normal scores of the losses' ranks "
+    "(experiment; auto's: Yeo-Johnson)",
+    "auto_tail": "AutoSampler whose GPs compress the worse half of the losses "
+    "logarithmically (experiment)",
+    "auto_local": "AutoSampler whose TPE phase alternates with (1+1)-ES steps from the best "
+    "trial (experiment)",
     "auto_qmc": "AutoSampler whose proposal after a GP trial that tied an earlier value is "
     "the next Sobol point (experiment; auto's is TPE's)",
     "tpe": "tunesmith sampler='tpe'",
@@ -239,9 +254,24 @@ def _run_tunesmith(sampler: str) -> Callable[..., None]:
         import tunesmith as ts
 
         chosen: Any = ts.GPSampler(integrate=10) if sampler == "gp_int" else sampler
-        if sampler in ("auto_plain", "auto_qmc"):  # experiments: what follows a tie
+        if sampler == "auto_local":  # experiment: local steps take turns with TPE
+            from tunesmith.samplers._local import LocalSearch
+
+            chosen = ts.AutoSampler()
+            chosen.local = LocalSearch()
+        elif sampler in ("auto_plain", "auto_qmc"):  # experiments: what follows a tie
             chosen = ts.AutoSampler()
             chosen.explorer = None if sampler == "auto_plain" else ts.QMCSampler()
+        elif sampler in ("auto_rank", "auto_tail"):  # experiments: the GP's loss warping
+            chosen = ts.AutoSampler()
+            warping = sampler.removeprefix("auto_")
+            chosen.gp = ts.GPSampler(warping=warping)
+            chosen.light = ts.GPSampler(
+                warping=warping,
+                fit_every=chosen.light_fit_every,
+                n_restarts=1,
+                refine_iterations=10,
+            )
         elif sampler.startswith("auto_"):  # experiments: the GP's startup, its input warp
             chosen = ts.AutoSampler()
             startup = 10 if "_s10" in sampler else None
