@@ -92,7 +92,6 @@ TUNESMITH = {
     "auto_qmc": "auto_qmc",
     "auto_rank": "auto_rank",
     "auto_tail": "auto_tail",
-    "auto_local": "auto_local",
     "tpe": "tpe",
     "qmc": "qmc",
     "ts_random": "random",
@@ -109,7 +108,6 @@ OPTIMIZERS = [
     "auto_qmc",
     "auto_rank",
     "auto_tail",
-    "auto_local",
     "tpe",
     "qmc",
     "ts_random",
@@ -132,7 +130,6 @@ EXPERIMENTS = (
     "auto_qmc",
     "auto_rank",
     "auto_tail",
-    "auto_local",
 )
 DEFAULT_OPTIMIZERS = [o for o in OPTIMIZERS if o not in EXPERIMENTS]
 DESCRIPTIONS = {
@@ -149,8 +146,6 @@ DESCRIPTIONS = {
     "(experiment; auto's: Yeo-Johnson)",
     "auto_tail": "AutoSampler whose GPs compress the worse half of the losses "
     "logarithmically (experiment)",
-    "auto_local": "AutoSampler whose TPE phase alternates with (1+1)-ES steps from the best "
-    "trial (experiment)",
     "auto_qmc": "AutoSampler whose proposal after a GP trial that tied an earlier value is "
     "the next Sobol point (experiment; auto's is TPE's)",
     "tpe": "tunesmith sampler='tpe'",
@@ -254,12 +249,7 @@ def _run_tunesmith(sampler: str) -> Callable[..., None]:
         import tunesmith as ts
 
         chosen: Any = ts.GPSampler(integrate=10) if sampler == "gp_int" else sampler
-        if sampler == "auto_local":  # experiment: local steps take turns with TPE
-            from tunesmith.samplers._local import LocalSearch
-
-            chosen = ts.AutoSampler()
-            chosen.local = LocalSearch()
-        elif sampler in ("auto_plain", "auto_qmc"):  # experiments: what follows a tie
+        if sampler in ("auto_plain", "auto_qmc"):  # experiments: what follows a tie
             chosen = ts.AutoSampler()
             chosen.explorer = None if sampler == "auto_plain" else ts.QMCSampler()
         elif sampler in ("auto_rank", "auto_tail"):  # experiments: the GP's loss warping

@@ -40,7 +40,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from tunesmith.history import FrozenTrial, History
-from tunesmith.samplers._local import LocalSearch
 from tunesmith.samplers.base import Suggestion
 from tunesmith.samplers.gp import GPSampler
 from tunesmith.samplers.qmc import QMCSampler
@@ -48,7 +47,7 @@ from tunesmith.samplers.tpe import TPESampler
 from tunesmith.space import SearchSpace
 from tunesmith.validation import check_int, check_number, check_seed
 
-Chosen = GPSampler | TPESampler | QMCSampler | LocalSearch
+Chosen = GPSampler | TPESampler | QMCSampler
 
 
 def _timings(completed: Sequence[FrozenTrial]) -> tuple[float, float | None, float | None]:
@@ -132,20 +131,9 @@ class AutoSampler:
         self.tpe = TPESampler()
         #: proposes the trial after a GP proposal that told the model nothing new
         self.explorer: TPESampler | QMCSampler | None = self.tpe
-        #: takes turns with TPE, one objective only
-        self.local: LocalSearch | None = None
 
     def choose(self, space: SearchSpace, history: History) -> Chosen:
         """The sampler this call goes to."""
-        chosen = self._model(space, history)
-        if chosen is self.tpe and self.local is not None and len(history.directions) == 1:
-            completed = history.completed()
-            noted = completed[-1].notes.get("auto") if completed else None
-            if isinstance(noted, dict) and noted.get("by") == "tpe":
-                return self.local
-        return chosen
-
-    def _model(self, space: SearchSpace, history: History) -> Chosen:
         completed = history.completed()
         if len(completed) >= self.gp_trials or len(space) > self.gp_max_dims:
             return self.tpe
@@ -185,8 +173,6 @@ class AutoSampler:
             return "gp"
         if chosen is self.light:
             return "light"
-        if chosen is self.local:
-            return "local"
         return "tpe" if chosen is self.tpe else "explore"
 
     def __repr__(self) -> str:
