@@ -1462,6 +1462,23 @@ def overhead_report(path: Path) -> str:
 # --- CLI ------------------------------------------------------------------------------------------
 
 
+def cmd_merge(args: argparse.Namespace) -> None:
+    """One results file from several, for one report: each input as ``FILE`` or
+    ``FILE:old=new,...`` (runs of optimizer ``old`` renamed ``new``, e.g. "auto" runs of
+    an earlier commit as the experiment that reproduces them), optionally only some seeds."""
+    seeds = None if args.seeds is None else set(_seeds(args.seeds, "real"))
+    lines = []
+    for spec in args.inputs:
+        path, _, renames = spec.partition(":")
+        rename = dict(pair.split("=") for pair in renames.split(",") if pair)
+        for record in load_records(Path(path)):
+            if seeds is None or record["seed"] in seeds:
+                record["optimizer"] = rename.get(record["optimizer"], record["optimizer"])
+                lines.append(json.dumps(record) + "\n")
+    Path(args.out).write_text("".join(lines))
+    print(f"{len(lines)} runs to {args.out}")
+
+
 def cmd_list(_: argparse.Namespace) -> None:
     print("tasks:")
     for t in T.TASKS.values():
@@ -1536,6 +1553,11 @@ def main() -> None:
     p.add_argument("--out", default=str(DEFAULT_OVERHEAD))
     p.add_argument("--ref", help="tunesmith as of this git ref (default: the working tree)")
     p.set_defaults(func=cmd_overhead)
+    p = sub.add_parser("merge", help="several results files as one, runs renamed")
+    p.add_argument("out")
+    p.add_argument("inputs", nargs="+", help="FILE or FILE:old=new,... (optimizers renamed)")
+    p.add_argument("--seeds", help="only these seeds (as run's --seeds)")
+    p.set_defaults(func=cmd_merge)
     p = sub.add_parser("list", help="tasks and optimizers")
     p.set_defaults(func=cmd_list)
     args = parser.parse_args()
