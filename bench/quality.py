@@ -88,6 +88,10 @@ TUNESMITH = {
     "auto_nowarp": "auto_nowarp",
     "auto_warp": "auto_warp",
     "auto_s10_warp": "auto_s10_warp",
+    "auto_plain": "auto_plain",
+    "auto_qmc": "auto_qmc",
+    "auto_rank": "auto_rank",
+    "auto_tail": "auto_tail",
     "tpe": "tpe",
     "qmc": "qmc",
     "ts_random": "random",
@@ -100,6 +104,10 @@ OPTIMIZERS = [
     "auto_nowarp",
     "auto_warp",
     "auto_s10_warp",
+    "auto_plain",
+    "auto_qmc",
+    "auto_rank",
+    "auto_tail",
     "tpe",
     "qmc",
     "ts_random",
@@ -118,6 +126,10 @@ EXPERIMENTS = (
     "auto_nowarp",
     "auto_warp",
     "auto_s10_warp",
+    "auto_plain",
+    "auto_qmc",
+    "auto_rank",
+    "auto_tail",
 )
 DEFAULT_OPTIMIZERS = [o for o in OPTIMIZERS if o not in EXPERIMENTS]
 DESCRIPTIONS = {
@@ -128,6 +140,14 @@ DESCRIPTIONS = {
     "auto_nowarp": "tunesmith AutoSampler, its GPs with warp_inputs=False (auto before issue 11)",
     "auto_warp": "tunesmith AutoSampler, its GPs with warp_inputs=True (now auto's default)",
     "auto_s10_warp": "auto_warp whose full GP starts from 10 Sobol points (experiment)",
+    "auto_plain": "AutoSampler without an explorer: the GP proposes after a tie too (auto "
+    "before the tie rule)",
+    "auto_rank": "AutoSampler whose GPs model the normal scores of the losses' ranks "
+    "(experiment; auto's: Yeo-Johnson)",
+    "auto_tail": "AutoSampler whose GPs compress the worse half of the losses "
+    "logarithmically (experiment)",
+    "auto_qmc": "AutoSampler whose proposal after a GP trial that tied an earlier value is "
+    "the next Sobol point (experiment; auto's is TPE's)",
     "tpe": "tunesmith sampler='tpe'",
     "qmc": "tunesmith sampler='qmc' (scrambled Sobol)",
     "ts_random": "tunesmith sampler='random'",
@@ -229,7 +249,20 @@ def _run_tunesmith(sampler: str) -> Callable[..., None]:
         import tunesmith as ts
 
         chosen: Any = ts.GPSampler(integrate=10) if sampler == "gp_int" else sampler
-        if sampler.startswith("auto_"):  # experiments: the GP's startup, its input warp
+        if sampler in ("auto_plain", "auto_qmc"):  # experiments: what follows a tie
+            chosen = ts.AutoSampler()
+            chosen.explorer = None if sampler == "auto_plain" else ts.QMCSampler()
+        elif sampler in ("auto_rank", "auto_tail"):  # experiments: the GP's loss warping
+            chosen = ts.AutoSampler()
+            warping = sampler.removeprefix("auto_")
+            chosen.gp = ts.GPSampler(warping=warping)
+            chosen.light = ts.GPSampler(
+                warping=warping,
+                fit_every=chosen.light_fit_every,
+                n_restarts=1,
+                refine_iterations=10,
+            )
+        elif sampler.startswith("auto_"):  # experiments: the GP's startup, its input warp
             chosen = ts.AutoSampler()
             startup = 10 if "_s10" in sampler else None
             warp = sampler.endswith("_warp")
@@ -1429,6 +1462,23 @@ def overhead_report(path: Path) -> str:
 # --- CLI ------------------------------------------------------------------------------------------
 
 
+def cmd_merge(args: argparse.Namespace) -> None:
+    """One results file from several, for one report: each input as ``FILE`` or
+    ``FILE:old=new,...`` (runs of optimizer ``old`` renamed ``new``, e.g. "auto" runs of
+    an earlier commit as the experiment that reproduces them), optionally only some seeds."""
+    seeds = None if args.seeds is None else set(_seeds(args.seeds, "real"))
+    lines = []
+    for spec in args.inputs:
+        path, _, renames = spec.partition(":")
+        rename = dict(pair.split("=") for pair in renames.split(",") if pair)
+        for record in load_records(Path(path)):
+            if seeds is None or record["seed"] in seeds:
+                record["optimizer"] = rename.get(record["optimizer"], record["optimizer"])
+                lines.append(json.dumps(record) + "\n")
+    Path(args.out).write_text("".join(lines))
+    print(f"{len(lines)} runs to {args.out}")
+
+
 def cmd_list(_: argparse.Namespace) -> None:
     print("tasks:")
     for t in T.TASKS.values():
@@ -1503,6 +1553,11 @@ def main() -> None:
     p.add_argument("--out", default=str(DEFAULT_OVERHEAD))
     p.add_argument("--ref", help="tunesmith as of this git ref (default: the working tree)")
     p.set_defaults(func=cmd_overhead)
+    p = sub.add_parser("merge", help="several results files as one, runs renamed")
+    p.add_argument("out")
+    p.add_argument("inputs", nargs="+", help="FILE or FILE:old=new,... (optimizers renamed)")
+    p.add_argument("--seeds", help="only these seeds (as run's --seeds)")
+    p.set_defaults(func=cmd_merge)
     p = sub.add_parser("list", help="tasks and optimizers")
     p.set_defaults(func=cmd_list)
     args = parser.parse_args()

@@ -303,6 +303,25 @@ def test_auto_keeps_the_full_gp_during_its_warmup_whatever_the_timings():
     assert auto.choose({"x": ts.Float(-3, 3)}, study.history()) is auto.gp
 
 
+def test_auto_hands_the_trial_after_a_gp_tie_to_tpe():
+    # a slope below x = 0.5 for y < 5, plateaus elsewhere: GP proposals that land on a
+    # plateau tie earlier values
+    def objective(trial: ts.Trial) -> float:
+        x = trial.suggest_float("x", 0, 1)
+        y = trial.suggest_int("y", 0, 9)
+        return min(x, 0.5) if y < 5 else float(y)
+
+    study = ts.create_study(seed=0)
+    study.optimize(objective, n_trials=20)  # the warmup: the full GP, whatever the timings
+    by = [trial.notes["auto"]["by"] for trial in study.trials]
+    values = [trial.value for trial in study.trials]
+    after_tie = [i + 1 for i in range(len(values) - 1) if by[i] == "gp" and values[i] in values[:i]]
+    assert after_tie and all(by[i] == "tpe" for i in after_tie)
+    assert min(values) < 0.1
+    # and only then: every other trial is the GP's
+    assert all(b == "gp" for i, b in enumerate(by) if i not in after_tie)
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [

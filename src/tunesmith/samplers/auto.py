@@ -11,13 +11,18 @@ them with the objective's durations (the trials' durations less the proposals'):
 - then a light GP (kernel refitted every ``light_fit_every`` trials, the best candidate
   refined by 10 gradient steps instead of 5 by 100) while that costs no more than the
   objective or ``light_seconds`` of CPU, whichever is more;
-- TPE after that, past ``gp_trials`` trials, or beyond ``gp_max_dims`` parameters.
+- TPE after that, past ``gp_trials`` trials, or beyond ``gp_max_dims`` parameters;
+- and TPE for the one trial after a GP proposal that returned exactly the values of an
+  earlier trial: on a plateau the GP sees no slope and proposed more of it, or the
+  corners of the space, where its variance is largest (bench/quality.py, the decision
+  trees; issue 11).
 
-The first ``warmup_trials`` completed trials always go to the full GP, so short studies
-do not depend on timings (a seeded study repeats itself; past them, a rerun repeats
-itself as long as the timings fall on the same side of the rules; parallel workers and
-resumed studies decide from the same recorded numbers). The samplers share no
-state, so a switch loses nothing: each models every trial the others chose. All model
+The first ``warmup_trials`` completed trials go to the full GP (but for the trials after
+a tie) whatever the timings, so short studies do not depend on timings (a seeded study
+repeats itself; past them, a rerun repeats itself as long as the timings fall on the
+same side of the rules; parallel workers and resumed studies decide from the same
+recorded numbers). The samplers share no state, so a switch loses nothing: each models
+every trial the others chose. All model
 conditional spaces group by group and count running trials, so "auto" works unchanged
 with parallel workers.
 
@@ -37,11 +42,12 @@ import numpy as np
 from tunesmith.history import FrozenTrial, History
 from tunesmith.samplers.base import Suggestion
 from tunesmith.samplers.gp import GPSampler
+from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.samplers.tpe import TPESampler
 from tunesmith.space import SearchSpace
 from tunesmith.validation import check_int, check_number, check_seed
 
-Chosen = GPSampler | TPESampler
+Chosen = GPSampler | TPESampler | QMCSampler
 
 
 def _timings(completed: Sequence[FrozenTrial]) -> tuple[float, float | None, float | None]:
@@ -62,6 +68,19 @@ def _timings(completed: Sequence[FrozenTrial]) -> tuple[float, float | None, flo
             break
     full, light = (statistics.median(p) if p else None for p in proposals.values())
     return (statistics.median(objective) if objective else 0.0), full, light
+
+
+def _tied(completed: Sequence[FrozenTrial]) -> bool:
+    """Whether the last completed trial was a GP's proposal and returned exactly the values
+    an earlier trial had: a plateau (a tree too shallow to split, a penalty that zeroes
+    every coefficient), where the GP, which sees no slope, proposes more of the same."""
+    if len(completed) < 2:
+        return False
+    last = completed[-1]
+    noted = last.notes.get("auto")
+    if not isinstance(noted, dict) or noted.get("by") not in ("gp", "light"):
+        return False
+    return any(trial.values == last.values for trial in completed[:-1])
 
 
 class AutoSampler:
@@ -110,12 +129,16 @@ class AutoSampler:
         self.gp = GPSampler()
         self.light = GPSampler(fit_every=self.light_fit_every, n_restarts=1, refine_iterations=10)
         self.tpe = TPESampler()
+        #: proposes the trial after a GP proposal that told the model nothing new
+        self.explorer: TPESampler | QMCSampler | None = self.tpe
 
     def choose(self, space: SearchSpace, history: History) -> Chosen:
         """The sampler this call goes to."""
         completed = history.completed()
         if len(completed) >= self.gp_trials or len(space) > self.gp_max_dims:
             return self.tpe
+        if self.explorer is not None and _tied(completed):
+            return self.explorer
         if len(completed) < self.warmup_trials:
             return self.gp
         objective, full, light = _timings(completed)
@@ -138,12 +161,19 @@ class AutoSampler:
         # from the same numbers.
         noted = {
             # by identity, not id(): a pickled copy (a Dask worker's) has new ids
-            "by": "gp" if chosen is self.gp else "light" if chosen is self.light else "tpe",
+            "by": self._name(chosen),
             "seconds": time.perf_counter() - start,
             "cpu": time.process_time() - cpu,
         }
         notes = {**suggestion.notes, "auto": noted}
         return Suggestion(suggestion.params, notes)
+
+    def _name(self, chosen: Chosen) -> str:
+        if chosen is self.gp:
+            return "gp"
+        if chosen is self.light:
+            return "light"
+        return "tpe" if chosen is self.tpe else "explore"
 
     def __repr__(self) -> str:
         return f"AutoSampler(gp_trials={self.gp_trials}, gp_max_dims={self.gp_max_dims})"
