@@ -30,9 +30,19 @@ the front's extremes); for three or more, by each point's own hypervolume contri
 contributions reached 0.25 and 0.13, and contributions 0.66 of DTLZ2's (3 objectives)
 where crowding, which then samples the front's edges, reached 0.36.
 
-Constraints (``constraints=``): feasible trials rank before infeasible ones, which rank
-by how far they break their constraints (the constrained domination of Deb 2000, as
-Optuna's TPE ranks them), so the good group is feasible as soon as enough trials are.
+Constraints (``constraints=``, c-TPE: Watanabe & Hutter 2023, "c-TPE: Tree-structured
+Parzen Estimator with Inequality Constraints for Expensive Hyperparameter Optimization"):
+the objective's good group is every trial, feasible or not, that ranks at least as high
+as the γ-th best feasible one (all trials while none is feasible, so that the objective's
+term is flat and the constraints' alone lead), and each constraint gets a
+pair of densities of its own: l_j(x) of the trials that meet it (while fewer than γ(n)
+do, of the γ(n) with its smallest values), g_j(x) of the others. A candidate's score is
+the sum over the objective and the constraints of log l / (γ l + (1 - γ) g), each with
+its own share γ: the probability of improvement, and of meeting each constraint, under
+the model (treated as independent). Candidates are drawn from the objective's l and from
+every l_j. So the search is drawn to where the objective is good and the constraints are
+met, near the boundary where the feasible optimum usually lies, rather than first to
+wherever enough trials are feasible.
 """
 
 from __future__ import annotations
@@ -275,7 +285,8 @@ class TPESampler:
             sampled independently, so there is nothing to warn about.
         constraints: ``constraints(trial) -> [c1, c2, ...]``, called on each finished
             trial; the trial is feasible when every value is <= 0. The values are stored
-            on the trial, feasible trials rank first, and the best trial(s) are feasible.
+            on the trial, each constraint is modeled by densities of its own (c-TPE, see
+            the module's documentation), and the best trial(s) are feasible.
         constraints_func: Optuna's name for ``constraints``.
 
     Example:
@@ -341,7 +352,22 @@ class TPESampler:
         above = ParzenEstimator(bad, bad_weights, cube, self.prior_weight)
         fixed, fixed_values = cube.fixed(context)
         candidates = below.sample(rng, self.n_ei_candidates, fixed, fixed_values)
-        score = below.log_pdf(candidates) - above.log_pdf(candidates)
+        if self.constraints is None:
+            score = below.log_pdf(candidates) - above.log_pdf(candidates)
+        else:
+            pairs = [(below, above, len(good) / max(len(good) + len(bad), 1))]
+            pairs += self._constraint_estimators(table, cube)
+            candidates = np.vstack(
+                [candidates]
+                + [
+                    good_j.sample(rng, self.n_ei_candidates, fixed, fixed_values)
+                    for good_j, _, _ in pairs[1:]
+                ]
+            )
+            score = sum(
+                (_log_relative_ratio(l_j, g_j, gamma, candidates) for l_j, g_j, gamma in pairs),
+                start=np.zeros(len(candidates)),
+            )
         # The best candidate no trial has evaluated yet (in discrete spaces l(x) often
         # puts the top candidates on a point already tried).
         taken = table.taken(history, exclude=trial.number)
@@ -358,10 +384,16 @@ class TPESampler:
         how many finished trials were ranked."""
         x_complete, losses = table.complete_losses()
         x_pruned, pruned_loss, steps = table.pruned()
-        violation = table.violations() if self.constraints is not None else None
         # only the good group needs an order (every trial may be ranked: an upper bound)
         needed = good_count(len(losses) + len(pruned_loss))
-        complete_order = rank_order(losses, violation, needed)
+        feasible = None
+        if self.constraints is not None:
+            # c-TPE: the objective's good group is every trial (feasible or not) ranked
+            # at least as high as the γ-th best feasible one, all of them while none is
+            # feasible; the constraints have densities of their own
+            feasible = table.violations() <= 0.0
+            needed = len(losses)
+        complete_order = rank_order(losses, needed)
         pruned_loss = np.where(np.isnan(pruned_loss), np.inf, pruned_loss)
         pruned_order = np.lexsort((pruned_loss, -steps))
         ranked = np.vstack([x_complete[complete_order], x_pruned[pruned_order]])
@@ -376,6 +408,11 @@ class TPESampler:
         inside = _inside(ranked)
         ranked, numbers = ranked[inside], numbers[inside]
         n_good = good_count(len(ranked))
+        if feasible is not None:
+            met = np.concatenate([feasible[complete_order], np.zeros(len(pruned_order), bool)])
+            positions = np.flatnonzero(met[inside])
+            k = good_count(len(positions))
+            n_good = int(positions[k - 1]) + 1 if k else len(complete_order)
         good, bad = ranked[:n_good], ranked[n_good:]
         by_age = np.argsort(numbers[n_good:], kind="stable")
         weights = np.empty(len(bad))
@@ -387,6 +424,36 @@ class TPESampler:
         weights = np.concatenate([weights, np.ones(len(pending))])
         return good, np.vstack([bad, pending]), weights, len(ranked)
 
+    def _constraint_estimators(
+        self, table: Observations, cube: UnitCube
+    ) -> list[tuple[ParzenEstimator, ParzenEstimator, float]]:
+        """Per constraint, l(x) of the trials that satisfy it, g(x) of the others, and
+        the share γ of the trials in l: while fewer than γ(n) trials satisfy it, the γ(n)
+        with its smallest values, so the search heads for where it is met."""
+        x, _ = table.complete_losses()
+        values = table.constraints()
+        inside = _inside(x)
+        x, values = x[inside], values[inside]
+        estimators = []
+        for j in range(values.shape[1]):
+            c = values[:, j]
+            known = ~np.isnan(c)
+            if known.sum() < 2:
+                continue
+            xj, c = x[known], c[known]
+            satisfied = c <= 0.0
+            if satisfied.sum() < good_count(len(c)):
+                satisfied = np.zeros(len(c), dtype=bool)
+                satisfied[np.argsort(c, kind="stable")[: good_count(len(c))]] = True
+            if satisfied.all():  # l = g: the constraint says nothing about where to go
+                continue
+            good = ParzenEstimator(xj[satisfied], np.ones(satisfied.sum()), cube, self.prior_weight)
+            bad = ParzenEstimator(
+                xj[~satisfied], np.ones((~satisfied).sum()), cube, self.prior_weight
+            )
+            estimators.append((good, bad, float(satisfied.mean())))
+        return estimators
+
     def __repr__(self) -> str:
         return (
             f"TPESampler(n_startup_trials={self.n_startup_trials}, "
@@ -394,24 +461,31 @@ class TPESampler:
         )
 
 
-def rank_order(losses: np.ndarray, violation: np.ndarray | None, needed: int) -> np.ndarray:
+def _log_relative_ratio(
+    below: ParzenEstimator, above: ParzenEstimator, gamma: float, x: np.ndarray
+) -> np.ndarray:
+    """log l(x) / (γ l(x) + (1 - γ) g(x)): the probability of improvement under the TPE
+    model up to a constant (Watanabe & Hutter 2023, eq. 6). Unlike l / g it stays on one
+    scale whatever γ is, so the objective's and the constraints' terms can be added: a
+    constraint nearly every trial meets (γ near 1) adds about nothing."""
+    if gamma >= 1.0:
+        return np.zeros(len(x))
+    log_l, log_g = below.log_pdf(x), above.log_pdf(x)
+    gamma = max(gamma, 1e-12)
+    mixed: np.ndarray = np.logaddexp(np.log(gamma) + log_l, np.log1p(-gamma) + log_g)
+    return log_l - mixed
+
+
+def rank_order(losses: np.ndarray, needed: int) -> np.ndarray:
     """Complete trials best first: by loss (one objective) or by Pareto front (several:
-    only as many fronts as the ``needed`` best take), feasible ones before the others
-    (which go by how far they break their constraints). The front that does not fit
-    whole is cut by crowding distance for two objectives, by each point's own
-    hypervolume contribution for more (see the module's documentation)."""
+    only as many fronts as the ``needed`` best take). The front that does not fit whole
+    is cut by crowding distance for two objectives, by each point's own hypervolume
+    contribution for more (see the module's documentation)."""
     if losses.shape[1] == 1:
-        if violation is None:
-            return np.argsort(losses[:, 0], kind="stable")
-        return np.lexsort((losses[:, 0], violation))
+        return np.argsort(losses[:, 0], kind="stable")
     if losses.shape[1] == 2 or len(losses) == 0:
-        return crowded_order(losses, violation, needed)
-    if violation is None:
-        remaining, infeasible = np.arange(len(losses)), np.empty(0, dtype=np.int64)
-    else:
-        remaining = np.flatnonzero(violation <= 0.0)
-        infeasible = np.flatnonzero(violation > 0.0)
-        infeasible = infeasible[np.argsort(violation[infeasible], kind="stable")]
+        return crowded_order(losses, None, needed)
+    remaining = np.arange(len(losses))
     reference = losses.max(axis=0) + 0.1 * np.ptp(losses, axis=0) + 1e-12
     ordered: list[np.ndarray] = []
     taken = 0
@@ -423,7 +497,7 @@ def rank_order(losses: np.ndarray, violation: np.ndarray | None, needed: int) ->
         ordered.append(front)
         taken += len(front)
         remaining = remaining[~on_front]
-    return np.concatenate([*ordered, remaining, infeasible]).astype(np.int64)
+    return np.concatenate([*ordered, remaining]).astype(np.int64)
 
 
 def _by_contribution(front: np.ndarray, reference: np.ndarray) -> np.ndarray:
