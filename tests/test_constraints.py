@@ -136,3 +136,20 @@ def test_the_relative_density_ratio_is_flat_when_every_trial_is_good():
     assert np.allclose(_log_relative_ratio(below, above, 1.0, points), 0.0)
     ratio = _log_relative_ratio(below, above, 0.1, points)
     assert ratio[0] > ratio[1] > ratio[2] and ratio.max() <= np.log(1 / 0.1) + 1e-9
+
+
+def test_a_constrained_front_on_the_constraint_boundary_is_reached():
+    """TNK (Tanaka 1995): the feasible front lies on the wavy boundary of the first
+    constraint, where the infeasible region holds every better objective value."""
+
+    def objective(trial):
+        a, b = trial.suggest_float("a", 1e-9, np.pi), trial.suggest_float("b", 1e-9, np.pi)
+        wave = 1 + 0.1 * np.cos(16 * np.arctan2(a, b))
+        trial.set_user_attr("c", [wave - a * a - b * b, (a - 0.5) ** 2 + (b - 0.5) ** 2 - 0.5])
+        return a, b
+
+    sampler = ts.TPESampler(constraints=lambda t: t.user_attrs["c"])
+    study = ts.create_study(directions=["minimize", "minimize"], sampler=sampler, seed=0)
+    study.optimize(objective, n_trials=150)
+    # the true feasible front's hypervolume against (1.2, 1.2) is 0.654
+    assert ts.hypervolume(study, reference=(1.2, 1.2)) > 0.75 * 0.654

@@ -34,9 +34,14 @@ as Optuna's MOTPE: that tripled the hypervolume on ZDT3 at 200 trials.
 
 Constraints (``constraints=``, c-TPE: Watanabe & Hutter 2023, "c-TPE: Tree-structured
 Parzen Estimator with Inequality Constraints for Expensive Hyperparameter Optimization"):
-the objective's good group is every trial, feasible or not, that ranks at least as high
-as the γ-th best feasible one (all trials while none is feasible, so that the objective's
-term is flat and the constraints' alone lead), and each constraint gets a
+with one objective, the objective's good group is every trial, feasible or not, at least
+as good as the γ-th best feasible one (all trials while none is feasible, so that the
+objective's term is flat and the constraints' alone lead); with several, it is the first
+γ(n) of the feasible trials by Pareto front and then the infeasible ones by how far they
+break their constraints (Deb's constrained domination, as Optuna ranks them): a Pareto
+rank against the γ-th feasible trial let infeasible trials near the ideal point fill the
+good group (on TNK at 200 trials, 10 seeds, 0.59 of the feasible front against 0.88).
+Each constraint also gets a
 pair of densities of its own: l_j(x) of the trials that meet it (while fewer than γ(n)
 do, of the γ(n) with its smallest values), g_j(x) of the others. A candidate's score is
 the sum over the objective and the constraints of log l / (γ l + (1 - γ) g), each with
@@ -436,13 +441,20 @@ class TPESampler:
         # only the good group needs an order (every trial may be ranked: an upper bound)
         needed = good_count(len(losses) + len(pruned_loss))
         feasible = None
-        if self.constraints is not None:
-            # c-TPE: the objective's good group is every trial (feasible or not) ranked
-            # at least as high as the γ-th best feasible one, all of them while none is
-            # feasible; the constraints have densities of their own
+        if self.constraints is None:
+            complete_order = rank_order(losses, needed)
+        elif losses.shape[1] == 1:
+            # c-TPE: the objective's good group is every trial (feasible or not) at least
+            # as good as the γ-th best feasible one, all of them while none is feasible
             feasible = table.violations() <= 0.0
-            needed = len(losses)
-        complete_order = rank_order(losses, needed)
+            complete_order = rank_order(losses, len(losses))
+        else:
+            # several objectives: feasible trials first, by Pareto front, then the others
+            # by how far they break their constraints (see the module's documentation)
+            violation = table.violations()
+            met, broken = np.flatnonzero(violation <= 0.0), np.flatnonzero(violation > 0.0)
+            broken = broken[np.argsort(violation[broken], kind="stable")]
+            complete_order = np.concatenate([met[rank_order(losses[met], needed)], broken])
         pruned_loss = np.where(np.isnan(pruned_loss), np.inf, pruned_loss)
         pruned_order = np.lexsort((pruned_loss, -steps))
         ranked = np.vstack([x_complete[complete_order], x_pruned[pruned_order]])
