@@ -575,6 +575,8 @@ def _by_contribution(front: np.ndarray, reference: np.ndarray) -> np.ndarray:
     (exact contributions cost a third of a second a trial on DTLZ2)."""
     low = front.min(axis=0)
     sample = low + np.random.default_rng(0).random((4096, front.shape[1])) * (reference - low)
-    dominating = np.all(front[:, None, :] <= sample[None, :, :], axis=2)  # (front, sample)
+    dominating = np.ones((len(front), len(sample)), dtype=bool)  # (front, sample)
+    for i in range(front.shape[1]):  # objective by objective: no (front, sample, m) array
+        dominating &= front[:, i, None] <= sample[None, :, i]
     only = dominating & (dominating.sum(axis=0) == 1)
     return np.argsort(-only.sum(axis=1), kind="stable")
