@@ -30,7 +30,10 @@ the front's extremes); for three or more, by each point's own hypervolume contri
 contributions reached 0.25 and 0.13, and contributions 0.66 of DTLZ2's (3 objectives)
 where crowding, which then samples the front's edges, reached 0.36. With several
 objectives l and g are products of one-dimensional densities by default (``multivariate``),
-as Optuna's MOTPE: that tripled the hypervolume on ZDT3 at 200 trials.
+as Optuna's MOTPE: that tripled the hypervolume on ZDT3 at 200 trials. And the bad
+trials all weigh 1, not less with age: forgetting old trials, which helps one objective
+move on from where it was, cost MOTPE on ZDT1 at 200 trials 0.47 of the front against
+0.67 (3 seeds; DTLZ2 0.81 against 0.82, 5 seeds; ZDT3 0.55 against 0.56).
 
 Constraints (``constraints=``, c-TPE: Watanabe & Hutter 2023, "c-TPE: Tree-structured
 Parzen Estimator with Inequality Constraints for Expensive Hyperparameter Optimization"):
@@ -475,9 +478,9 @@ class TPESampler:
             k = good_count(len(positions))
             n_good = int(positions[k - 1]) + 1 if k else len(complete_order)
         good, bad = ranked[:n_good], ranked[n_good:]
-        by_age = np.argsort(numbers[n_good:], kind="stable")
-        weights = np.empty(len(bad))
-        weights[by_age] = age_weights(len(bad))
+        weights = np.ones(len(bad))
+        if losses.shape[1] == 1:  # several objectives: every bad trial weighs 1 (module doc)
+            weights[np.argsort(numbers[n_good:], kind="stable")] = age_weights(len(bad))
         pending = table.running(history, exclude=number) if self.constant_liar else bad[:0]
         # failed trials are bad too: the objective raised there
         pending = np.vstack([pending, table.failed()])
