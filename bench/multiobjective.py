@@ -182,9 +182,9 @@ def _pymoo(dims: int, objectives: int, evaluate, budget: int, seed: int):
     return values[:budget]
 
 
-#: name -> (run, largest budget it is run to)
+#: name -> (run, largest budget it is run to; "auto" leaves the GP after 200 trials)
 OPTIMIZERS: dict[str, tuple[Callable[..., list[tuple[float, ...]]], int]] = {
-    "ts_auto": (_ts(lambda: "auto"), 200),
+    "ts_auto": (_ts(lambda: "auto"), 1000),
     "ts_nsga2": (_ts(ts.NSGAIISampler), 1000),
     "ts_tpe": (_ts(ts.TPESampler), 1000),
     "ts_gp": (_ts(ts.GPSampler), 200),

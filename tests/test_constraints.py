@@ -105,3 +105,51 @@ def test_a_constrained_front_has_feasible_trials_only():
     xs = np.array([t.params["x"] for t in front])
     assert len(front) == sum(1 for t in study.trials if t.feasible)  # all feasible: a front
     assert xs.min() >= 0.3
+
+
+def test_c_tpe_heads_for_where_a_rarely_met_constraint_is_met():
+    """c-TPE: a constraint few trials meet gets the γ(n) with its smallest values as its
+    good group, so the search moves there; one every trial meets changes nothing."""
+
+    def objective(trial):
+        x = trial.suggest_float("x", 0, 1)
+        trial.set_user_attr("c", [0.9 - x, -1.0])  # x >= 0.9; always met
+        return x
+
+    study = ts.create_study(sampler=ts.TPESampler(constraints=lambda t: t.user_attrs["c"]), seed=0)
+    study.optimize(objective, n_trials=60)
+    assert study.best_trial.params["x"] == pytest.approx(0.9, abs=0.02)
+    later = np.array([t.params["x"] for t in study.trials[30:]])
+    assert np.mean(later >= 0.8) > 0.6  # most proposals near the boundary
+
+
+def test_the_relative_density_ratio_is_flat_when_every_trial_is_good():
+    from tunesmith.distributions import FloatDistribution
+    from tunesmith.encoding import UnitCube
+    from tunesmith.samplers.tpe import ParzenEstimator, _log_relative_ratio
+
+    cube = UnitCube({"x": FloatDistribution(0, 1)})
+    rng = np.random.default_rng(0)
+    below = ParzenEstimator(rng.random((10, 1)) * 0.3, np.ones(10), cube, 1.0)
+    above = ParzenEstimator(0.7 + rng.random((10, 1)) * 0.3, np.ones(10), cube, 1.0)
+    points = np.array([[0.1], [0.5], [0.9]])
+    assert np.allclose(_log_relative_ratio(below, above, 1.0, points), 0.0)
+    ratio = _log_relative_ratio(below, above, 0.1, points)
+    assert ratio[0] > ratio[1] > ratio[2] and ratio.max() <= np.log(1 / 0.1) + 1e-9
+
+
+def test_a_constrained_front_on_the_constraint_boundary_is_reached():
+    """TNK (Tanaka 1995): the feasible front lies on the wavy boundary of the first
+    constraint, where the infeasible region holds every better objective value."""
+
+    def objective(trial):
+        a, b = trial.suggest_float("a", 1e-9, np.pi), trial.suggest_float("b", 1e-9, np.pi)
+        wave = 1 + 0.1 * np.cos(16 * np.arctan2(a, b))
+        trial.set_user_attr("c", [wave - a * a - b * b, (a - 0.5) ** 2 + (b - 0.5) ** 2 - 0.5])
+        return a, b
+
+    sampler = ts.TPESampler(constraints=lambda t: t.user_attrs["c"])
+    study = ts.create_study(directions=["minimize", "minimize"], sampler=sampler, seed=0)
+    study.optimize(objective, n_trials=150)
+    # the true feasible front's hypervolume against (1.2, 1.2) is 0.654
+    assert ts.hypervolume(study, reference=(1.2, 1.2)) > 0.75 * 0.654

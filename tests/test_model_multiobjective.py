@@ -51,3 +51,18 @@ def test_the_gp_handles_three_objectives_and_scalarizes_beyond(objectives):
     model = [sum(t.params.values()) for t in study.trials[5:]]
     startup = [sum(t.params.values()) for t in study.trials[:5]]
     assert min(model) < min(startup)
+
+
+@pytest.mark.parametrize(("objectives", "chosen"), [(2, "gp"), (3, "tpe")])
+def test_auto_keeps_the_gp_for_two_objectives_whatever_it_costs_and_tpe_beyond(objectives, chosen):
+    """Several objectives go by trials, not timings: an instant objective does not send
+    a two-objective study to TPE after the warm-up."""
+    auto = ts.AutoSampler(warmup_trials=2)
+    study = ts.create_study(directions=["minimize"] * objectives, sampler=auto, seed=0)
+    study.optimize(lambda t: tuple([t.suggest_float("x", 0, 1)] * objectives), n_trials=6)
+    assert {t.notes["auto"]["by"] for t in study.trials} == {chosen}
+    past = ts.create_study(
+        directions=["minimize"] * objectives, sampler=ts.AutoSampler(gp_trials=3)
+    )
+    past.optimize(lambda t: tuple([t.suggest_float("x", 0, 1)] * objectives), n_trials=5)
+    assert past.trials[-1].notes["auto"]["by"] == "tpe"

@@ -68,7 +68,7 @@ def test_a_study_seed_and_a_different_sampler_seed_are_an_error():
     [
         (lambda: ts.TPESampler(seed=-1), "TPESampler: `seed` must be an integer in"),
         (lambda: ts.RandomSampler(seed="0"), "RandomSampler: `seed` must be an integer"),
-        (lambda: ts.TPESampler(multivariate=False), "drop multivariate=False"),
+        (lambda: ts.TPESampler(multivariate="no"), "`multivariate` must be True or False"),
         (lambda: ts.TPESampler(group=False), "drop group=False"),
         (lambda: ts.QMCSampler(qmc_type="lhs"), "`qmc_type` must be one of"),
     ],
