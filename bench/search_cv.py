@@ -15,9 +15,9 @@ after 20 and after 50 candidates, averaged over the seeds, and the wall time of 
   fraction of rows they were fitted on), which is far below 20 and 50.
 
 Run (Optuna and optuna-integration in the venv):
-    PYTHONPATH=src /work/bench-venv/bin/python bench/search_cv.py --seeds 5 \
+    PYTHONPATH=src bench/.venv/bin/python bench/search_cv.py --seeds 5 \
         --out bench/out/search_cv.json
-    PYTHONPATH=src /work/bench-venv/bin/python bench/search_cv.py --report bench/out/search_cv.json
+    PYTHONPATH=src bench/.venv/bin/python bench/search_cv.py --report bench/out/search_cv.json
 """
 
 from __future__ import annotations
