@@ -109,6 +109,9 @@ def run_one(name: str, system: str, budget: float) -> dict[str, Any]:
         )
         model.fit(X_train, y_train)
         chosen = model.best_model_
+        if model.ensemble_ is not None:  # e.g. "ensemble(svm 3, extra_trees 1)"
+            parts = ", ".join(f"{name} {weight}" for _, name, weight in model.ensemble_)
+            chosen = f"ensemble({parts})"
     else:
         model = flaml.AutoML()
         model.fit(

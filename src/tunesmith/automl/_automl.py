@@ -30,6 +30,7 @@ import tunesmith as ts
 from tunesmith import errors, validation
 from tunesmith.automl._candidates import MODEL, Candidate, candidates
 from tunesmith.automl._columns import Columns
+from tunesmith.automl._ensemble import POOL, Ensemble, Member, select
 from tunesmith.automl._plan import Plan, make_plan
 from tunesmith.automl._portfolio import Context
 from tunesmith.automl._worker import Job, Outcome, Worker
@@ -45,6 +46,7 @@ _ALIASES = {
 # (fits grow faster than linearly in rows for kernels and some trees).
 _REFIT_SAFETY = 2.0
 _MARGIN = 0.01  # of the budget, kept for the bookkeeping after the last fit
+_ENSEMBLE_SHARE = 0.01  # of the budget, kept for the ensemble selection's scoring
 _MAX_AUTO_CLASSES = 20
 
 
@@ -73,8 +75,11 @@ class _Search:
     candidates: dict[str, Candidate]
     worker: Worker
     end: float
+    classes: np.ndarray | None  # classification: the labels, sorted
+    ensemble_seconds: float  # kept back for choosing an ensemble (0: no ensemble)
     best: _Best | None = None
     records: list[dict[str, Any]] = field(default_factory=list)
+    pool: list[Member] = field(default_factory=list)  # the best, for the ensemble
 
     def search_deadline(self) -> float:
         """When the search must stop so that the refit of the best fits in the budget."""
@@ -84,7 +89,8 @@ class _Search:
         rows = len(self.y) / max(1, len(self.plan.folds[0][0]))
         # a job's overhead (sending, pickling the model back) varies with the load: twice,
         # and the spare that runs the refit has not run a job yet (its first is slower)
-        return self.end - _REFIT_SAFETY * per_fold * rows - 2 * self.worker.overhead - 0.05
+        refit = _REFIT_SAFETY * per_fold * rows + 2 * self.worker.overhead + 0.05
+        return self.end - refit - self.ensemble_seconds
 
 
 class AutoML(BaseEstimator):  # type: ignore[misc]
@@ -104,6 +110,10 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
             parameters; the estimator gets the numeric imputation, scaling and one-hot
             encoding of the portfolio's linear models).
         seed: Seeds the study, the folds and the models.
+        ensemble: Also consider a weighted average of the best configurations, chosen by
+            greedy ensemble selection on their out-of-fold predictions (Caruana et al.
+            2004); it is the result when its out-of-fold score beats the best single
+            configuration's. Its members predict with their fold models (no refit).
         n_jobs: Threads each fit may use (BLAS, OpenMP, and a forest's trees); -1 for one
             per CPU. Fits run one at a time.
         sampler: A tunesmith sampler or its name (default "tpe": cheap per trial, and
@@ -114,8 +124,13 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         best_estimator_: The winner (preprocessing and model, a scikit-learn Pipeline),
             refitted on all the data; if the refit could not finish within the budget,
             the winner fitted on its first fold's training part (``refitted_`` False).
-        best_model_, best_params_, best_score_: Its portfolio name, its parameters and
-            its cross-validated (or hold-out) score.
+            When an ensemble won, the ensemble (``refitted_`` False: its members are
+            their fold models).
+        best_model_, best_params_, best_score_: The best single configuration's
+            portfolio name, its parameters and its cross-validated (or hold-out) score.
+        ensemble_: The ensemble's members as ``(trial, model name, weight)``, best first,
+            and ``ensemble_score_`` its out-of-fold score; ``ensemble_`` is None when the
+            best single configuration won.
         leaderboard_: A pandas DataFrame, one row per configuration, best first.
         study_: The tunesmith study. ``classes_`` for classifiers.
 
@@ -139,7 +154,9 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         n_jobs: int = 1,
         sampler: Any = "tpe",
         progress_bar: bool | None = None,
+        ensemble: bool = True,
     ) -> None:
+        self.ensemble = ensemble
         self.n_jobs = n_jobs
         self.task = task
         self.time_budget = time_budget
@@ -167,6 +184,7 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         threads = (os.cpu_count() or 1) if self.n_jobs == -1 else int(self.n_jobs)
         if self.progress_bar is not None:
             validation.check_bool("progress_bar", self.progress_bar, owner=_OWNER)
+        validation.check_bool("ensemble", self.ensemble, owner=_OWNER)
         y = self._target(y, X)
         classification = self._classification(task, y)
         scoring = self._scoring(classification)
@@ -191,6 +209,8 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
             {c.name: c for c in chosen},
             Worker(X, y, threads=threads),
             started + budget * (1 - _MARGIN),
+            np.unique(y) if classification else None,
+            _ENSEMBLE_SHARE * budget if self.ensemble else 0.0,
         )
         try:
             self._search(study, search, budget, started)
@@ -307,9 +327,19 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         }
         search.records.append(record)
         score, model, fit_seconds = math.nan, None, 0.0
+        predicts = search.ensemble_seconds > 0 and (
+            search.classes is None or hasattr(pipeline, "predict_proba")
+        )
         for step in search.plan.steps:
             full = step == search.plan.full_step
-            job = Job(pipeline, search.plan.rows(step), search.scoring, keep=full)
+            job = Job(
+                pipeline,
+                search.plan.rows(step),
+                search.scoring,
+                keep=full,
+                classes=search.classes if full and predicts else None,
+                rows=len(search.y) if full and predicts and search.classes is None else None,
+            )
             outcome = search.worker.run(job, self._time_for(trial.number, search))
             state = self._state(outcome)
             if outcome is None or state != "ok":
@@ -324,6 +354,10 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
                 outcome.fit_seconds,
             )
             record.update(score=score, rows=search.plan.training_rows(step))
+            if full and outcome.predictions is not None:
+                self._pool(
+                    search, Member(trial.number, name, score, outcome.predictions, outcome.models)
+                )
             trial.report(score, step=step)
             if not full and trial.should_prune():
                 record["state"] = "pruned"
@@ -354,9 +388,44 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
             return "failed"
         return "ok"
 
+    @staticmethod
+    def _pool(search: _Search, member: Member) -> None:
+        """Keep ``member`` among the best ``POOL`` for the ensemble (if its out-of-fold
+        predictions are all numbers where there are any)."""
+        covered = np.isfinite(member.predictions)
+        if not np.array_equal(covered, ~np.isnan(member.predictions)) or not covered.any():
+            return
+        search.pool.append(member)
+        search.pool.sort(key=lambda m: -m.score)
+        del search.pool[POOL:]
+
+    def _ensemble(self, search: _Search) -> Ensemble | None:
+        """The ensemble of the pool's best, if it beats the best configuration alone."""
+        self.ensemble_, self.ensemble_score_ = None, math.nan
+        if len(search.pool) < 2:
+            return None
+        deadline = search.search_deadline() + search.ensemble_seconds
+        weights, score, alone = select(
+            search.pool, search.y, get_scorer(search.scoring), search.classes, deadline
+        )
+        if len(weights) < 2 or not score > alone:
+            return None
+        members = [m for m in search.pool if m.trial in weights]
+        self.ensemble_ = [(m.trial, m.name, weights[m.trial]) for m in members]
+        self.ensemble_score_ = score
+        return Ensemble([(m.models, float(weights[m.trial])) for m in members], search.classes)
+
     def _refit(self, search: _Search) -> None:
         best = search.best
         assert best is not None
+        self.best_model_ = best.candidate.name
+        self.best_params_ = dict(best.params)
+        self.best_score_ = best.score
+        self.best_trial_ = best.trial
+        ensemble = self._ensemble(search)
+        if ensemble is not None:
+            self.best_estimator_, self.refitted_ = ensemble, False
+            return
         every_row = np.arange(len(search.y))
         pipeline = best.candidate.pipeline(best.params, search.columns, search.context)
         job = Job(pipeline, ((every_row, None),), search.scoring, keep=True)
@@ -365,10 +434,6 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
             self.best_estimator_, self.refitted_ = outcome.model, True
         else:
             self.best_estimator_, self.refitted_ = best.model, False
-        self.best_model_ = best.candidate.name
-        self.best_params_ = dict(best.params)
-        self.best_score_ = best.score
-        self.best_trial_ = best.trial
 
     # --- results -----------------------------------------------------------------------
 
