@@ -59,7 +59,7 @@ class _Best:
     candidate: Candidate
     params: dict[str, Any]
     fit_seconds: float  # its fits at full budget, all folds
-    model: Any  # the first fold's fitted model: the fallback if the refit cannot finish
+    models: tuple[Any, ...]  # its fold models: the fallback if the refit cannot finish
 
 
 @dataclass
@@ -80,11 +80,14 @@ class _Search:
     best: _Best | None = None
     records: list[dict[str, Any]] = field(default_factory=list)
     pool: list[Member] = field(default_factory=list)  # the best, for the ensemble
+    refit: bool = True  # time is kept back for refitting the best (not once an ensemble won)
 
     def search_deadline(self) -> float:
         """When the search must stop so that the refit of the best fits in the budget."""
         if self.best is None:
             return self.end
+        if not self.refit:
+            return self.end - self.ensemble_seconds
         per_fold = self.best.fit_seconds / len(self.plan.folds)
         rows = len(self.y) / max(1, len(self.plan.folds[0][0]))
         # a job's overhead (sending, pickling the model back) varies with the load: twice,
@@ -129,8 +132,10 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         best_model_, best_params_, best_score_: The best single configuration's
             portfolio name, its parameters and its cross-validated (or hold-out) score.
         ensemble_: The ensemble's members as ``(trial, model name, weight)``, best first,
-            and ``ensemble_score_`` its out-of-fold score; ``ensemble_`` is None when the
-            best single configuration won.
+            and ``ensemble_score_`` its out-of-fold score; None when the best single
+            configuration won and was refitted. Once an ensemble wins, the time kept back
+            for the refit goes to more trials; if the best configuration alone wins
+            after them, it is its fold models averaged (one member).
         leaderboard_: A pandas DataFrame, one row per configuration, best first.
         study_: The tunesmith study. ``classes_`` for classifiers.
 
@@ -212,11 +217,14 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
             np.unique(y) if classification else None,
             _ENSEMBLE_SHARE * budget if self.ensemble else 0.0,
         )
+        bar = self._bar(budget)
         try:
-            self._search(study, search, budget, started)
-            self._refit(search)
+            self._search(study, search, budget, started, bar)
+            self._finish(study, search, budget, started, bar)
         finally:
             search.worker.close()
+            if bar is not None:
+                bar.close()
         self.study_ = study
         self.scorer_ = get_scorer(scoring)
         self.task_ = "classification" if classification else "regression"
@@ -283,23 +291,20 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
 
     # --- the search ----------------------------------------------------------------------
 
-    def _search(self, study: ts.Study, search: _Search, budget: float, started: float) -> None:
-        bar = self._bar(budget)
-        try:
-            while time.monotonic() < search.search_deadline():
-                trial = study.ask()
-                self._evaluate(study, trial, search)
-                if bar is not None:
-                    bar.n = round(min(time.monotonic() - started, budget), 1)
-                    if search.best is not None:
-                        bar.set_postfix_str(
-                            f"best {search.best.score:.4g} ({search.best.candidate.name})",
-                            refresh=False,
-                        )
-                    bar.refresh()
-        finally:
+    def _search(
+        self, study: ts.Study, search: _Search, budget: float, started: float, bar: Any
+    ) -> None:
+        while time.monotonic() < search.search_deadline():
+            trial = study.ask()
+            self._evaluate(study, trial, search)
             if bar is not None:
-                bar.close()
+                bar.n = round(min(time.monotonic() - started, budget), 1)
+                if search.best is not None:
+                    bar.set_postfix_str(
+                        f"best {search.best.score:.4g} ({search.best.candidate.name})",
+                        refresh=False,
+                    )
+                bar.refresh()
         if search.best is None:
             raise ts.NoCompletedTrialError(
                 f"{_OWNER}: no model finished within time_budget={self.time_budget} s; give "
@@ -326,7 +331,7 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
             "fit_seconds": 0.0,
         }
         search.records.append(record)
-        score, model, fit_seconds = math.nan, None, 0.0
+        score, models, fit_seconds = math.nan, (), 0.0
         predicts = search.ensemble_seconds > 0 and (
             search.classes is None or hasattr(pipeline, "predict_proba")
         )
@@ -348,9 +353,9 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
                 study.tell(trial, state="fail" if math.isnan(score) else "pruned")
                 return
             record["fit_seconds"] += outcome.fit_seconds
-            score, model, fit_seconds = (
+            score, models, fit_seconds = (
                 float(np.mean(outcome.scores)),
-                outcome.model,
+                outcome.models,
                 outcome.fit_seconds,
             )
             record.update(score=score, rows=search.plan.training_rows(step))
@@ -366,7 +371,7 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         record["state"] = "complete"
         study.tell(trial, score)
         if search.best is None or score > search.best.score:
-            search.best = _Best(trial.number, score, candidate, params, fit_seconds, model)
+            search.best = _Best(trial.number, score, candidate, params, fit_seconds, models)
 
     @staticmethod
     def _time_for(number: int, search: _Search) -> float:
@@ -415,17 +420,41 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         self.ensemble_score_ = score
         return Ensemble([(m.models, float(weights[m.trial])) for m in members], search.classes)
 
-    def _refit(self, search: _Search) -> None:
+    def _finish(
+        self, study: ts.Study, search: _Search, budget: float, started: float, bar: Any
+    ) -> None:
+        """The result: an ensemble if one beats the best configuration, else the best
+        refitted on all the rows. An ensemble needs no refit, so once one wins, the time
+        kept back for the refit goes to more trials, and the ensemble is chosen again."""
+        ensemble = self._ensemble(search)
+        if ensemble is not None:
+            search.refit = False
+            self._search(study, search, budget, started, bar)
+            ensemble = self._ensemble(search)
         best = search.best
         assert best is not None
         self.best_model_ = best.candidate.name
         self.best_params_ = dict(best.params)
         self.best_score_ = best.score
         self.best_trial_ = best.trial
-        ensemble = self._ensemble(search)
         if ensemble is not None:
             self.best_estimator_, self.refitted_ = ensemble, False
-            return
+        elif not search.refit:  # no time left to refit: the best's fold models, averaged
+            self._bagged(best, search)
+        else:
+            self._refit(search)
+
+    def _bagged(self, best: _Best, search: _Search) -> None:
+        if search.classes is None or hasattr(best.models[0], "predict_proba"):
+            self.ensemble_ = [(best.trial, best.candidate.name, 1)]
+            self.best_estimator_ = Ensemble([(best.models, 1.0)], search.classes)
+        else:
+            self.best_estimator_ = best.models[0]
+        self.refitted_ = False
+
+    def _refit(self, search: _Search) -> None:
+        best = search.best
+        assert best is not None
         every_row = np.arange(len(search.y))
         pipeline = best.candidate.pipeline(best.params, search.columns, search.context)
         job = Job(pipeline, ((every_row, None),), search.scoring, keep=True)
@@ -433,7 +462,7 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         if outcome is not None and outcome.error is None and outcome.model is not None:
             self.best_estimator_, self.refitted_ = outcome.model, True
         else:
-            self.best_estimator_, self.refitted_ = best.model, False
+            self.best_estimator_, self.refitted_ = best.models[0], False
 
     # --- results -----------------------------------------------------------------------
 
