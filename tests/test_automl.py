@@ -300,3 +300,21 @@ def test_ensemble_in_automl_or_the_best_configuration_alone():
         trials = set(automl.leaderboard_["trial"])
         assert all(trial in trials for trial, _, weight in automl.ensemble_ if weight >= 1)
     assert automl.score(X_test, y_test) > 0.3
+
+
+def test_the_ensemble_pool_keeps_at_most_three_of_a_model():
+    from types import SimpleNamespace
+
+    from tunesmith.automl._automl import AutoML
+    from tunesmith.automl._ensemble import PER_MODEL, POOL, Member
+
+    search = SimpleNamespace(pool=[])
+    scores = np.linspace(0.9, 0.5, 20)  # extra trees lead: the first 10 are theirs
+    for number, score in enumerate(scores):
+        name = "extra_trees" if number < 10 else f"model_{number % 5}"
+        AutoML._pool(search, Member(number, name, score, np.zeros(5), ()))
+    names = [m.name for m in search.pool]
+    assert names.count("extra_trees") == PER_MODEL == 3 and len(names) <= POOL
+    assert [m.trial for m in search.pool[:3]] == [0, 1, 2]  # the best of them stay
+    assert all(names.count(name) <= PER_MODEL for name in names)
+    assert [m.score for m in search.pool] == sorted((m.score for m in search.pool), reverse=True)

@@ -30,7 +30,7 @@ import tunesmith as ts
 from tunesmith import errors, validation
 from tunesmith.automl._candidates import MODEL, Candidate, candidates
 from tunesmith.automl._columns import Columns
-from tunesmith.automl._ensemble import POOL, Ensemble, Member, select
+from tunesmith.automl._ensemble import PER_MODEL, POOL, Ensemble, Member, select
 from tunesmith.automl._plan import Plan, make_plan
 from tunesmith.automl._portfolio import Context
 from tunesmith.automl._worker import Job, Outcome, Worker
@@ -115,7 +115,7 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         seed: Seeds the study, the folds and the models.
         ensemble: Also consider a weighted average of the best configurations, chosen by
             greedy ensemble selection on their out-of-fold predictions (Caruana et al.
-            2004); it is the result when its out-of-fold score beats the best single
+            2004; the best 12, at most 3 of one model); it is the result when its out-of-fold score beats the best single
             configuration's. Its members predict with their fold models (no refit).
         n_jobs: Threads each fit may use (BLAS, OpenMP, and a forest's trees); -1 for one
             per CPU. Fits run one at a time.
@@ -395,13 +395,19 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
 
     @staticmethod
     def _pool(search: _Search, member: Member) -> None:
-        """Keep ``member`` among the best ``POOL`` for the ensemble (if its out-of-fold
-        predictions are all numbers where there are any)."""
+        """Keep ``member`` among the best ``POOL`` for the ensemble, at most ``PER_MODEL``
+        of each model (if its out-of-fold predictions are all numbers where there are
+        any)."""
         covered = np.isfinite(member.predictions)
         if not np.array_equal(covered, ~np.isnan(member.predictions)) or not covered.any():
             return
         search.pool.append(member)
         search.pool.sort(key=lambda m: -m.score)
+        kept: dict[str, int] = {}
+        for other in list(search.pool):  # best first: the worst of a model go
+            kept[other.name] = kept.get(other.name, 0) + 1
+            if kept[other.name] > PER_MODEL:
+                search.pool.remove(other)
         del search.pool[POOL:]
 
     def _ensemble(self, search: _Search) -> Ensemble | None:
