@@ -115,8 +115,9 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         seed: Seeds the study, the folds and the models.
         ensemble: Also consider a weighted average of the best configurations, chosen by
             greedy ensemble selection on their out-of-fold predictions (Caruana et al.
-            2004; the best 12, at most 3 of one model); it is the result when its out-of-fold score beats the best single
-            configuration's. Its members predict with their fold models (no refit).
+            2004; the best 12, at most 3 of one model); it is the result when its
+            out-of-fold score beats the best single configuration's. Its members predict
+            with their fold models (no refit).
         n_jobs: Threads each fit may use (BLAS, OpenMP, and a forest's trees); -1 for one
             per CPU. Fits run one at a time.
         sampler: A tunesmith sampler or its name (default "tpe": cheap per trial, and
