@@ -1,10 +1,10 @@
 """Several objectives: tunesmith's samplers against Optuna's (NSGA-II, TPE, GP) and
 pymoo's NSGA-II, by the hypervolume of the front found after 50, 200 and 1,000 trials.
 
-    PYTHONPATH=$PWD/src /work/bench-venv/bin/python bench/multiobjective.py run \\
+    PYTHONPATH=$PWD/src bench/.venv/bin/python bench/multiobjective.py run \\
         [--problems zdt1,zdt2,zdt3,dtlz2,tree] [--optimizers ts_auto,ts_nsga2,...] \\
         [--seeds 3] [--budget 1000] [--out bench/out/multiobjective.jsonl]
-    PYTHONPATH=$PWD/src /work/bench-venv/bin/python bench/multiobjective.py report \\
+    PYTHONPATH=$PWD/src bench/.venv/bin/python bench/multiobjective.py report \\
         [--out bench/out/multiobjective.jsonl] [--md FILE]
 
 Every problem is a function of the unit cube [0, 1]^d, the same for every library (the
