@@ -296,7 +296,12 @@ def test_ensemble_in_automl_or_the_best_configuration_alone():
     assert within_budget(time.monotonic() - started)
     if automl.ensemble_ is not None:  # how many models finished depends on the load
         assert isinstance(automl.best_estimator_, Ensemble) and not automl.refitted_
-        assert len(automl.ensemble_) >= 2 and automl.ensemble_score_ > automl.best_score_ - 0.05
+        if len(automl.ensemble_) == 1:
+            # an ensemble won, took the refit's time for more trials, then lost to the
+            # best configuration alone: its fold models, averaged, as there is no refit
+            assert automl.ensemble_[0][0] == automl.best_trial_
+        else:
+            assert automl.ensemble_score_ > automl.best_score_ - 0.05
         trials = set(automl.leaderboard_["trial"])
         assert all(trial in trials for trial, _, weight in automl.ensemble_ if weight >= 1)
     assert automl.score(X_test, y_test) > 0.3
