@@ -11,9 +11,9 @@ Every storage keeps an event as a *record*: ``(kind, trial number or None, JSON 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NoReturn, TypeAlias
+from typing import Any, NoReturn, SupportsIndex, TypeAlias, overload
 
 from tunesmith.errors import StorageError
 from tunesmith.space import (
@@ -47,6 +47,69 @@ class _Empty(dict[Any, Any]):
 
     def __reduce__(self) -> str:
         return "EMPTY"
+
+
+class Constraints(tuple[float, ...]):
+    """A trial's constraint values (feasible when each is <= 0), with a name for each.
+
+    A tuple of floats, as samplers read it; Optuna code reads ``trial.constraints`` as a
+    dict of name -> value, so it also answers ``keys()``, ``values()``, ``items()``,
+    ``get(name)`` and ``[name]``. Values from a sampler's constraints function are named
+    ``"0"``, ``"1"``, ... (as Optuna names them); ``trial.set_constraint(key, v)`` names
+    its own.
+
+    Example:
+        >>> c = Constraints((0.5, -1.0), ("0", "budget"))
+        >>> c[1], c["budget"], dict(c.items())
+        (-1.0, -1.0, {'0': 0.5, 'budget': -1.0})
+    """
+
+    names: tuple[str, ...]
+
+    def __new__(cls, values: Iterable[float], names: Iterable[str] | None = None) -> Constraints:
+        made = super().__new__(cls, (float(v) for v in values))
+        named = tuple(str(i) for i in range(len(made))) if names is None else tuple(names)
+        if len(named) != len(made) or len(set(named)) != len(named):
+            raise ValueError(f"constraints: {len(made)} values need as many distinct names")
+        made.names = named
+        return made
+
+    def __getnewargs__(self) -> tuple[Any, ...]:
+        return (tuple(self), self.names)
+
+    @overload
+    def __getitem__(self, key: SupportsIndex | str) -> float: ...
+    @overload
+    def __getitem__(self, key: slice) -> tuple[float, ...]: ...
+    def __getitem__(self, key: SupportsIndex | str | slice) -> float | tuple[float, ...]:
+        if isinstance(key, str):
+            try:
+                return tuple.__getitem__(self, self.names.index(key))
+            except ValueError:
+                raise KeyError(key) from None
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> tuple[str, ...]:
+        return self.names
+
+    def values(self) -> tuple[float, ...]:
+        return tuple(self)
+
+    def items(self) -> list[tuple[str, float]]:
+        return list(zip(self.names, self, strict=True))
+
+    def get(self, name: str, default: float | None = None) -> float | None:
+        return self[name] if name in self.names else default
+
+    @property
+    def named(self) -> bool:
+        """Whether any name is not the default ``"0"``, ``"1"``, ..."""
+        return self.names != tuple(str(i) for i in range(len(self)))
+
+    def __repr__(self) -> str:
+        if not self.named:
+            return tuple.__repr__(self)
+        return f"Constraints({dict(self.items())!r})"
 
 
 #: The empty mapping events and trials share, rather than an empty dict each.
@@ -132,7 +195,8 @@ class TrialFinished:
 
     ``value`` is the objective's value, or a tuple of them in a study of several
     objectives. ``constraints`` are the values the sampler's constraints function gave
-    the finished trial (each must be <= 0 for the trial to be feasible)."""
+    the finished trial, then those the objective set with ``trial.set_constraint`` (each
+    must be <= 0 for the trial to be feasible)."""
 
     number: int
     state: TrialState
@@ -215,6 +279,9 @@ def encode(event: Event) -> tuple[str, int | None, str]:
             payload["k"] = event.failure.value
         if event.constraints is not None:
             payload["c"] = event.constraints
+            names = getattr(event.constraints, "names", None)
+            if names is not None and Constraints(event.constraints, names).named:
+                payload["cn"] = names
         return "finished", event.number, _dumps(payload)
     if isinstance(event, UserAttrsSet):
         attrs = {k: to_json_value(v) for k, v in event.attrs.items()}
@@ -262,7 +329,7 @@ def decode(kind: str, number: int | None, payload: str) -> Event:
             data["t"],
             data["r"],
             None if data.get("k") is None else Failure(data["k"]),
-            None if constraints is None else tuple(constraints),
+            None if constraints is None else Constraints(constraints, data.get("cn")),
         )
     if kind == "user_attrs":
         attrs = {k: from_json_value(v) for k, v in data.items()}

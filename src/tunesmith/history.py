@@ -92,7 +92,10 @@ class FrozenTrial:
         values: The objective values, one per objective (``(value,)`` with one
             objective), or None.
         constraints: What the sampler's constraints function returned for the finished
-            trial (feasible when every one is <= 0), or None if it has none.
+            trial, then what the objective gave with ``trial.set_constraint`` (feasible
+            when every one is <= 0), or None if it has none: a tuple that also answers
+            Optuna's dict questions (``items()``, ``["key"]``), see
+            :class:`~tunesmith.events.Constraints`.
 
     Example:
         >>> FrozenTrial(0, TrialState.COMPLETE, 1.5, started_at=0.0).values
@@ -131,12 +134,23 @@ class FrozenTrial:
     @property
     def system_attrs(self) -> dict[str, Any]:
         """What Optuna code reads from a trial's system attributes, under Optuna's keys:
-        ``"constraints"`` (the constraint values, a list) and ``"fixed_params"`` (the
-        enqueued parameters), each only when the trial has them. A new dict each time:
-        setting items on it changes nothing."""
+        ``"constraints"`` (the values of a constraints function, a list),
+        ``"constraints:<key>"`` (each given with ``trial.set_constraint``) and
+        ``"fixed_params"`` (the enqueued parameters), each only when the trial has them.
+        A new dict each time: setting items on it changes nothing."""
         attrs: dict[str, Any] = {}
         if self.constraints is not None:
-            attrs["constraints"] = list(self.constraints)
+            # a constraints function's values as one list, set_constraint's a key each
+            names = getattr(self.constraints, "names", None) or [
+                str(i) for i in range(len(self.constraints))
+            ]
+            pairs = list(enumerate(zip(names, self.constraints, strict=True)))
+            listed = [value for i, (name, value) in pairs if name == str(i)]
+            if listed:
+                attrs["constraints"] = listed
+            for i, (name, value) in pairs:
+                if name != str(i):
+                    attrs[f"constraints:{name}"] = value
         if self.fixed_params:
             attrs["fixed_params"] = dict(self.fixed_params)
         return attrs

@@ -358,7 +358,9 @@ class TPESampler:
         how many finished trials were ranked."""
         x_complete, losses = table.complete_losses()
         x_pruned, pruned_loss, steps = table.pruned()
-        violation = table.violations() if self.constraints is not None else None
+        violation = (
+            table.violations() if self.constraints is not None or table.constrained else None
+        )
         # only the good group needs an order (every trial may be ranked: an upper bound)
         needed = good_count(len(losses) + len(pruned_loss))
         complete_order = rank_order(losses, violation, needed)

@@ -26,6 +26,7 @@ from tunesmith.errors import (
 from tunesmith.events import (
     CREATED_JUST_BEFORE,
     EMPTY,
+    Constraints,
     Enqueued,
     Event,
     ParamsSet,
@@ -598,11 +599,13 @@ class Study:
         state: TrialState,
         value: float | tuple[float, ...] | None,
     ) -> tuple[TrialState, tuple[float, ...] | None, str | None]:
-        """The values of the sampler's constraints function for the finishing trial (its
-        state again, FAIL if the function returned something else than finite numbers)."""
+        """The values of the sampler's constraints function for the finishing trial, then
+        those the objective set with ``trial.set_constraint`` (its state again, FAIL if the
+        function returned something else than finite numbers)."""
         function = getattr(self.sampler, "constraints", None)
+        given = run.constraints if run is not None else EMPTY
         if function is None:
-            return state, None, None
+            return state, (Constraints(given.values(), given) if given else None), None
         current = run.frozen() if run is not None else self._builder.trial(number)
         if isinstance(value, tuple):
             finished = replace(current, state=state, value=None, values=value)
@@ -626,7 +629,8 @@ class Study:
                 "non-empty list of finite numbers (each <= 0 when the constraint holds)"
             )
             return TrialState.FAIL, None, reason
-        return state, tuple(numbers), None  # type: ignore[arg-type]
+        named = {str(i): n for i, n in enumerate(numbers)} | dict(given)  # Optuna's order
+        return state, Constraints(named.values(), named), None  # type: ignore[arg-type]
 
     def _check_running(self, number: int) -> None:
         history = self._sync()
