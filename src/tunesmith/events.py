@@ -124,11 +124,13 @@ THE_STUDY = -2
 @dataclass(frozen=True, slots=True)
 class Enqueued:
     """Parameters to evaluate before anything is sampled: given by the user, or those of a
-    trial whose worker died (``retry_of``), with the retries it has left."""
+    trial whose worker died (``retry_of``), with the retries it has left; ``user_attrs``
+    are set on the trial that takes them (Optuna's ``enqueue_trial(user_attrs=)``)."""
 
     params: Mapping[str, Any]
     retries: int | None = None
     retry_of: int | None = None
+    user_attrs: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,7 +290,10 @@ def encode(event: Event) -> tuple[str, int | None, str]:
         return "user_attrs", event.number, _dumps(attrs)
     if isinstance(event, Enqueued):
         params = {k: to_json_value(v) for k, v in event.params.items()}
-        return "enqueued", None, _dumps({"p": params, "r": event.retries, "o": event.retry_of})
+        data = {"p": params, "r": event.retries, "o": event.retry_of}
+        if event.user_attrs:
+            data["u"] = {k: to_json_value(v) for k, v in event.user_attrs.items()}
+        return "enqueued", None, _dumps(data)
     raise TypeError(f"not an event: {event!r}")
 
 
@@ -336,5 +341,6 @@ def decode(kind: str, number: int | None, payload: str) -> Event:
         return UserAttrsSet(number, attrs)  # type: ignore[arg-type]
     if kind == "enqueued":
         params = {k: from_json_value(v) for k, v in data["p"].items()}
-        return Enqueued(params, data["r"], data["o"])
+        attrs = {k: from_json_value(v) for k, v in data.get("u", EMPTY).items()}
+        return Enqueued(params, data["r"], data["o"], attrs or EMPTY)
     raise StorageError(f"unknown event kind {kind!r} in the storage; is tunesmith up to date?")

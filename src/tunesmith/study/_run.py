@@ -76,7 +76,7 @@ class TrialRun:
         self.params: dict[str, Any] = {}
         self.distributions: dict[str, Distribution] = {}
         # Most trials never set these: they stay the shared empty mapping until they do.
-        self.user_attrs: Mapping[str, Any] = EMPTY
+        self.user_attrs: Mapping[str, Any] = frozen.user_attrs  # enqueued with the params
         self.notes: Mapping[str, Any] = EMPTY
         self.intermediate: Mapping[int, float] = EMPTY
         #: What the objective gave with ``trial.set_constraint``, by name.

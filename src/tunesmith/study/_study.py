@@ -210,8 +210,13 @@ class Study:
 
     @property
     def trials(self) -> list[FrozenTrial]:
-        """Every trial, ordered by number (running ones included)."""
-        return self._sync().trials()
+        """Every trial, ordered by number (running ones included), then the enqueued
+        parameters no trial has taken yet as WAITING trials, as Optuna lists them."""
+        history = self._sync()
+        trials = history.trials()
+        if history.queued():
+            trials += history.waiting()
+        return trials
 
     def get_trials(
         self,
@@ -717,20 +722,37 @@ class Study:
             self._read()
         return seq
 
-    def enqueue(self, params: Mapping[str, Any]) -> None:
-        """Evaluate these parameters in a coming trial, before anything is sampled.
+    def enqueue(
+        self, params: Mapping[str, Any], user_attrs: Mapping[str, Any] | None = None
+    ) -> None:
+        """Evaluate these parameters in a coming trial, before anything is sampled; that
+        trial gets ``user_attrs`` too. Until a trial takes them, ``study.trials`` shows
+        them as a WAITING trial.
 
         Parameters missing from ``params`` are sampled as usual.
         """
         if not isinstance(params, Mapping):
             raise InvalidArgumentError(f"enqueue: `params` must be a dict, but got {params!r}")
+        if user_attrs is not None and not isinstance(user_attrs, Mapping):
+            raise InvalidArgumentError(
+                f"enqueue: `user_attrs` must be a dict, but got {user_attrs!r}"
+            )
         for name, value in params.items():
             check_name(name)
             try:
                 to_json_value(value, f"enqueue: {name!r}")
             except ValueError as exc:
                 raise InvalidArgumentError(str(exc)) from None
-        self._append([Enqueued(dict(params))])
+        for key, value in (user_attrs or {}).items():
+            if not isinstance(key, str) or not key:
+                raise InvalidArgumentError(
+                    f"a user attribute key must be a non-empty string, but got {key!r}"
+                )
+            try:
+                to_json_value(value, f"enqueue: user attribute {key!r}")
+            except ValueError as exc:
+                raise InvalidArgumentError(str(exc)) from None
+        self._append([Enqueued(dict(params), user_attrs=dict(user_attrs or {}) or EMPTY)])
 
     def enqueue_trial(
         self,
@@ -740,14 +762,9 @@ class Study:
     ) -> None:
         """Optuna's name for :meth:`enqueue`. With ``skip_if_exists``, parameters that a
         trial already has (finished, running or still queued) are not enqueued again."""
-        if user_attrs:
-            raise InvalidArgumentError(
-                "enqueue_trial: `user_attrs` are not kept with enqueued parameters; call "
-                "trial.set_user_attr(...) in the objective instead"
-            )
         if skip_if_exists and _already_there(self._sync(), params):
             return
-        self.enqueue(params)
+        self.enqueue(params, user_attrs)
 
     def stop(self) -> None:
         """Make the running :meth:`optimize` return once the current trial finishes."""
