@@ -344,3 +344,25 @@ def test_create_trial_takes_constraints_by_name_and_from_optunas_system_attrs():
     }
     with pytest.raises(ts.InvalidArgumentError, match="user_attrs"):
         ts.create_trial(params={}, distributions={}, value=1.0, system_attrs={"nsga2:gen": 1})
+
+
+def test_lightgbm_pruning_callback_reports_every_nth_round_and_names_what_is_missing():
+    lgb = pytest.importorskip("lightgbm")
+    from sklearn.datasets import load_breast_cancer
+
+    import tunesmith as optuna
+
+    data, target = load_breast_cancer(return_X_y=True)
+    train, valid = lgb.Dataset(data[:400], target[:400]), lgb.Dataset(data[400:], target[400:])
+    params = {"objective": "binary", "metric": "auc", "verbosity": -1, "num_threads": 1}
+    study = optuna.create_study(direction="maximize", pruner="none")
+    trial = study.ask()
+    every_third = optuna.integration.LightGBMPruningCallback(trial, "auc", report_interval=3)
+    lgb.train(params, train, num_boost_round=9, valid_sets=[valid], callbacks=[every_third])
+    study.tell(trial, 1.0)
+    assert sorted(study.trials[0].intermediate_values) == [2, 5, 8]
+    missing = optuna.integration.LightGBMPruningCallback(study.ask(), "binary_error")
+    with pytest.raises(ValueError, match=r"no metric 'binary_error'.*valid_0: auc"):
+        lgb.train(params, train, num_boost_round=2, valid_sets=[valid], callbacks=[missing])
+    with pytest.raises(ts.InvalidArgumentError, match="report_interval"):
+        optuna.integration.LightGBMPruningCallback(trial, "auc", report_interval=0)

@@ -1,9 +1,10 @@
 """Optuna's ``optuna.integration`` names that tunesmith covers: ``OptunaSearchCV``
-(:class:`tunesmith.sklearn.TuneSearchCV` under Optuna's arguments) and ``DaskStorage``
-(:func:`tunesmith.integration.dask.DaskStorage`). Each loads its framework when first
-used. The framework callbacks (LightGBM, XGBoost, PyTorch Lightning, Keras, ...) are not
-here: report each epoch with ``trial.report(value, step)`` and ask
-``trial.should_prune()``, which works with any framework.
+(:class:`tunesmith.sklearn.TuneSearchCV` under Optuna's arguments), ``DaskStorage``
+(:func:`tunesmith.integration.dask.DaskStorage`), and the pruning callbacks of LightGBM,
+XGBoost and CatBoost (``LightGBMPruningCallback``, ``XGBoostPruningCallback``,
+``CatBoostPruningCallback``). Each loads its framework when first used. For other
+frameworks (PyTorch Lightning, Keras, ...), report each epoch with
+``trial.report(value, step)`` and ask ``trial.should_prune()``, which works with any.
 
 Example:
     >>> import tunesmith as optuna
@@ -19,8 +20,11 @@ from typing import Any
 _NAMES = {
     "OptunaSearchCV": "tunesmith.integration.sklearn",
     "DaskStorage": "tunesmith.integration.dask",
+    "LightGBMPruningCallback": "tunesmith.integration.lightgbm",
+    "XGBoostPruningCallback": "tunesmith.integration.xgboost",
+    "CatBoostPruningCallback": "tunesmith.integration.catboost",
 }
-_SUBMODULES = {"sklearn", "dask"}
+_SUBMODULES = {"sklearn", "dask", "lightgbm", "xgboost", "catboost"}
 
 
 def __getattr__(name: str) -> Any:
@@ -30,7 +34,7 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(
             f"tunesmith.integration has no {name!r}: of Optuna's integrations it has "
-            f"{sorted(_NAMES)}. For a framework's pruning callback, call "
+            f"{sorted(_NAMES)}. For another framework's pruning callback, call "
             "trial.report(value, step) after each epoch and raise TrialPruned when "
             "trial.should_prune() says so"
         )
