@@ -5,6 +5,7 @@ terminator, the ``optuna.integration`` names tunesmith covers, and plots' ``show
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import tunesmith as ts
@@ -225,8 +226,35 @@ def test_optunas_other_multi_objective_sampler_names():
     assert (nsga.mutation_rate, nsga.crossover_probability) == (0.2, 0.5)
     with pytest.raises(ts.InvalidArgumentError, match="not both"):
         optuna.samplers.NSGAIISampler(mutation_rate=0.1, mutation_prob=0.2)
-    with pytest.raises(AttributeError, match=r"use optuna\.samplers\.NSGAIISampler"):
-        optuna.samplers.NSGAIIISampler  # noqa: B018
+    nsga3 = optuna.samplers.NSGAIIISampler(
+        population_size=8, seed=1, dividing_parameter=4, mutation_prob=0.2, crossover_prob=0.5
+    )
+    assert (nsga3.mutation_rate, nsga3.crossover_probability, nsga3.seed) == (0.2, 0.5, 1)
+    assert len(nsga3.references(3)) == 15  # C(3 + 4 - 1, 4)
+    with pytest.raises(ts.InvalidArgumentError, match="2-d array"):
+        optuna.samplers.NSGAIIISampler(reference_points=[1.0, 1.0])
+
+
+def test_nsga3_cuts_the_last_front_by_niching_around_reference_directions():
+    from tunesmith.samplers.nsga3 import reference_order, simplex_points
+
+    # 12 points of one front (x + y + z = 1): four near each corner, which normalizes
+    # them onto the simplex itself
+    rng = np.random.default_rng(0)
+    corners = np.eye(3)
+    points = np.concatenate([0.9 * c + 0.1 * rng.dirichlet(np.ones(3), 4) for c in corners])
+    references = simplex_points(3, 1)  # the three corner directions
+    order = reference_order(points, None, 6, references)
+    assert sorted(order) == list(range(12))
+    # the 6 survivors: two near each corner, the nearest to its direction first
+    assert sorted(order[:6] // 4) == [0, 0, 1, 1, 2, 2]
+    assert set(order[:3] // 4) == {0, 1, 2}
+    again = reference_order(points, None, 6, references)
+    assert order.tolist() == again.tolist()  # every worker picks the same
+    # constraints first: an infeasible point never survives while feasible ones remain
+    violation = np.zeros(12)
+    violation[order[0]] = 1.0
+    assert order[0] not in reference_order(points, violation, 6, references)[:6]
 
 
 def test_mean_decrease_impurity_ranks_what_drives_the_objective():
