@@ -155,7 +155,7 @@ def test_optuna_search_cv_takes_optunas_arguments_and_callbacks():
         with pytest.raises(ts.InvalidArgumentError, match=message):
             optuna.integration.OptunaSearchCV(SVC(), space, n_trials=1, **wrong).fit(X, y)
     with pytest.raises(AttributeError, match=r"trial\.report"):
-        optuna.integration.LightGBMPruningCallback  # noqa: B018
+        optuna.integration.PyTorchLightningPruningCallback  # noqa: B018
 
 
 def test_a_study_pickles_where_another_process_can_reach_its_storage(tmp_path):
@@ -394,3 +394,44 @@ def test_lightgbm_pruning_callback_reports_every_nth_round_and_names_what_is_mis
         lgb.train(params, train, num_boost_round=2, valid_sets=[valid], callbacks=[missing])
     with pytest.raises(ts.InvalidArgumentError, match="report_interval"):
         optuna.integration.LightGBMPruningCallback(trial, "auc", report_interval=0)
+
+
+def test_clone_of_optuna_search_cv_copies_its_in_memory_study_as_optuna_does(tmp_path):
+    pytest.importorskip("sklearn")
+    from sklearn.base import clone
+    from sklearn.datasets import load_iris
+    from sklearn.svm import SVC
+
+    import tunesmith as optuna
+
+    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=0))
+    study.enqueue_trial({"C": 1.0})
+    space = {"C": optuna.distributions.FloatDistribution(1e-3, 1e3, log=True)}
+    search = optuna.integration.OptunaSearchCV(SVC(), space, n_trials=3, study=study)
+    copy = clone(search)
+    assert copy.study is not study and len(copy.study.trials) == 1  # the WAITING one
+    copy.fit(*load_iris(return_X_y=True))
+    assert len(copy.study_.trials) == 3 and copy.study_.trials[0].params == {"C": 1.0}
+    assert [t.state.name for t in study.trials] == ["WAITING"]  # the original is untouched
+    assert copy.study_.sampler is not study.sampler and copy.study_.seed == study.seed
+
+    # a study in a database stays one study: the copy reaches it again
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    stored = optuna.create_study(storage=url, study_name="s", direction="maximize")
+    fitted = clone(optuna.integration.OptunaSearchCV(SVC(), space, n_trials=2, study=stored))
+    fitted.fit(*load_iris(return_X_y=True))
+    assert len(stored.trials) == 2
+
+
+@pytest.mark.parametrize("sampler", ["auto", "tpe", "gp", "cmaes", "nsga2", "nsga3", "random"])
+def test_a_study_deep_copies_with_every_sampler(sampler):
+    import copy
+
+    if sampler == "cmaes":
+        pytest.importorskip("cmaes")
+    study = ts.create_study(sampler=sampler, seed=0)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+    twin = copy.deepcopy(study)
+    twin.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    assert (len(study.trials), len(twin.trials)) == (3, 5)
+    assert [t.params for t in twin.trials[:3]] == [t.params for t in study.trials]

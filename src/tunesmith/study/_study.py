@@ -896,6 +896,24 @@ class Study:
             )
         return (StudySpec.build, (self.spec(),))
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Study:
+        """A copy of the study object (``copy.deepcopy``, and so scikit-learn's ``clone``
+        of an estimator that holds a study), as Optuna's: an in-memory study is copied
+        with its trials into a storage of its own, so the copy and the original go their
+        own ways; a study in SQLite, PostgreSQL or a served storage is the same study,
+        reached again (as a pickled one is). The sampler and pruner are copied too."""
+        import copy
+
+        from tunesmith.storage.memory import MemoryStorage
+
+        storage = self.storage
+        if isinstance(storage, MemoryStorage):
+            storage = storage.copy_of(self.study_name)
+        sampler = copy.deepcopy(self.sampler, memo)
+        pruner = copy.deepcopy(self.pruner, memo)
+        spec = StudySpec(self._info, storage, sampler, pruner, self.seed, self.lease_seconds)
+        return spec.build()
+
     def to_dataframe(self) -> pandas.DataFrame:
         """One row per trial: number, state, value, times, ``params_*``, ``user_attrs_*``.
 
