@@ -156,6 +156,8 @@ def test_optuna_search_cv_takes_optunas_arguments_and_callbacks():
             optuna.integration.OptunaSearchCV(SVC(), space, n_trials=1, **wrong).fit(X, y)
     with pytest.raises(AttributeError, match=r"trial\.report"):
         optuna.integration.PyTorchLightningPruningCallback  # noqa: B018
+    with pytest.raises(AttributeError, match="LightGBMTuner .* is not in tunesmith"):
+        optuna.integration.lightgbm.train  # noqa: B018
 
 
 def test_a_study_pickles_where_another_process_can_reach_its_storage(tmp_path):

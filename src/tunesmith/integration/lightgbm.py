@@ -68,3 +68,17 @@ class LightGBMPruningCallback:
         score, higher_is_better = self._score(list(env.evaluation_result_list or []))
         check_direction(self.trial, higher_is_better, _OWNER, self.metric)
         report_or_prune(self.trial, score, env.iteration)
+
+
+_TUNER = {"LightGBMTuner", "LightGBMTunerCV", "train", "cv", "Dataset"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _TUNER:
+        raise AttributeError(
+            f"tunesmith.integration.lightgbm.{name}: Optuna's LightGBMTuner (and its "
+            "drop-in lightgbm.train) is not in tunesmith; import lightgbm itself, tune its "
+            "parameters with trial.suggest_* in an objective, and pass "
+            "LightGBMPruningCallback(trial, metric) in callbacks"
+        )
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
