@@ -155,8 +155,8 @@ def test_optuna_search_cv_takes_optunas_arguments_and_callbacks():
         with pytest.raises(ts.InvalidArgumentError, match=message):
             optuna.integration.OptunaSearchCV(SVC(), space, n_trials=1, **wrong).fit(X, y)
     with pytest.raises(AttributeError, match=r"trial\.report"):
-        optuna.integration.PyTorchLightningPruningCallback  # noqa: B018
-    with pytest.raises(AttributeError, match="LightGBMTuner .* is not in tunesmith"):
+        optuna.integration.KerasPruningCallback  # noqa: B018
+    with pytest.raises(AttributeError, match=r"LightGBMTuner .* is not in tunesmith"):
         optuna.integration.lightgbm.train  # noqa: B018
 
 

@@ -1,9 +1,10 @@
 """Optuna's ``optuna.integration`` names that tunesmith covers: ``OptunaSearchCV``
 (:class:`tunesmith.sklearn.TuneSearchCV` under Optuna's arguments), ``DaskStorage``
 (:func:`tunesmith.integration.dask.DaskStorage`), and the pruning callbacks of LightGBM,
-XGBoost and CatBoost (``LightGBMPruningCallback``, ``XGBoostPruningCallback``,
-``CatBoostPruningCallback``). Each loads its framework when first used. For other
-frameworks (PyTorch Lightning, Keras, ...), report each epoch with
+XGBoost, CatBoost and PyTorch Lightning (``LightGBMPruningCallback``,
+``XGBoostPruningCallback``, ``CatBoostPruningCallback``,
+``PyTorchLightningPruningCallback``). Each loads its framework when first used. For
+other frameworks (Keras, fastai, ...), report each epoch with
 ``trial.report(value, step)`` and ask ``trial.should_prune()``, which works with any.
 
 Example:
@@ -23,8 +24,9 @@ _NAMES = {
     "LightGBMPruningCallback": "tunesmith.integration.lightgbm",
     "XGBoostPruningCallback": "tunesmith.integration.xgboost",
     "CatBoostPruningCallback": "tunesmith.integration.catboost",
+    "PyTorchLightningPruningCallback": "tunesmith.integration.pytorch_lightning",
 }
-_SUBMODULES = {"sklearn", "dask", "lightgbm", "xgboost", "catboost"}
+_SUBMODULES = {"sklearn", "dask", "lightgbm", "xgboost", "catboost", "pytorch_lightning"}
 
 
 def __getattr__(name: str) -> Any:
