@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,sklearn,pandas,postgres,dask,cmaes,plot,dashboard,browser-tests,datasets]'
+	$(BIN)/pip install --quiet -e '.[dev,sklearn,pandas,postgres,dask,cmaes,lightgbm,plot,dashboard,browser-tests,datasets]'
 	touch $(STAMP)
 
 demo: $(STAMP)

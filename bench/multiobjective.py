@@ -1,4 +1,4 @@
-"""Several objectives: tunesmith's samplers against Optuna's (NSGA-II, TPE, GP) and
+"""Several objectives: tunesmith's samplers against Optuna's (NSGA-II, NSGA-III, TPE, GP) and
 pymoo's NSGA-II, by the hypervolume of the front found after 50, 200 and 1,000 trials.
 
     PYTHONPATH=$PWD/src bench/.venv/bin/python bench/multiobjective.py run \\
@@ -150,6 +150,7 @@ def _optuna(kind: str) -> Callable[..., list[tuple[float, ...]]]:
         optuna.logging.set_verbosity(optuna.logging.WARNING)
         sampler = {
             "nsga2": lambda: optuna.samplers.NSGAIISampler(seed=seed),
+            "nsga3": lambda: optuna.samplers.NSGAIIISampler(seed=seed),
             "tpe": lambda: optuna.samplers.TPESampler(seed=seed),
             "gp": lambda: optuna.samplers.GPSampler(seed=seed),
         }[kind]()
@@ -186,10 +187,12 @@ def _pymoo(dims: int, objectives: int, evaluate, budget: int, seed: int):
 OPTIMIZERS: dict[str, tuple[Callable[..., list[tuple[float, ...]]], int]] = {
     "ts_auto": (_ts(lambda: "auto"), 1000),
     "ts_nsga2": (_ts(ts.NSGAIISampler), 1000),
+    "ts_nsga3": (_ts(ts.NSGAIIISampler), 1000),
     "ts_tpe": (_ts(ts.TPESampler), 1000),
     "ts_gp": (_ts(ts.GPSampler), 200),
     "ts_random": (_ts(ts.RandomSampler), 1000),
     "optuna_nsga2": (_optuna("nsga2"), 1000),
+    "optuna_nsga3": (_optuna("nsga3"), 1000),
     "optuna_tpe": (_optuna("tpe"), 1000),
     "optuna_gp": (_optuna("gp"), 200),
     "pymoo_nsga2": (_pymoo, 1000),

@@ -31,8 +31,6 @@ from pathlib import Path
 NOT_RUN = {
     "aim/aim_integration.py": "Aim (experiment tracker) integration",
     "basic/artifact_store.py": "optuna.artifacts (artifact store): not in tunesmith",
-    "catboost/catboost_pruning.py": "CatBoost integration (optuna_integration)",
-    "catboost/catboost_simple.py": "CatBoost is not installed here",
     "comet/comet_integration.py": "Comet integration",
     "dashboard/hitl/main.py": "Optuna Dashboard (human in the loop)",
     "dashboard/opentelemetry/main.py": "Optuna Dashboard and OpenTelemetry",
@@ -49,7 +47,6 @@ NOT_RUN = {
     "keras/keras_integration.py": "Keras integration, downloads MNIST",
     "keras/keras_simple.py": "Keras, downloads MNIST",
     "kubernetes/simple/sklearn_distributed.py": "needs the Kubernetes PostgreSQL service",
-    "lightgbm/lightgbm_integration.py": "LightGBM pruning callback (optuna_integration)",
     "lightgbm/lightgbm_tuner_cv.py": "LightGBMTuner (optuna_integration)",
     "lightgbm/lightgbm_tuner_simple.py": "LightGBMTuner (optuna_integration)",
     "multi_objective/botorch_simple.py": "BoTorchSampler (optuna_integration, BoTorch)",
@@ -77,10 +74,6 @@ NOT_RUN = {
     "transformers/transformers_simple.py": "Hugging Face Transformers, downloads a model",
     "visualization/plot_study.ipynb": "downloads Fashion-MNIST from OpenML",
     "visualization/plot_study.py": "downloads Fashion-MNIST from OpenML",
-    "xgboost/xgboost_cv.py": "XGBoost is not installed here",
-    "xgboost/xgboost_cv_integration.py": "XGBoost integration (optuna_integration)",
-    "xgboost/xgboost_integration.py": "XGBoost integration (optuna_integration)",
-    "xgboost/xgboost_simple.py": "XGBoost is not installed here",
 }
 
 _IMPORT = re.compile(r"^(\s*)import optuna\s*$")

@@ -37,8 +37,12 @@ def run(source: str, name: str) -> tuple[int, float, str]:
         path = Path(folder) / name
         path.write_text(source)
         start = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, str(path), folder], capture_output=True, text=True, timeout=600
+        done = subprocess.run(  # in the folder: frameworks write files where they run
+            [sys.executable, str(path), folder],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
         last = (done.stderr.strip().splitlines() or [""])[-1]
         return done.returncode, time.perf_counter() - start, last

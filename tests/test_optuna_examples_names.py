@@ -5,6 +5,7 @@ terminator, the ``optuna.integration`` names tunesmith covers, and plots' ``show
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import tunesmith as ts
@@ -154,7 +155,9 @@ def test_optuna_search_cv_takes_optunas_arguments_and_callbacks():
         with pytest.raises(ts.InvalidArgumentError, match=message):
             optuna.integration.OptunaSearchCV(SVC(), space, n_trials=1, **wrong).fit(X, y)
     with pytest.raises(AttributeError, match=r"trial\.report"):
-        optuna.integration.LightGBMPruningCallback  # noqa: B018
+        optuna.integration.KerasPruningCallback  # noqa: B018
+    with pytest.raises(AttributeError, match=r"LightGBMTuner .* is not in tunesmith"):
+        optuna.integration.lightgbm.train  # noqa: B018
 
 
 def test_a_study_pickles_where_another_process_can_reach_its_storage(tmp_path):
@@ -225,8 +228,35 @@ def test_optunas_other_multi_objective_sampler_names():
     assert (nsga.mutation_rate, nsga.crossover_probability) == (0.2, 0.5)
     with pytest.raises(ts.InvalidArgumentError, match="not both"):
         optuna.samplers.NSGAIISampler(mutation_rate=0.1, mutation_prob=0.2)
-    with pytest.raises(AttributeError, match=r"use optuna\.samplers\.NSGAIISampler"):
-        optuna.samplers.NSGAIIISampler  # noqa: B018
+    nsga3 = optuna.samplers.NSGAIIISampler(
+        population_size=8, seed=1, dividing_parameter=4, mutation_prob=0.2, crossover_prob=0.5
+    )
+    assert (nsga3.mutation_rate, nsga3.crossover_probability, nsga3.seed) == (0.2, 0.5, 1)
+    assert len(nsga3.references(3)) == 15  # C(3 + 4 - 1, 4)
+    with pytest.raises(ts.InvalidArgumentError, match="2-d array"):
+        optuna.samplers.NSGAIIISampler(reference_points=[1.0, 1.0])
+
+
+def test_nsga3_cuts_the_last_front_by_niching_around_reference_directions():
+    from tunesmith.samplers.nsga3 import reference_order, simplex_points
+
+    # 12 points of one front (x + y + z = 1): four near each corner, which normalizes
+    # them onto the simplex itself
+    rng = np.random.default_rng(0)
+    corners = np.eye(3)
+    points = np.concatenate([0.9 * c + 0.1 * rng.dirichlet(np.ones(3), 4) for c in corners])
+    references = simplex_points(3, 1)  # the three corner directions
+    order = reference_order(points, None, 6, references)
+    assert sorted(order) == list(range(12))
+    # the 6 survivors: two near each corner, the nearest to its direction first
+    assert sorted(order[:6] // 4) == [0, 0, 1, 1, 2, 2]
+    assert set(order[:3] // 4) == {0, 1, 2}
+    again = reference_order(points, None, 6, references)
+    assert order.tolist() == again.tolist()  # every worker picks the same
+    # constraints first: an infeasible point never survives while feasible ones remain
+    violation = np.zeros(12)
+    violation[order[0]] = 1.0
+    assert order[0] not in reference_order(points, violation, 6, references)[:6]
 
 
 def test_mean_decrease_impurity_ranks_what_drives_the_objective():
@@ -249,8 +279,161 @@ def test_mean_decrease_impurity_ranks_what_drives_the_objective():
     assert isinstance(evaluator, ts.MeanDecreaseImpurityEvaluator) and evaluator.n_trees == 64
 
 
-def test_optuna_5s_set_constraint_says_to_give_the_sampler_a_constraints_function():
-    study = ts.create_study()
+def _constrained(trial):
+    x = trial.suggest_float("x", -5, 5)
+    trial.set_constraint("budget", x - 1)
+    trial.set_constraint("floor", -x - 4)
+    return x**2
+
+
+def test_set_constraint_values_are_stored_with_their_names_and_read_back(tmp_path):
+    import pickle
+
+    url = f"sqlite:///{tmp_path}/c.db"
+    sampler = ts.TPESampler(constraints_func=lambda t: [t.params["x"] * 2], seed=0)
+    study = ts.create_study(storage=url, study_name="c", sampler=sampler)
+    study.optimize(_constrained, n_trials=4)
+    for trial in ts.load_study(study_name="c", storage=url).trials:
+        x = trial.params["x"]
+        # the function's values first, named "0", ... as Optuna names them
+        assert dict(trial.constraints.items()) == {"0": 2 * x, "budget": x - 1, "floor": -x - 4}
+        assert trial.constraints == (2 * x, x - 1, -x - 4)
+        assert trial.system_attrs == {
+            "constraints": [2 * x],
+            "constraints:budget": x - 1,
+            "constraints:floor": -x - 4,
+        }
+        assert trial.feasible == (x <= 0 and x >= -4)
+        copied = pickle.loads(pickle.dumps(trial.constraints))
+        assert copied.names == ("0", "budget", "floor") and copied == trial.constraints
+
+
+_SAMPLERS = {
+    "tpe": lambda seed: ts.TPESampler(seed=seed, n_startup_trials=5),
+    "nsga2": lambda seed: ts.NSGAIISampler(seed=seed, population_size=6),
+    "gp": lambda seed: ts.GPSampler(seed=seed, n_startup_trials=5),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_SAMPLERS))
+def test_samplers_avoid_what_set_constraint_rules_out_without_a_constraints_function(name):
+    # the objective pulls to the bounds; only |x| <= 0.5 (a tenth of the range) is feasible
+    def late_feasible(seed, told):
+        def objective(trial):
+            x = trial.suggest_float("x", -5, 5)
+            if told:
+                trial.set_constraint("c", abs(x) - 0.5)
+            return -abs(x)
+
+        study = ts.create_study(sampler=_SAMPLERS[name](seed))
+        study.optimize(objective, n_trials=30)
+        if told:
+            assert study.best_trial.feasible and abs(study.best_trial.params["x"]) <= 0.5
+        return sum(abs(trial.params["x"]) <= 0.5 for trial in study.trials[15:])
+
+    # measured for seeds 0-4 (of 15 late trials): told 1-4 (TPE, GP), 1-10 (NSGA-II);
+    # not told 0-1
+    told = sum(late_feasible(seed, True) for seed in range(3))
+    blind = sum(late_feasible(seed, False) for seed in range(3))
+    assert told >= blind + 4, (told, blind)
+
+
+def test_set_constraint_checks_its_value_and_keeps_the_first():
+    study = ts.create_study(seed=0)
     trial = study.ask()
-    with pytest.raises(ts.InvalidArgumentError, match="constraints_func=f"):
-        trial.set_constraint("memory", 3.0)
+    with pytest.raises(TypeError, match="must be a number"):
+        trial.set_constraint("c", "high")
+    with pytest.raises(ValueError, match="NaN"):
+        trial.set_constraint("c", float("nan"))
+    trial.set_constraint("c", 2)
+    with pytest.warns(UserWarning, match="already set"):
+        trial.set_constraint("c", -1.0)
+    assert dict(trial.constraints.items()) == {"c": 2.0}
+    assert study.tell(trial, 1.0).constraints["c"] == 2.0
+    fixed = ts.FixedTrial({"x": 0.5})
+    assert _constrained(fixed) == 0.25 and fixed.constraints["budget"] == -0.5
+
+
+def test_create_trial_takes_constraints_by_name_and_from_optunas_system_attrs():
+    space = {"x": ts.Float(0, 1)}
+    made = ts.create_trial(
+        params={"x": 0.5},
+        distributions=space,
+        value=1.0,
+        system_attrs={"constraints": [0.5], "constraints:m": -1.0},
+        constraints={"n": -2.0},
+    )
+    assert dict(made.constraints.items()) == {"0": 0.5, "m": -1.0, "n": -2.0}
+    assert not made.feasible
+    study = ts.create_study()
+    study.add_trial(made)
+    assert study.trials[0].system_attrs == {
+        "constraints": [0.5],
+        "constraints:m": -1.0,
+        "constraints:n": -2.0,
+    }
+    with pytest.raises(ts.InvalidArgumentError, match="user_attrs"):
+        ts.create_trial(params={}, distributions={}, value=1.0, system_attrs={"nsga2:gen": 1})
+
+
+def test_lightgbm_pruning_callback_reports_every_nth_round_and_names_what_is_missing():
+    lgb = pytest.importorskip("lightgbm")
+    from sklearn.datasets import load_breast_cancer
+
+    import tunesmith as optuna
+
+    data, target = load_breast_cancer(return_X_y=True)
+    train, valid = lgb.Dataset(data[:400], target[:400]), lgb.Dataset(data[400:], target[400:])
+    params = {"objective": "binary", "metric": "auc", "verbosity": -1, "num_threads": 1}
+    study = optuna.create_study(direction="maximize", pruner="none")
+    trial = study.ask()
+    every_third = optuna.integration.LightGBMPruningCallback(trial, "auc", report_interval=3)
+    lgb.train(params, train, num_boost_round=9, valid_sets=[valid], callbacks=[every_third])
+    study.tell(trial, 1.0)
+    assert sorted(study.trials[0].intermediate_values) == [2, 5, 8]
+    missing = optuna.integration.LightGBMPruningCallback(study.ask(), "binary_error")
+    with pytest.raises(ValueError, match=r"no metric 'binary_error'.*valid_0: auc"):
+        lgb.train(params, train, num_boost_round=2, valid_sets=[valid], callbacks=[missing])
+    with pytest.raises(ts.InvalidArgumentError, match="report_interval"):
+        optuna.integration.LightGBMPruningCallback(trial, "auc", report_interval=0)
+
+
+def test_clone_of_optuna_search_cv_copies_its_in_memory_study_as_optuna_does(tmp_path):
+    pytest.importorskip("sklearn")
+    from sklearn.base import clone
+    from sklearn.datasets import load_iris
+    from sklearn.svm import SVC
+
+    import tunesmith as optuna
+
+    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=0))
+    study.enqueue_trial({"C": 1.0})
+    space = {"C": optuna.distributions.FloatDistribution(1e-3, 1e3, log=True)}
+    search = optuna.integration.OptunaSearchCV(SVC(), space, n_trials=3, study=study)
+    copy = clone(search)
+    assert copy.study is not study and len(copy.study.trials) == 1  # the WAITING one
+    copy.fit(*load_iris(return_X_y=True))
+    assert len(copy.study_.trials) == 3 and copy.study_.trials[0].params == {"C": 1.0}
+    assert [t.state.name for t in study.trials] == ["WAITING"]  # the original is untouched
+    assert copy.study_.sampler is not study.sampler and copy.study_.seed == study.seed
+
+    # a study in a database stays one study: the copy reaches it again
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    stored = optuna.create_study(storage=url, study_name="s", direction="maximize")
+    fitted = clone(optuna.integration.OptunaSearchCV(SVC(), space, n_trials=2, study=stored))
+    fitted.fit(*load_iris(return_X_y=True))
+    assert len(stored.trials) == 2
+
+
+@pytest.mark.parametrize("sampler", ["auto", "tpe", "gp", "cmaes", "nsga2", "nsga3", "random"])
+def test_a_study_deep_copies_with_every_sampler(sampler):
+    import copy
+
+    if sampler == "cmaes":
+        pytest.importorskip("cmaes")
+    study = ts.create_study(sampler=sampler, seed=0)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+    twin = copy.deepcopy(study)
+    twin.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    assert (len(study.trials), len(twin.trials)) == (3, 5)
+    assert [t.params for t in twin.trials[:3]] == [t.params for t in study.trials]

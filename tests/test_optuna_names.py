@@ -195,8 +195,42 @@ def test_enqueue_trial_skip_if_exists_and_get_trials_with_optunas_arguments():
     complete = study.get_trials(deepcopy=False, states=(ts.TrialState.COMPLETE,))
     assert len(complete) == 3 == len(study.get_trials([ts.TrialState.COMPLETE]))
     assert study.get_trials(False, states=[ts.TrialState.PRUNED]) == []
-    with pytest.raises(ts.InvalidArgumentError, match="set_user_attr"):
-        study.enqueue_trial({"x": 0.1}, user_attrs={"a": 1})
+    with pytest.raises(ts.InvalidArgumentError, match="JSON"):
+        study.enqueue_trial({"x": 0.1}, user_attrs={"a": object()})
+
+
+def test_enqueued_trials_wait_numbered_and_keep_their_user_attrs_across_storages(tmp_path):
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    study = ts.create_study(storage=url, study_name="w", seed=0)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    study.enqueue_trial({"x": 0.5}, user_attrs={"why": "baseline"})
+    study.enqueue({"x": 0.75})
+    loaded = ts.load_study(study_name="w", storage=url)
+    waiting = loaded.get_trials(states=[ts.TrialState.WAITING])
+    assert [(t.number, dict(t.fixed_params), dict(t.user_attrs)) for t in waiting] == [
+        (2, {"x": 0.5}, {"why": "baseline"}),
+        (3, {"x": 0.75}, {}),
+    ]
+    assert all(t.params == {} and t.datetime_start is None for t in waiting)
+    assert not ts.TrialState.WAITING.is_finished and ts.TrialState.FAIL.is_finished()
+    assert len(loaded.trials) == 4
+    # copy_study takes what still waits, as Optuna's copies WAITING trials
+    copy = ts.copy_study(from_study_name="w", from_storage=url, to_storage=None)
+    assert [t.state for t in copy.trials[2:]] == [ts.TrialState.WAITING] * 2
+    loaded.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+    taken = loaded.trials[2]
+    assert (taken.state, taken.params, dict(taken.user_attrs)) == (
+        ts.TrialState.COMPLETE,
+        {"x": 0.5},
+        {"why": "baseline"},
+    )
+    assert [t.state for t in study.trials[2:]] == [ts.TrialState.COMPLETE, ts.TrialState.WAITING]
+    frame = study.trials_dataframe(attrs=("number", "state", "datetime_start"))
+    assert frame["state"].tolist()[-1] == "WAITING" and frame["datetime_start"].isna().tolist()[-1]
+    pytest.importorskip("matplotlib")
+    from tunesmith.plot import plot_timeline
+
+    assert plot_timeline(study) is not None  # draws the started trials only
 
 
 def test_optimize_takes_show_progress_bar_and_gc_after_trial(monkeypatch):

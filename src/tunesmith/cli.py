@@ -132,10 +132,14 @@ def _rows(study: ts.Study) -> tuple[list[str], list[list[Any]]]:
     for t in trials:
         values = [t.value] if n == 1 else list(t.values or [None] * n)
         rows.append(
-            [t.number, t.state.name, *values, _when(t.started_at), _when(t.finished_at),
+            [t.number, t.state.name, *values, _when(_started(t)), _when(t.finished_at),
              t.duration, *(t.params.get(name) for name in names), t.reason]
         )  # fmt: skip
     return header, rows
+
+
+def _started(trial: ts.FrozenTrial) -> float | None:
+    return None if trial.state is ts.TrialState.WAITING else trial.started_at
 
 
 def _cell(value: Any) -> str:

@@ -11,9 +11,9 @@ Every storage keeps an event as a *record*: ``(kind, trial number or None, JSON 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NoReturn, TypeAlias
+from typing import Any, NoReturn, SupportsIndex, TypeAlias, overload
 
 from tunesmith.errors import StorageError
 from tunesmith.space import (
@@ -49,6 +49,69 @@ class _Empty(dict[Any, Any]):
         return "EMPTY"
 
 
+class Constraints(tuple[float, ...]):
+    """A trial's constraint values (feasible when each is <= 0), with a name for each.
+
+    A tuple of floats, as samplers read it; Optuna code reads ``trial.constraints`` as a
+    dict of name -> value, so it also answers ``keys()``, ``values()``, ``items()``,
+    ``get(name)`` and ``[name]``. Values from a sampler's constraints function are named
+    ``"0"``, ``"1"``, ... (as Optuna names them); ``trial.set_constraint(key, v)`` names
+    its own.
+
+    Example:
+        >>> c = Constraints((0.5, -1.0), ("0", "budget"))
+        >>> c[1], c["budget"], dict(c.items())
+        (-1.0, -1.0, {'0': 0.5, 'budget': -1.0})
+    """
+
+    names: tuple[str, ...]
+
+    def __new__(cls, values: Iterable[float], names: Iterable[str] | None = None) -> Constraints:
+        made = super().__new__(cls, (float(v) for v in values))
+        named = tuple(str(i) for i in range(len(made))) if names is None else tuple(names)
+        if len(named) != len(made) or len(set(named)) != len(named):
+            raise ValueError(f"constraints: {len(made)} values need as many distinct names")
+        made.names = named
+        return made
+
+    def __getnewargs__(self) -> tuple[Any, ...]:
+        return (tuple(self), self.names)
+
+    @overload
+    def __getitem__(self, key: SupportsIndex | str) -> float: ...
+    @overload
+    def __getitem__(self, key: slice) -> tuple[float, ...]: ...
+    def __getitem__(self, key: SupportsIndex | str | slice) -> float | tuple[float, ...]:
+        if isinstance(key, str):
+            try:
+                return tuple.__getitem__(self, self.names.index(key))
+            except ValueError:
+                raise KeyError(key) from None
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> tuple[str, ...]:
+        return self.names
+
+    def values(self) -> tuple[float, ...]:
+        return tuple(self)
+
+    def items(self) -> list[tuple[str, float]]:
+        return list(zip(self.names, self, strict=True))
+
+    def get(self, name: str, default: float | None = None) -> float | None:
+        return self[name] if name in self.names else default
+
+    @property
+    def named(self) -> bool:
+        """Whether any name is not the default ``"0"``, ``"1"``, ..."""
+        return self.names != tuple(str(i) for i in range(len(self)))
+
+    def __repr__(self) -> str:
+        if not self.named:
+            return tuple.__repr__(self)
+        return f"Constraints({dict(self.items())!r})"
+
+
 #: The empty mapping events and trials share, rather than an empty dict each.
 EMPTY: Mapping[Any, Any] = _Empty()
 
@@ -61,11 +124,13 @@ THE_STUDY = -2
 @dataclass(frozen=True, slots=True)
 class Enqueued:
     """Parameters to evaluate before anything is sampled: given by the user, or those of a
-    trial whose worker died (``retry_of``), with the retries it has left."""
+    trial whose worker died (``retry_of``), with the retries it has left; ``user_attrs``
+    are set on the trial that takes them (Optuna's ``enqueue_trial(user_attrs=)``)."""
 
     params: Mapping[str, Any]
     retries: int | None = None
     retry_of: int | None = None
+    user_attrs: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +197,8 @@ class TrialFinished:
 
     ``value`` is the objective's value, or a tuple of them in a study of several
     objectives. ``constraints`` are the values the sampler's constraints function gave
-    the finished trial (each must be <= 0 for the trial to be feasible)."""
+    the finished trial, then those the objective set with ``trial.set_constraint`` (each
+    must be <= 0 for the trial to be feasible)."""
 
     number: int
     state: TrialState
@@ -215,13 +281,19 @@ def encode(event: Event) -> tuple[str, int | None, str]:
             payload["k"] = event.failure.value
         if event.constraints is not None:
             payload["c"] = event.constraints
+            names = getattr(event.constraints, "names", None)
+            if names is not None and Constraints(event.constraints, names).named:
+                payload["cn"] = names
         return "finished", event.number, _dumps(payload)
     if isinstance(event, UserAttrsSet):
         attrs = {k: to_json_value(v) for k, v in event.attrs.items()}
         return "user_attrs", event.number, _dumps(attrs)
     if isinstance(event, Enqueued):
         params = {k: to_json_value(v) for k, v in event.params.items()}
-        return "enqueued", None, _dumps({"p": params, "r": event.retries, "o": event.retry_of})
+        data = {"p": params, "r": event.retries, "o": event.retry_of}
+        if event.user_attrs:
+            data["u"] = {k: to_json_value(v) for k, v in event.user_attrs.items()}
+        return "enqueued", None, _dumps(data)
     raise TypeError(f"not an event: {event!r}")
 
 
@@ -262,12 +334,13 @@ def decode(kind: str, number: int | None, payload: str) -> Event:
             data["t"],
             data["r"],
             None if data.get("k") is None else Failure(data["k"]),
-            None if constraints is None else tuple(constraints),
+            None if constraints is None else Constraints(constraints, data.get("cn")),
         )
     if kind == "user_attrs":
         attrs = {k: from_json_value(v) for k, v in data.items()}
         return UserAttrsSet(number, attrs)  # type: ignore[arg-type]
     if kind == "enqueued":
         params = {k: from_json_value(v) for k, v in data["p"].items()}
-        return Enqueued(params, data["r"], data["o"])
+        attrs = {k: from_json_value(v) for k, v in data.get("u", EMPTY).items()}
+        return Enqueued(params, data["r"], data["o"], attrs or EMPTY)
     raise StorageError(f"unknown event kind {kind!r} in the storage; is tunesmith up to date?")

@@ -92,7 +92,10 @@ class FrozenTrial:
         values: The objective values, one per objective (``(value,)`` with one
             objective), or None.
         constraints: What the sampler's constraints function returned for the finished
-            trial (feasible when every one is <= 0), or None if it has none.
+            trial, then what the objective gave with ``trial.set_constraint`` (feasible
+            when every one is <= 0), or None if it has none: a tuple that also answers
+            Optuna's dict questions (``items()``, ``["key"]``), see
+            :class:`~tunesmith.events.Constraints`.
 
     Example:
         >>> FrozenTrial(0, TrialState.COMPLETE, 1.5, started_at=0.0).values
@@ -131,12 +134,23 @@ class FrozenTrial:
     @property
     def system_attrs(self) -> dict[str, Any]:
         """What Optuna code reads from a trial's system attributes, under Optuna's keys:
-        ``"constraints"`` (the constraint values, a list) and ``"fixed_params"`` (the
-        enqueued parameters), each only when the trial has them. A new dict each time:
-        setting items on it changes nothing."""
+        ``"constraints"`` (the values of a constraints function, a list),
+        ``"constraints:<key>"`` (each given with ``trial.set_constraint``) and
+        ``"fixed_params"`` (the enqueued parameters), each only when the trial has them.
+        A new dict each time: setting items on it changes nothing."""
         attrs: dict[str, Any] = {}
         if self.constraints is not None:
-            attrs["constraints"] = list(self.constraints)
+            # a constraints function's values as one list, set_constraint's a key each
+            names = getattr(self.constraints, "names", None) or [
+                str(i) for i in range(len(self.constraints))
+            ]
+            pairs = list(enumerate(zip(names, self.constraints, strict=True)))
+            listed = [value for i, (name, value) in pairs if name == str(i)]
+            if listed:
+                attrs["constraints"] = listed
+            for i, (name, value) in pairs:
+                if name != str(i):
+                    attrs[f"constraints:{name}"] = value
         if self.fixed_params:
             attrs["fixed_params"] = dict(self.fixed_params)
         return attrs
@@ -151,7 +165,10 @@ class FrozenTrial:
         return {**self.proposal, **self.fixed_params, **self.params}
 
     @property
-    def datetime_start(self) -> datetime.datetime:
+    def datetime_start(self) -> datetime.datetime | None:
+        """When the trial started (None for a WAITING trial, which has not)."""
+        if self.state is TrialState.WAITING:
+            return None
         return datetime.datetime.fromtimestamp(self.started_at)
 
     @property
@@ -256,7 +273,7 @@ class History:
         self._space = builder.relative_space
         self._seen = builder.seen
         queue = builder.queue
-        self._queue = tuple((seq, item.params) for seq, item in queue.items()) if queue else ()
+        self._queue = tuple(queue.items()) if queue else ()
 
     def __len__(self) -> int:
         """Number of trials, running ones included."""
@@ -322,7 +339,24 @@ class History:
 
     def queued(self) -> tuple[tuple[int, Mapping[str, Any]], ...]:
         """Enqueued parameter sets no trial has taken yet, as ``(queue id, params)``."""
-        return self._queue
+        return tuple((seq, item.params) for seq, item in self._queue)
+
+    def waiting(self) -> list[FrozenTrial]:
+        """The queue as Optuna shows it: a WAITING trial for each enqueued item no trial
+        has taken yet, numbered as the trials that take them will be if they start in
+        order (next after every trial there is), with the enqueued values as
+        ``fixed_params`` and no ``params`` yet."""
+        start = len(self)
+        return [
+            FrozenTrial(
+                start + i,
+                TrialState.WAITING,
+                user_attrs=item.user_attrs,
+                notes=_EMPTY if item.retry_of is None else {"retry_of": item.retry_of},
+                fixed_params=item.params,
+            )
+            for i, (_, item) in enumerate(self._queue)
+        ]
 
     def _of_state(self, state: TrialState) -> Sequence[FrozenTrial]:
         return _Prefix(self._by_state[state], self._counts[_FINISHED.index(state)])
@@ -489,9 +523,9 @@ class HistoryBuilder:
             params=_EMPTY,
             distributions=_EMPTY,
             intermediate_values=_EMPTY,
-            user_attrs=_EMPTY,
             notes=_EMPTY,
             fixed_params=self.queue[claim].params if claim is not None else _EMPTY,
+            user_attrs=self.queue[claim].user_attrs if claim is not None else _EMPTY,
             started_at=started_at,
             proposal=_EMPTY,
             worker=worker,
@@ -514,14 +548,16 @@ class HistoryBuilder:
 
     def _on_created(self, seq: int, event: TrialCreated) -> None:
         self._created_at_seq.append(seq)
-        fixed, retries, retry_of = _EMPTY, event.retries, None
+        fixed, retries, retry_of, attrs = _EMPTY, event.retries, None, _EMPTY
         if event.claim is not None and event.claim in self.queue:
             item = self.queue.pop(event.claim)
-            fixed, retry_of = item.params, item.retry_of
+            fixed, retry_of, attrs = item.params, item.retry_of, item.user_attrs
             retries = event.retries if item.retries is None else item.retries
         trial = _Running(len(self.trials), event.time, fixed, event.lease, retries, event.worker)
         if retry_of is not None:
             trial.notes = {"retry_of": retry_of}
+        if attrs:
+            trial.user_attrs = attrs
         self.trials.append(trial)
         self.running[trial.number] = trial
 

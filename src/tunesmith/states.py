@@ -8,20 +8,52 @@ from collections.abc import Sequence
 from tunesmith.errors import InvalidArgumentError
 
 
+class Answer(int):
+    """A yes or no that also answers when called, so that one name serves as a property
+    and as Optuna's method of the same name.
+
+    Example:
+        >>> TrialState.PRUNED.is_finished, TrialState.RUNNING.is_finished()
+        (True, False)
+    """
+
+    __slots__ = ()
+
+    def __call__(self) -> bool:
+        return bool(self)
+
+    def __repr__(self) -> str:
+        return repr(bool(self))
+
+
+_YES, _NO = Answer(1), Answer(0)
+
+
 class TrialState(enum.Enum):
-    """Where a trial is in its life. Only RUNNING trials ever change."""
+    """Where a trial is in its life. Only RUNNING trials ever change.
+
+    WAITING is Optuna's state for enqueued parameters no trial has taken yet:
+    ``study.trials`` lists each as a WAITING trial after the others, numbered as the trial
+    that takes it will be when trials run in order. It is never stored: it is the queue,
+    shown."""
 
     RUNNING = "running"
     COMPLETE = "complete"
     PRUNED = "pruned"
     FAIL = "fail"
+    WAITING = "waiting"
 
     @property
-    def is_finished(self) -> bool:
-        return self is not TrialState.RUNNING
+    def is_finished(self) -> Answer:
+        """Whether the trial is COMPLETE, PRUNED or FAIL. A property, which Optuna code
+        may also call (``state.is_finished()``, a method in Optuna)."""
+        return _YES if self in _FINISHED_STATES else _NO
 
     def __repr__(self) -> str:
         return f"TrialState.{self.name}"
+
+
+_FINISHED_STATES = frozenset({TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL})
 
 
 class Direction(enum.Enum):

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 from tunesmith.errors import InvalidArgumentError, TrialPruned
+from tunesmith.events import Constraints
 from tunesmith.history import FrozenTrial
 from tunesmith.space import Categorical, Distribution, Float, Int, check_name, to_json_value
 from tunesmith.states import TrialState
@@ -47,6 +48,9 @@ class TrialDriver(Protocol):
     def report(self, value: float, step: int) -> None: ...
     def should_prune(self) -> bool: ...
     def set_user_attr(self, key: str, value: Any) -> None: ...
+    @property
+    def constraints(self) -> Mapping[str, float]: ...
+    def set_constraint(self, key: str, value: float) -> None: ...
 
 
 class Trial:
@@ -93,15 +97,41 @@ class Trial:
         """The study running this trial."""
         return self._driver.study
 
+    @property
+    def constraints(self) -> Constraints:
+        """Constraint values set so far with :meth:`set_constraint`, by name."""
+        given = self._driver.constraints
+        return Constraints(given.values(), given)
+
     def set_constraint(self, key: str, value: float) -> None:
-        """Optuna 5's way to give a constraint from the objective: not here yet. The error
-        says what to write instead."""
-        raise InvalidArgumentError(
-            f"trial.set_constraint({key!r}, ...): constraints come from the sampler here: "
-            "give it constraints=f (Optuna's constraints_func=f), where f(trial) returns "
-            "the constraint values, each <= 0 when the trial is feasible; the objective "
-            "may store what f needs with trial.set_user_attr"
-        )
+        """Give the value of constraint ``key`` (Optuna 5's way): the trial is feasible
+        when every constraint value is <= 0. Samplers that handle constraints (TPE,
+        NSGA-II, GP) use these as they use the values of a ``constraints=`` function,
+        which come first; the finished trial's ``constraints`` holds both.
+
+        A value that is not a number is a ``TypeError``, NaN a ``ValueError``; a key
+        set before keeps its first value, with a warning, as in Optuna.
+        """
+        if not isinstance(key, str) or not key:
+            raise InvalidArgumentError(f"a constraint key must be a non-empty string, got {key!r}")
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"set_constraint({key!r}, ...): the value must be a number, but got "
+                f"{type(value).__name__} {value!r}"
+            ) from None
+        if math.isnan(number):
+            raise ValueError(f"set_constraint({key!r}, ...): NaN is not a constraint value")
+        if key in self._driver.constraints:
+            warnings.warn(
+                f"set_constraint({key!r}, ...): already set for this trial; the first "
+                "value is kept",
+                UserWarning,
+                stacklevel=2,
+            )
+            return
+        self._driver.set_constraint(key, number)
 
     def suggest(self, name: str, distribution: Distribution) -> Any:
         """A value for parameter ``name`` drawn from ``distribution``."""
@@ -260,6 +290,7 @@ class _FixedDriver:
         self.distributions: dict[str, Distribution] = {}
         self.user_attrs: Mapping[str, Any] = {}
         self.intermediate: dict[int, float] = {}
+        self.constraints: Mapping[str, float] = {}
         self.study = None
 
     def suggest(self, name: str, distribution: Distribution) -> Any:
@@ -281,6 +312,9 @@ class _FixedDriver:
 
     def set_user_attr(self, key: str, value: Any) -> None:
         self.user_attrs = {**self.user_attrs, key: value}
+
+    def set_constraint(self, key: str, value: float) -> None:
+        self.constraints = {**self.constraints, key: value}
 
 
 def _checked(owner: str, name: str, value: Any, distribution: object) -> Any:
@@ -309,10 +343,17 @@ def create_trial(
     user_attrs: Mapping[str, Any] | None = None,
     intermediate_values: Mapping[int, float] | None = None,
     values: Sequence[float] | None = None,
+    constraints: Mapping[str, float] | None = None,
+    system_attrs: Mapping[str, Any] | None = None,
 ) -> FrozenTrial:
     """A finished trial made by hand, for ``study.add_trial`` (warm starts from earlier
     results), as Optuna's ``create_trial``; ``values`` (one per objective) instead of
     ``value`` for a study of several objectives.
+
+    ``constraints`` are the trial's constraint values by name (feasible when each is
+    <= 0), as Optuna 5 takes them. ``system_attrs`` is read for Optuna's constraint keys
+    only (``"constraints"``, a list, and ``"constraints:<key>"``), so that trials copied
+    from Optuna keep their constraints; any other key is an error naming ``user_attrs``.
 
     Example:
         >>> trial = create_trial(value=0.5, params={"x": 1.0}, distributions={"x": Float(0, 2)})
@@ -365,7 +406,32 @@ def create_trial(
         started_at=now,
         finished_at=now,
         values=several,
+        constraints=_given_constraints(constraints, system_attrs),
     )
+
+
+def _given_constraints(
+    constraints: Mapping[str, float] | None, system_attrs: Mapping[str, Any] | None
+) -> Constraints | None:
+    """``create_trial``'s constraints: Optuna's system attributes first, then ``constraints``."""
+    named: dict[str, float] = {}
+    for key, value in (system_attrs or {}).items():
+        if key == "constraints" and isinstance(value, (list, tuple)):
+            named.update((str(i), v) for i, v in enumerate(value))
+        elif isinstance(key, str) and key.startswith("constraints:"):
+            named[key[len("constraints:") :]] = value
+        elif key != "fixed_params":
+            raise InvalidArgumentError(
+                f"create_trial: system attribute {key!r} is not kept (only Optuna's "
+                "constraint keys are read); give it in user_attrs"
+            )
+    named.update(constraints or {})
+    for key, value in named.items():
+        if not _is_real(value) or math.isnan(float(value)):
+            raise InvalidArgumentError(
+                f"create_trial: constraint {key!r} must be a number, but got {value!r}"
+            )
+    return Constraints(named.values(), named) if named else None
 
 
 __all__ = ["FixedTrial", "FrozenTrial", "Trial", "TrialPruned", "TrialState", "create_trial"]

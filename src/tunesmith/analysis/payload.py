@@ -75,7 +75,7 @@ def _column(trials: Sequence[ts.FrozenTrial], name: str, categorical: bool) -> l
 def study_payload(study: ts.Study, *, with_importance: bool = True) -> dict[str, Any]:
     """The study as JSON-ready values (see the module docstring); reads, never writes."""
     now = time.time()
-    trials = study.trials
+    trials = [t for t in study.trials if t.state is not ts.TrialState.WAITING]  # not started
     latest: dict[str, ts.Distribution] = {}
     for trial in trials:
         latest.update(trial.distributions)

@@ -30,7 +30,7 @@ def plot_timeline(study: ts.Study) -> Any:
         'seconds since the first trial started'
     """
     study = check_study(study, "plot_timeline")
-    trials = study.trials
+    trials = [t for t in study.trials if t.state is not ts.TrialState.WAITING]  # not started
     figure = new_figure()
     if not trials:
         return empty(figure, "no trial yet")

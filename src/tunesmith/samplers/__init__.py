@@ -8,6 +8,7 @@ from tunesmith.samplers.genetic import GeneticSampler
 from tunesmith.samplers.gp import GPSampler
 from tunesmith.samplers.grid import GridSampler
 from tunesmith.samplers.nsga2 import NSGAIISampler
+from tunesmith.samplers.nsga3 import NSGAIIISampler
 from tunesmith.samplers.partial_fixed import BruteForceSampler, PartialFixedSampler
 from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.samplers.random import RandomSampler
@@ -17,13 +18,7 @@ from tunesmith.samplers.tpe import TPESampler
 MOTPESampler = TPESampler
 
 #: Optuna's samplers that tunesmith does not have, and what to write instead.
-_NOT_HERE = {
-    "NSGAIIISampler": (
-        "NSGA-III (reference points for many objectives) is not in tunesmith; "
-        "NSGAIISampler, TPESampler and GPSampler handle several objectives: use "
-        "optuna.samplers.NSGAIISampler(population_size=..., seed=...)"
-    ),
-}
+_NOT_HERE: dict[str, str] = {}
 
 
 def __getattr__(name: str) -> object:
@@ -43,6 +38,7 @@ __all__ = [
     "GeneticSampler",
     "GridSampler",
     "MOTPESampler",
+    "NSGAIIISampler",
     "NSGAIISampler",
     "PartialFixedSampler",
     "QMCSampler",

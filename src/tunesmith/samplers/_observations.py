@@ -105,6 +105,12 @@ class Observations:
         rows = self._where(TrialState.COMPLETE)
         return self._x[rows], self._loss[rows]
 
+    @property
+    def constrained(self) -> bool:
+        """Whether any trial seen has constraint values (from a sampler's constraints
+        function or the objective's ``trial.set_constraint``)."""
+        return self._constraints.shape[1] > 0
+
     def constraints(self) -> np.ndarray:
         """``c`` (n, k) of the COMPLETE trials, in the order :meth:`complete` returns."""
         return self._constraints[self._where(TrialState.COMPLETE)]

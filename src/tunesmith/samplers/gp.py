@@ -372,7 +372,7 @@ class GPSampler:
     ) -> tuple[Feasibility | None, np.ndarray]:
         """The GPs of the constraints (None without constraints), and which of the
         complete trials are feasible."""
-        if self.constraints is None:
+        if self.constraints is None and not table.constrained:
             return None, np.ones(len(x), dtype=bool)
         values = table.constraints()
         known = ~np.isnan(values).all(axis=0)

@@ -197,7 +197,9 @@ class NSGAIISampler:
             )
         table = self._observations.get(space, history)
         x, losses = table.complete_losses()
-        violation = table.violations() if self.constraints is not None else None
+        violation = (
+            table.violations() if self.constraints is not None or table.constrained else None
+        )
         population = self._population(space, table)
         population.update(x, losses, violation)
         generation = population.generation

@@ -409,7 +409,7 @@ class TPESampler:
         above = ParzenEstimator(bad, bad_weights, cube, self.prior_weight, independent=independent)
         fixed, fixed_values = cube.fixed(context)
         candidates = below.sample(rng, self.n_ei_candidates, fixed, fixed_values)
-        if self.constraints is None:
+        if not self._constrained(table):
             score = below.log_pdf(candidates) - above.log_pdf(candidates)
         else:
             pairs = [(below, above, len(good) / max(len(good) + len(bad), 1))]
@@ -434,6 +434,11 @@ class TPESampler:
         suggestion = Suggestion({name: params[name] for name in joint})
         return unless_failed(suggestion, space, history, rng, trial)
 
+    def _constrained(self, table: Observations) -> bool:
+        """Whether trials are ranked with their constraints: given a constraints function,
+        or when the objective set constraint values (``trial.set_constraint``)."""
+        return self.constraints is not None or table.constrained
+
     def _split(
         self, table: Observations, history: History, number: int
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
@@ -444,7 +449,7 @@ class TPESampler:
         # only the good group needs an order (every trial may be ranked: an upper bound)
         needed = good_count(len(losses) + len(pruned_loss))
         feasible = None
-        if self.constraints is None:
+        if not self._constrained(table):
             complete_order = rank_order(losses, needed)
         elif losses.shape[1] == 1:
             # c-TPE: the objective's good group is every trial (feasible or not) at least

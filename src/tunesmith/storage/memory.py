@@ -60,6 +60,15 @@ class MemoryStorage:
             return []
         return list(enumerate(log[after:], start=after + 1))
 
+    def copy_of(self, study: str) -> MemoryStorage:
+        """A new storage holding a copy of this study (events are immutable: the copy
+        shares them, and the two studies go their own ways from here)."""
+        copied = MemoryStorage()
+        with self._lock:
+            copied._infos[study] = self._infos[study]
+            copied._events[study] = list(self._log(study))
+        return copied
+
     def _log(self, study: str) -> list[Event]:
         try:
             return self._events[study]

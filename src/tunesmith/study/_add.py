@@ -106,8 +106,9 @@ def copy_study(
     to_storage: str | Storage,
     to_study_name: str | None = None,
 ) -> Study:
-    """Copy a study (its direction, seed, user attributes and finished trials) to another
-    storage or name, as Optuna's ``copy_study``; running trials are left behind.
+    """Copy a study (its direction, seed, user attributes, finished trials and enqueued
+    parameters, WAITING trials, still to run) to another storage or name, as Optuna's
+    ``copy_study``; running trials are left behind.
 
     Example:
         >>> import tunesmith as ts
@@ -129,5 +130,9 @@ def copy_study(
     )
     for key, value in source.user_attrs.items():
         set_study_user_attr(target, key, value)
-    add_trials(target, [trial for trial in source.trials if trial.state.is_finished])
+    trials = source.trials
+    add_trials(target, [trial for trial in trials if trial.state.is_finished])
+    for trial in trials:
+        if trial.state is TrialState.WAITING and "retry_of" not in trial.notes:
+            target.enqueue(trial.fixed_params, trial.user_attrs)
     return target

@@ -35,6 +35,7 @@ from tunesmith.samplers.genetic import GeneticSampler
 from tunesmith.samplers.gp import GPSampler
 from tunesmith.samplers.grid import GridSampler
 from tunesmith.samplers.nsga2 import NSGAIISampler
+from tunesmith.samplers.nsga3 import NSGAIIISampler
 from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.samplers.random import RandomSampler
 from tunesmith.samplers.tpe import TPESampler
@@ -57,6 +58,7 @@ SAMPLERS: dict[str, Callable[[], Sampler]] = {
     "genetic": GeneticSampler,
     "cmaes": CmaEsSampler,
     "nsga2": NSGAIISampler,
+    "nsga3": NSGAIIISampler,
 }
 PRUNERS: dict[str, Callable[[], Pruner]] = {
     "none": NopPruner,

@@ -77,9 +77,11 @@ class TrialRun:
         self.params: dict[str, Any] = {}
         self.distributions: dict[str, Distribution] = {}
         # Most trials never set these: they stay the shared empty mapping until they do.
-        self.user_attrs: Mapping[str, Any] = EMPTY
+        self.user_attrs: Mapping[str, Any] = frozen.user_attrs  # enqueued with the params
         self.notes: Mapping[str, Any] = EMPTY
         self.intermediate: Mapping[int, float] = EMPTY
+        #: What the objective gave with ``trial.set_constraint``, by name.
+        self.constraints: Mapping[str, float] = EMPTY
         self.finished = False
         self._new_params: list[str] = []
         self._new_notes: Mapping[str, Any] = EMPTY
@@ -219,6 +221,9 @@ class TrialRun:
     def set_user_attr(self, key: str, value: Any) -> None:
         self.user_attrs = {**self.user_attrs, key: value}
         self._new_attrs = {**self._new_attrs, key: value}
+
+    def set_constraint(self, key: str, value: float) -> None:
+        self.constraints = {**self.constraints, key: value}
 
     def unsend(self, events: list[Event]) -> None:
         """Events that could not be written: they go out with the next ones."""

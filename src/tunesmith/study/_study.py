@@ -26,6 +26,7 @@ from tunesmith.errors import (
 from tunesmith.events import (
     CREATED_JUST_BEFORE,
     EMPTY,
+    Constraints,
     Enqueued,
     Event,
     ParamsSet,
@@ -211,8 +212,13 @@ class Study:
 
     @property
     def trials(self) -> list[FrozenTrial]:
-        """Every trial, ordered by number (running ones included)."""
-        return self._sync().trials()
+        """Every trial, ordered by number (running ones included), then the enqueued
+        parameters no trial has taken yet as WAITING trials, as Optuna lists them."""
+        history = self._sync()
+        trials = history.trials()
+        if history.queued():
+            trials += history.waiting()
+        return trials
 
     def get_trials(
         self,
@@ -627,11 +633,13 @@ class Study:
         state: TrialState,
         value: float | tuple[float, ...] | None,
     ) -> tuple[TrialState, tuple[float, ...] | None, str | None]:
-        """The values of the sampler's constraints function for the finishing trial (its
-        state again, FAIL if the function returned something else than finite numbers)."""
+        """The values of the sampler's constraints function for the finishing trial, then
+        those the objective set with ``trial.set_constraint`` (its state again, FAIL if the
+        function returned something else than finite numbers)."""
         function = getattr(self.sampler, "constraints", None)
+        given = run.constraints if run is not None else EMPTY
         if function is None:
-            return state, None, None
+            return state, (Constraints(given.values(), given) if given else None), None
         current = run.frozen() if run is not None else self._builder.trial(number)
         if isinstance(value, tuple):
             finished = replace(current, state=state, value=None, values=value)
@@ -655,7 +663,8 @@ class Study:
                 "non-empty list of finite numbers (each <= 0 when the constraint holds)"
             )
             return TrialState.FAIL, None, reason
-        return state, tuple(numbers), None  # type: ignore[arg-type]
+        named = {str(i): n for i, n in enumerate(numbers)} | dict(given)  # Optuna's order
+        return state, Constraints(named.values(), named), None  # type: ignore[arg-type]
 
     def _check_running(self, number: int) -> None:
         history = self._sync()
@@ -779,20 +788,37 @@ class Study:
             self._read()
         return seq
 
-    def enqueue(self, params: Mapping[str, Any]) -> None:
-        """Evaluate these parameters in a coming trial, before anything is sampled.
+    def enqueue(
+        self, params: Mapping[str, Any], user_attrs: Mapping[str, Any] | None = None
+    ) -> None:
+        """Evaluate these parameters in a coming trial, before anything is sampled; that
+        trial gets ``user_attrs`` too. Until a trial takes them, ``study.trials`` shows
+        them as a WAITING trial.
 
         Parameters missing from ``params`` are sampled as usual.
         """
         if not isinstance(params, Mapping):
             raise InvalidArgumentError(f"enqueue: `params` must be a dict, but got {params!r}")
+        if user_attrs is not None and not isinstance(user_attrs, Mapping):
+            raise InvalidArgumentError(
+                f"enqueue: `user_attrs` must be a dict, but got {user_attrs!r}"
+            )
         for name, value in params.items():
             check_name(name)
             try:
                 to_json_value(value, f"enqueue: {name!r}")
             except ValueError as exc:
                 raise InvalidArgumentError(str(exc)) from None
-        self._append([Enqueued(dict(params))])
+        for key, value in (user_attrs or {}).items():
+            if not isinstance(key, str) or not key:
+                raise InvalidArgumentError(
+                    f"a user attribute key must be a non-empty string, but got {key!r}"
+                )
+            try:
+                to_json_value(value, f"enqueue: user attribute {key!r}")
+            except ValueError as exc:
+                raise InvalidArgumentError(str(exc)) from None
+        self._append([Enqueued(dict(params), user_attrs=dict(user_attrs or {}) or EMPTY)])
 
     def enqueue_trial(
         self,
@@ -802,14 +828,9 @@ class Study:
     ) -> None:
         """Optuna's name for :meth:`enqueue`. With ``skip_if_exists``, parameters that a
         trial already has (finished, running or still queued) are not enqueued again."""
-        if user_attrs:
-            raise InvalidArgumentError(
-                "enqueue_trial: `user_attrs` are not kept with enqueued parameters; call "
-                "trial.set_user_attr(...) in the objective instead"
-            )
         if skip_if_exists and _already_there(self._sync(), params):
             return
-        self.enqueue(params)
+        self.enqueue(params, user_attrs)
 
     def stop(self) -> None:
         """Make the running :meth:`optimize` return once the current trial finishes."""
@@ -938,6 +959,24 @@ class Study:
                 "study.optimize(objective, client=dask_client)"
             )
         return (StudySpec.build, (self.spec(),))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Study:
+        """A copy of the study object (``copy.deepcopy``, and so scikit-learn's ``clone``
+        of an estimator that holds a study), as Optuna's: an in-memory study is copied
+        with its trials into a storage of its own, so the copy and the original go their
+        own ways; a study in SQLite, PostgreSQL or a served storage is the same study,
+        reached again (as a pickled one is). The sampler and pruner are copied too."""
+        import copy
+
+        from tunesmith.storage.memory import MemoryStorage
+
+        storage = self.storage
+        if isinstance(storage, MemoryStorage):
+            storage = storage.copy_of(self.study_name)
+        sampler = copy.deepcopy(self.sampler, memo)
+        pruner = copy.deepcopy(self.pruner, memo)
+        spec = StudySpec(self._info, storage, sampler, pruner, self.seed, self.lease_seconds)
+        return spec.build()
 
     def to_dataframe(self) -> pandas.DataFrame:
         """One row per trial: number, state, value, times, ``params_*``, ``user_attrs_*``.
