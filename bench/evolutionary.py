@@ -78,16 +78,24 @@ DESCRIPTIONS = {
     "random": "plain random search with numpy (default_rng(s)), no library",
     "cmaes_plain": "a plain cmaes.CMA loop, no library: one run, one generator (seed s)",
     "cmaes_plain_reseed": "the same loop, its generator reseeded before every ask",
+    "cmaes_plain_2x": "the same loop with twice the default population (IPOP's first restart's)",
+    "ts_cmaes_2x": "tunesmith CmaEsSampler(population_size=2 * (4 + floor(3 ln d)))",
 }
-TUNESMITH = {"ts_cmaes", "ts_cmaes_bipop", "ts_genetic"}
+TUNESMITH = {"ts_cmaes", "ts_cmaes_bipop", "ts_cmaes_2x", "ts_genetic"}
 #: Optuna's restarts need Optuna 4.3 (its own virtualenv): not in the default list
 OPTUNA4 = {"optuna_cmaes_ipop", "optuna_cmaes_bipop"}
 #: The first run of CMA-ES without a library (continuous tasks only): what tunesmith's and
 #: Optuna's CMA-ES both are until a restart, to tell the algorithm from the library
-REFERENCE = {"cmaes_plain", "cmaes_plain_reseed"}
+REFERENCE = {"cmaes_plain", "cmaes_plain_reseed", "cmaes_plain_2x"}
 DEFAULT_METHODS = [
-    m for m in DESCRIPTIONS if m != "ts_cmaes_bipop" and m not in OPTUNA4 | REFERENCE
+    m
+    for m in DESCRIPTIONS
+    if m not in {"ts_cmaes_bipop", "ts_cmaes_2x"} and m not in OPTUNA4 | REFERENCE
 ]
+
+
+def _double_population(d: int) -> int:
+    return 2 * (4 + math.floor(3 * math.log(d)))
 
 
 # --- the objective, instrumented ---------------------------------------------------------------
@@ -150,6 +158,7 @@ def _run_tunesmith(method: str) -> Callable[..., None]:
             "ts_cmaes": "cmaes",
             "ts_genetic": "genetic",
             "ts_cmaes_bipop": ts.CmaEsSampler(restart_strategy="bipop"),
+            "ts_cmaes_2x": ts.CmaEsSampler(population_size=_double_population(task.dims)),
         }[method]
         study = ts.create_study(sampler=sampler, seed=seed)
         rec.start()
@@ -267,7 +276,14 @@ def _run_cmaes_plain(method: str) -> Callable[..., None]:
         # as the samplers do: the first trial at random, then one CMA-ES run (the centre,
         # sigma0 = 1/6 of the ranges, the default population), never restarted
         rng = np.random.default_rng(seed)
-        optimizer = cmaes.CMA(np.full(d, 0.5), 1 / 6, np.tile([0.0, 1.0], (d, 1)), seed=seed)
+        population = _double_population(d) if method == "cmaes_plain_2x" else None
+        optimizer = cmaes.CMA(
+            np.full(d, 0.5),
+            1 / 6,
+            np.tile([0.0, 1.0], (d, 1)),
+            seed=seed,
+            population_size=population,
+        )
         rec.start()
         value(rng.random(d))
         n, told = 1, []
