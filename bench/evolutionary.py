@@ -76,11 +76,26 @@ DESCRIPTIONS = {
     "ng_ngopt": "nevergrad NGOpt(budget=5000, num_workers=1): told the budget",
     "ng_cma": "nevergrad CMA(budget=5000, num_workers=1)",
     "random": "plain random search with numpy (default_rng(s)), no library",
+    "cmaes_plain": "a plain cmaes.CMA loop, no library: one run, one generator (seed s)",
+    "cmaes_plain_reseed": "the same loop, its generator reseeded before every ask",
+    "cmaes_plain_2x": "the same loop with twice the default population (IPOP's first restart's)",
+    "ts_cmaes_2x": "tunesmith CmaEsSampler(population_size=2 * (4 + floor(3 ln d)))",
 }
-TUNESMITH = {"ts_cmaes", "ts_cmaes_bipop", "ts_genetic"}
+TUNESMITH = {"ts_cmaes", "ts_cmaes_bipop", "ts_cmaes_2x", "ts_genetic"}
 #: Optuna's restarts need Optuna 4.3 (its own virtualenv): not in the default list
 OPTUNA4 = {"optuna_cmaes_ipop", "optuna_cmaes_bipop"}
-DEFAULT_METHODS = [m for m in DESCRIPTIONS if m != "ts_cmaes_bipop" and m not in OPTUNA4]
+#: The first run of CMA-ES without a library (continuous tasks only): what tunesmith's and
+#: Optuna's CMA-ES both are until a restart, to tell the algorithm from the library
+REFERENCE = {"cmaes_plain", "cmaes_plain_reseed", "cmaes_plain_2x"}
+DEFAULT_METHODS = [
+    m
+    for m in DESCRIPTIONS
+    if m not in {"ts_cmaes_bipop", "ts_cmaes_2x"} and m not in OPTUNA4 | REFERENCE
+]
+
+
+def _double_population(d: int) -> int:
+    return 2 * (4 + math.floor(3 * math.log(d)))
 
 
 # --- the objective, instrumented ---------------------------------------------------------------
@@ -143,6 +158,7 @@ def _run_tunesmith(method: str) -> Callable[..., None]:
             "ts_cmaes": "cmaes",
             "ts_genetic": "genetic",
             "ts_cmaes_bipop": ts.CmaEsSampler(restart_strategy="bipop"),
+            "ts_cmaes_2x": ts.CmaEsSampler(population_size=_double_population(task.dims)),
         }[method]
         study = ts.create_study(sampler=sampler, seed=seed)
         rec.start()
@@ -239,12 +255,59 @@ def _run_random(task: T.Task, seed: int, budget: int, rec: Recorder) -> None:
     rec.stop()
 
 
+def _run_cmaes_plain(method: str) -> Callable[..., None]:
+    def run(task: T.Task, seed: int, budget: int, rec: Recorder) -> None:
+        import cmaes
+        import numpy as np
+
+        params = list(T.all_params(task.space))
+        if not all(isinstance(p, T.Float) for p in params):
+            raise ValueError(f"{method}: continuous tasks only")
+        low = np.array([math.log(p.low) if p.log else p.low for p in params])
+        high = np.array([math.log(p.high) if p.log else p.high for p in params])
+        logs = np.array([p.log for p in params])
+        d = len(params)
+
+        def value(u: np.ndarray) -> float:
+            x = low + u * (high - low)
+            x = np.where(logs, np.exp(x), x)
+            return rec({p.name: float(x[i]) for i, p in enumerate(params)})
+
+        # as the samplers do: the first trial at random, then one CMA-ES run (the centre,
+        # sigma0 = 1/6 of the ranges, the default population), never restarted
+        rng = np.random.default_rng(seed)
+        population = _double_population(d) if method == "cmaes_plain_2x" else None
+        optimizer = cmaes.CMA(
+            np.full(d, 0.5),
+            1 / 6,
+            np.tile([0.0, 1.0], (d, 1)),
+            seed=seed,
+            population_size=population,
+        )
+        rec.start()
+        value(rng.random(d))
+        n, told = 1, []
+        while n < budget:
+            if method == "cmaes_plain_reseed":
+                optimizer.reseed_rng(int(rng.integers(2**31 - 1)))
+            u = optimizer.ask()
+            told.append((u, value(u)))
+            n += 1
+            if len(told) == optimizer.population_size:
+                optimizer.tell(told)
+                told = []
+        rec.stop()
+
+    return run
+
+
 ADAPTERS: dict[str, Callable[..., None]] = {
     **{m: _run_tunesmith(m) for m in TUNESMITH},
     **{m: _run_optuna(m) for m in DESCRIPTIONS if m.startswith("optuna_")},
     "ng_ngopt": _run_nevergrad("ng_ngopt"),
     "ng_cma": _run_nevergrad("ng_cma"),
     "random": _run_random,
+    **{m: _run_cmaes_plain(m) for m in REFERENCE},
 }
 
 
@@ -539,6 +602,7 @@ def _targets(
     mixed = {t for t in tasks if t.startswith("mixed")}
     for peer in ("optuna_cmaes", "optuna_cmaes_ipop", "optuna_cmaes_bipop"):
         compare(f"ts_cmaes ≤ {peer}", "ts_cmaes", peer, mixed)
+    compare("ts_cmaes_bipop ≤ optuna_cmaes_bipop", "ts_cmaes_bipop", "optuna_cmaes_bipop", mixed)
     compare("ts_genetic < optuna_nsga2", "ts_genetic", "optuna_nsga2", set(tasks))
     for ours, peer in (("ts_cmaes", "optuna_cmaes"), ("ts_genetic", "optuna_nsga2")):
         if ours in overhead and peer in overhead:

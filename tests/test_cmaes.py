@@ -40,6 +40,41 @@ def test_cmaes_reaches_1e_6_on_a_shifted_5d_sphere_within_800_trials():
         assert study.best_value < 1e-6, seed
 
 
+def test_a_run_is_one_cmaes_loop_continued_from_trial_to_trial():
+    # The optimizer is advanced, never rebuilt or reset, between trials: every candidate
+    # and the run's mean and step size are those of a plain cmaes loop over the same
+    # values that reseeds its generator as the sampler does (from the trial's generator),
+    # so the library's search is the package's CMA-ES and differs from another one's
+    # (Optuna's) only in its random numbers (bench/RESULTS.md, evolutionary search).
+    cmaes = pytest.importorskip("cmaes")
+    from tunesmith.seeding import trial_rng
+
+    seed = 4
+    study = ts.create_study(sampler=ts.CmaEsSampler(restart_strategy=None), seed=seed)
+    study.optimize(_sphere, n_trials=301)
+    trials = study.trials[1:]  # the first trial's space is not known before it runs
+    low, high = -5.0, 5.0
+    plain = cmaes.CMA(np.full(5, 0.5), 1 / 6, np.tile([0.0, 1.0], (5, 1)), seed=seed)
+    told = []
+    for trial in trials:
+        plain.reseed_rng(int(trial_rng(seed, trial.number).integers(2**31 - 1)))
+        x = plain.ask()
+        notes = trial.notes["cmaes"]
+        assert (notes["run"], notes["generation"]) == (0, plain.generation)
+        np.testing.assert_allclose(notes["x"], x, rtol=0, atol=1e-15)
+        params = [trial.params[f"x{i}"] for i in range(5)]
+        np.testing.assert_allclose(params, low + x * (high - low), rtol=1e-12)
+        told.append((x, trial.value))
+        if len(told) == plain.population_size:
+            plain.tell(told)
+            told = []
+    assert plain.generation == 300 // plain.population_size
+    (search,) = [s for s in study.sampler._searches.values() if s.layout.dims == 5]
+    assert search.generation == plain.generation
+    np.testing.assert_allclose(search.optimizer.mean, plain.mean, rtol=1e-12)
+    assert search.optimizer._sigma == pytest.approx(plain._sigma, rel=1e-12)
+
+
 def test_restarts_escape_local_minima_where_one_run_stalls():
     # Whether a restart lands in the global basin is chance (its start is drawn at
     # random), so this counts over 12 seeds rather than expecting every one of a few
