@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import tunesmith as ts
 from tunesmith.errors import TrialPruned
-from tunesmith.states import Direction
 
 
 def report(trial: Any, score: float, step: int) -> bool:
@@ -28,7 +28,7 @@ def check_direction(trial: Any, higher_is_better: bool, owner: str, metric: str)
     direction = getattr(study, "direction", None)
     if direction is None:
         return  # a FixedTrial: no study, no pruner
-    wanted = Direction.MAXIMIZE if higher_is_better else Direction.MINIMIZE
+    wanted = ts.Direction.MAXIMIZE if higher_is_better else ts.Direction.MINIMIZE
     if direction is not wanted:
         better = "higher" if higher_is_better else "lower"
         raise ValueError(
