@@ -391,6 +391,19 @@ def to_json_value(value: Any, what: str = "the value") -> Any:
     return _tag(value, what)
 
 
+def check_user_attr(key: object, value: Any, what: str = "user attribute") -> None:
+    """A user attribute as a storage keeps it: a non-empty string key and a JSON value;
+    :class:`InvalidArgumentError` naming ``what`` otherwise."""
+    if not isinstance(key, str) or not key:
+        raise InvalidArgumentError(
+            f"a user attribute key must be a non-empty string, but got {key!r}"
+        )
+    try:
+        to_json_value(value, f"{what} {key!r}")
+    except ValueError as exc:
+        raise InvalidArgumentError(str(exc)) from None
+
+
 def from_json_value(value: Any) -> Any:
     """Inverse of :func:`to_json_value`."""
     return _untag(value)

@@ -16,7 +16,7 @@ from typing import Any, Protocol, TypeVar
 from tunesmith.errors import InvalidArgumentError, TrialPruned
 from tunesmith.events import Constraints
 from tunesmith.history import FrozenTrial
-from tunesmith.space import Categorical, Distribution, Float, Int, check_name, to_json_value
+from tunesmith.space import Categorical, Distribution, Float, Int, check_name, check_user_attr
 from tunesmith.states import TrialState
 
 T = TypeVar("T")
@@ -217,14 +217,7 @@ class Trial:
 
     def set_user_attr(self, key: str, value: Any) -> None:
         """Attach a JSON-serializable value to the trial (shown in ``to_dataframe``)."""
-        if not isinstance(key, str) or not key:
-            raise InvalidArgumentError(
-                f"a user attribute key must be a non-empty string, but got {key!r}"
-            )
-        try:
-            to_json_value(value, f"user attribute {key!r}")
-        except ValueError as exc:
-            raise InvalidArgumentError(str(exc)) from None
+        check_user_attr(key, value)
         self._driver.set_user_attr(key, value)
 
     def __repr__(self) -> str:

@@ -88,14 +88,9 @@ def _add(study: Study, trial: FrozenTrial) -> FrozenTrial:
 
 def set_study_user_attr(study: Study, key: str, value: object) -> None:
     """Attach a JSON value to the study itself (``study.user_attrs``)."""
-    from tunesmith.space import to_json_value
+    from tunesmith.space import check_user_attr
 
-    if not isinstance(key, str) or not key:
-        raise InvalidArgumentError(f"a user attribute key must be a non-empty string, got {key!r}")
-    try:
-        to_json_value(value, f"study user attribute {key!r}")
-    except ValueError as exc:
-        raise InvalidArgumentError(str(exc)) from None
+    check_user_attr(key, value, "study user attribute")
     study._append([UserAttrsSet(THE_STUDY, {key: value})])
 
 

@@ -43,6 +43,7 @@ from tunesmith.space import (
     SearchSpace,
     check_name,
     check_space,
+    check_user_attr,
     to_json_value,
 )
 from tunesmith.states import Direction, Failure, TrialState
@@ -810,14 +811,7 @@ class Study:
             except ValueError as exc:
                 raise InvalidArgumentError(str(exc)) from None
         for key, value in (user_attrs or {}).items():
-            if not isinstance(key, str) or not key:
-                raise InvalidArgumentError(
-                    f"a user attribute key must be a non-empty string, but got {key!r}"
-                )
-            try:
-                to_json_value(value, f"enqueue: user attribute {key!r}")
-            except ValueError as exc:
-                raise InvalidArgumentError(str(exc)) from None
+            check_user_attr(key, value, "enqueue: user attribute")
         self._append([Enqueued(dict(params), user_attrs=dict(user_attrs or {}) or EMPTY)])
 
     def enqueue_trial(
