@@ -25,8 +25,8 @@ from tunesmith.validation import check_bool, check_optional_int, check_seed
 
 _MASK64 = (1 << 64) - 1
 
-#: The order to try a parameter's values in: ``first(name, size)(offset)`` is a position.
-_First = Callable[[str, int], Callable[[int], int]]
+#: The order to try a parameter's values in: ``first(size)(offset)`` is a position.
+_First = Callable[[int], Callable[[int], int]]
 
 
 def permute(index: int, size: int, key: int) -> int:
@@ -202,8 +202,8 @@ class _Tree:
         self, branch: Mapping[str, Any], first: _First, *, strict: bool
     ) -> dict[str, Any] | None:
         """A path from ``branch`` down to a leaf that no finished trial completed and no
-        running trial holds (values of each parameter tried in the order ``first(name,
-        size)`` gives), or None if every one is taken. A branch no finished trial
+        running trial holds (values of each parameter tried in the order ``first(size)``
+        gives), or None if every one is taken. A branch no finished trial
         reached yet is a leaf: what lies below it is sampled as the trial asks.
 
         A running trial that has not taken the next parameter of its branch yet (it was
@@ -229,7 +229,7 @@ class _Tree:
         if strict and any(name not in where for where in running):
             return None
         values = self.axes[name].values
-        order = first(name, len(values))
+        order = first(len(values))
         for offset in range(len(values)):
             below = self._free(
                 {**branch, name: values[order(offset)]}, finished, running, first, strict
@@ -411,11 +411,11 @@ class GridSampler:
         trial ``number``'s order, with the parameters below them in the same order;
         first one that no running trial in ``partial`` may still need."""
 
-        def first(name: str, size: int) -> Callable[[int], int]:
+        def first(size: int) -> Callable[[int], int]:
             order = self._order(size, seed)
             return lambda offset: order((number + offset) % size)
 
-        order = first("", grid.size)
+        order = first(grid.size)
         for strict in (True, False):
             for offset in range(grid.size):
                 point = {**context, **grid.point(order(offset))}
