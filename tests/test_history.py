@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.strategies import finite, json_values, spaces
@@ -203,3 +204,75 @@ def test_replay_ignores_records_it_has_already_applied():
     builder.apply(records)
     builder.apply(records)
     assert len(builder.snapshot()) == 2
+
+
+def test_a_frozen_trial_keeps_every_field_it_is_given_and_stays_frozen():
+    # FrozenTrial's __init__ is written by hand (for speed): each field must land in its
+    # own slot, survive replace(), copies and pickling, and stay read-only.
+    import copy
+    import dataclasses
+    import pickle
+
+    from tunesmith.history import FrozenTrial
+
+    given = {
+        "number": 7,
+        "state": ts.TrialState.FAIL,
+        "value": None,
+        "params": {"x": 1.0},
+        "distributions": {"x": ts.Float(0.0, 2.0)},
+        "intermediate_values": {0: 3.0},
+        "user_attrs": {"a": 1},
+        "notes": {"n": 2},
+        "fixed_params": {"x": 1.0},
+        "started_at": 10.0,
+        "finished_at": 12.5,
+        "reason": "boom",
+        "proposal": {"y": 4},
+        "expires_at": 20.0,
+        "failure": ts.Failure.OBJECTIVE,
+        "worker": "host:1",
+        "values": (1.0, 2.0),
+        "constraints": (0.5,),
+    }
+    assert [f.name for f in dataclasses.fields(FrozenTrial)] == list(given)
+    trial = FrozenTrial(**given)
+    assert {name: getattr(trial, name) for name in given} == given
+    for copied in (copy.deepcopy(trial), pickle.loads(pickle.dumps(trial))):
+        assert copied == trial
+    assert dataclasses.replace(trial, reason="other").reason == "other"
+    assert dataclasses.replace(trial, reason="other").values == (1.0, 2.0)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        trial.values = (3.0,)  # type: ignore[misc]
+    # one objective: values is (value,), made when asked
+    single = FrozenTrial(0, ts.TrialState.COMPLETE, 1.5)
+    assert single.values == (1.5,)
+    assert dataclasses.replace(single, value=2.0).values == (2.0,)
+    assert FrozenTrial(0, ts.TrialState.RUNNING).values is None
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [TrialCreated, Heartbeat, ParamsSet, UserAttrsSet, Reported, TrialFinished, Enqueued],
+)
+def test_an_event_has_its_dataclass_parameters_and_defaults_and_stays_frozen(kind):
+    # events get a quicker __init__ (records.fast_init) than the dataclass generates
+    import dataclasses
+    import inspect
+
+    fields = dataclasses.fields(kind)
+    parameters = list(inspect.signature(kind.__init__).parameters.values())[1:]
+    assert [p.name for p in parameters] == [f.name for f in fields]
+    required = {f.name: 1 for f in fields if f.default is f.default_factory is dataclasses.MISSING}
+    made = kind(**required)
+    for f in fields:
+        if f.default is not dataclasses.MISSING:
+            assert getattr(made, f.name) == f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            assert getattr(made, f.name) == f.default_factory()
+        else:
+            assert getattr(made, f.name) == 1
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(made, fields[0].name, 2)
+    with pytest.raises(TypeError, match="__init__"):
+        kind()

@@ -1,7 +1,8 @@
 """The import layering of docs/DESIGN.md, enforced: a wrong import fails CI.
 
-layer 0 values        errors, validation, interrupts, seeding, states, pareto, space, events,
-                      history, encoding (each may import the ones before it), stdlib and numpy
+layer 0 values        errors, records, validation, interrupts, seeding, states, pareto, space,
+                      events, history, encoding (each may import the ones before it),
+                      stdlib and numpy
 layer 1 components    samplers, pruners, storage, importance, trial: layer 0, numpy, scipy,
                       threadpoolctl (one BLAS thread for the GP's small matrices), and
                       their own package; never each other
@@ -28,6 +29,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "tunesmith"
 LAYER0 = [
     "errors",
+    "records",
     "validation",
     "interrupts",
     "seeding",

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn, SupportsIndex, TypeAlias, overload
 
 from tunesmith.errors import StorageError
+from tunesmith.records import fast_init
 from tunesmith.space import (
     Categorical,
     Distribution,
@@ -121,6 +122,7 @@ CREATED_JUST_BEFORE = -1
 THE_STUDY = -2
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Enqueued:
     """Parameters to evaluate before anything is sampled: given by the user, or those of a
@@ -133,6 +135,7 @@ class Enqueued:
     user_attrs: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class TrialCreated:
     """A worker started a trial; ``claim`` is the sequence number of the ``Enqueued``
@@ -149,6 +152,7 @@ class TrialCreated:
     worker: str | None = None  # "host:pid" of the process that runs it, when optimize does
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Heartbeat:
     """The worker running a trial is alive: its lease runs from ``time`` again."""
@@ -157,6 +161,7 @@ class Heartbeat:
     time: float
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ParamsSet:
     """Parameter values of a running trial, with their distributions.
@@ -175,6 +180,7 @@ class ParamsSet:
     proposed: bool = False
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class UserAttrsSet:
     """Attributes the user attached to a trial."""
@@ -183,6 +189,7 @@ class UserAttrsSet:
     attrs: Mapping[str, Any]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Reported:
     """Intermediate objective values, by step."""
@@ -191,6 +198,7 @@ class Reported:
     values: Mapping[int, float]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class TrialFinished:
     """The end of a trial. Only the first one for a trial counts.
@@ -209,6 +217,7 @@ class TrialFinished:
     constraints: tuple[float, ...] | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ProposalTakenFinish(TrialFinished):
     """A trial's end as stores written before format 2 may hold it (the flag ``"a"``):

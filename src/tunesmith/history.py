@@ -39,6 +39,7 @@ from tunesmith.events import (
     TrialFinished,
     UserAttrsSet,
 )
+from tunesmith.records import fast_init
 from tunesmith.space import Distribution, SearchSpace
 from tunesmith.states import Direction, Failure, TrialState
 
@@ -63,6 +64,7 @@ class Seconds(float):
         return datetime.timedelta(seconds=float(self))
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class FrozenTrial:
     """One trial as the study recorded it.
@@ -123,8 +125,15 @@ class FrozenTrial:
     constraints: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
-        if self.values is None and self.value is not None:
-            object.__setattr__(self, "values", (self.value,))
+        values = _VALUES_SLOT.__get__(self, FrozenTrial)
+        if self.value is not None and values is not None:
+            # one objective: values is (value,), derived (also when replace() copies it)
+            if len(values) != 1:
+                raise ValueError(
+                    f"FrozenTrial: value={self.value!r} is for one objective, but values "
+                    f"has {len(values)}; give values alone (and value=None) for several"
+                )
+            _VALUES_SLOT.__set__(self, None)
 
     @property
     def feasible(self) -> bool:
@@ -187,6 +196,25 @@ class FrozenTrial:
     def last_step(self) -> int | None:
         """The largest step reported, or None."""
         return max(self.intermediate_values) if self.intermediate_values else None
+
+
+def _values_of(slot: Any) -> property:
+    """``values`` read through its slot: with one objective the slot holds None and
+    ``(value,)`` is made when asked, rather than kept by every trial (48 B of the ~950 B a
+    finished trial costs in memory: bench/overhead.py)."""
+
+    def get(trial: FrozenTrial) -> tuple[float, ...] | None:
+        values: tuple[float, ...] | None = slot.__get__(trial, FrozenTrial)
+        if values is None and trial.value is not None:
+            return (trial.value,)
+        return values
+
+    return property(get, slot.__set__, doc=slot.__doc__)
+
+
+_VALUES_SLOT = FrozenTrial.__dict__["values"]
+# replaces the slot's own descriptor, which the property reads and writes through
+type.__setattr__(FrozenTrial, "values", _values_of(_VALUES_SLOT))
 
 
 class _Prefix(Sequence[FrozenTrial]):
@@ -359,7 +387,8 @@ class History:
         ]
 
     def _of_state(self, state: TrialState) -> Sequence[FrozenTrial]:
-        return _Prefix(self._by_state[state], self._counts[_FINISHED.index(state)])
+        count = self._counts[_FINISHED.index(state)]
+        return _Prefix(self._by_state[state], count) if count else ()
 
 
 class _Running:
@@ -533,10 +562,15 @@ class HistoryBuilder:
 
     def number_created_at(self, seq: int) -> int:
         """The number of the trial whose ``TrialCreated`` event has sequence number ``seq``."""
-        number = bisect.bisect_left(self._created_at_seq, seq)
-        if number == len(self._created_at_seq) or self._created_at_seq[number] != seq:
-            raise KeyError(f"no trial was created at sequence number {seq}")
-        return number
+        created = self._created_at_seq
+        if created and created[-1] == seq:  # the last trial (most often)
+            number = len(created) - 1
+        else:
+            number = bisect.bisect_left(created, seq)
+            if number == len(created) or created[number] != seq:
+                raise KeyError(f"no trial was created at sequence number {seq}")
+        # the trial's own int: a study of 10,000 trials keeps one per trial, not two
+        return self.trials[number].number
 
     def apply(self, records: Iterable[Record]) -> None:
         handlers = self._handlers

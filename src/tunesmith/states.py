@@ -43,6 +43,10 @@ class TrialState(enum.Enum):
     FAIL = "fail"
     WAITING = "waiting"
 
+    # Enum hashes a member by its name, in Python; identity (in C) is as good for these
+    # singletons and costs nothing: states key dicts and sets on every trial.
+    __hash__ = object.__hash__
+
     @property
     def is_finished(self) -> Answer:
         """Whether the trial is COMPLETE, PRUNED or FAIL. A property, which Optuna code

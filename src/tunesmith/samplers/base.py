@@ -21,10 +21,12 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from tunesmith.history import FrozenTrial, History, StudyView
+from tunesmith.records import fast_init
 from tunesmith.space import SearchSpace
 from tunesmith.states import TrialState
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Suggestion:
     """What a sampler proposes: values for (at least) the asked parameters, and notes."""

@@ -60,6 +60,7 @@ class TrialRun:
         frozen: FrozenTrial,
         history: History,
         rng: np.random.Generator,
+        number: int,
         *,
         write_through: bool = False,
     ) -> None:
@@ -68,7 +69,7 @@ class TrialRun:
         # parameter must then be in the storage while it runs. Proposed ones are already
         # there (written at the start); one sampled or enqueued apart is written at once.
         self.write_through = write_through
-        self.number = frozen.number
+        self.number = number  # the builder's own int (frozen's may be an equal copy)
         self.started_at = frozen.started_at
         self.fixed: Mapping[str, Any] = frozen.fixed_params
         self.history = history

@@ -448,7 +448,7 @@ class Study:
                 # A trial asked from a storage that outlives this process may be told
                 # from another (or after a restart): what it samples must be stored.
                 outlives = lease is not None or not self._in_memory
-                run = TrialRun(self, frozen, history, rng, write_through=outlives)
+                run = TrialRun(self, frozen, history, rng, number, write_through=outlives)
                 self._runs[number] = run
             return run, proposal, number != predicted.number
         raise AssertionError("the last attempt appends unconditionally")
