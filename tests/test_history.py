@@ -37,14 +37,27 @@ def params_events(draw: st.DrawFn) -> ParamsSet:
     return ParamsSet(draw(st.integers(0, 100)), space, values, {"gen": 1}, draw(st.booleans()))
 
 
+@st.composite
+def created_events(draw: st.DrawFn) -> TrialCreated:
+    """A trial's creation, with the sampler's proposal and notes or without."""
+    proposal = draw(st.none() | params_events())
+    given = (
+        ()
+        if proposal is None
+        else (draw(st.none() | st.text(max_size=9)), proposal.values, proposal.distributions)
+    )
+    return TrialCreated(
+        draw(finite),
+        draw(st.none() | st.integers(1, 100)),
+        draw(st.none() | finite),
+        draw(st.integers(0, 3)),
+        *given,
+        *(() if proposal is None else (draw(st.just({}) | st.just({"gen": 2})),)),
+    )
+
+
 events = st.one_of(
-    st.builds(
-        TrialCreated,
-        finite,
-        st.none() | st.integers(1, 100),
-        st.none() | finite,
-        st.integers(0, 3),
-    ),
+    created_events(),
     st.builds(Heartbeat, st.integers(0, 9), finite),
     params_events(),
     st.builds(UserAttrsSet, st.integers(0, 9), st.dictionaries(st.text(max_size=4), json_values)),

@@ -143,13 +143,21 @@ class TrialCreated:
 
     With a ``lease`` (seconds), the worker promises a ``Heartbeat`` at least that often;
     a trial whose lease runs out is presumed dead and may be failed by anyone, who then
-    enqueues its parameters again if it has ``retries`` left."""
+    enqueues its parameters again if it has ``retries`` left.
+
+    ``proposal`` (values, with their distributions in ``proposal_space``) is what the
+    sampler proposed for the trial as it started, as a ``ParamsSet`` with
+    ``proposed=True`` would give it, and ``notes`` what it noted; written with the
+    creation itself, since a study samples every trial as it creates it."""
 
     time: float
     claim: int | None = None
     lease: float | None = None
     retries: int = 0
     worker: str | None = None  # "host:pid" of the process that runs it, when optimize does
+    proposal: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+    proposal_space: Mapping[str, Distribution] = field(default_factory=lambda: EMPTY)
+    notes: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
 
 
 @fast_init
@@ -236,22 +244,26 @@ def _dumps(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"))
 
 
-def _encode_params(event: ParamsSet) -> dict[str, Any]:
+def _encode_params(
+    space: Mapping[str, Distribution], params: Mapping[str, Any], notes: Mapping[str, Any]
+) -> dict[str, Any]:
     distributions = {}
     values = {}
-    for name, distribution in event.distributions.items():
-        value = event.values[name]
+    for name, distribution in space.items():
+        value = params[name]
         if isinstance(distribution, Categorical):
             value = distribution.index(value)
         distributions[name] = distribution_to_json(distribution)
         values[name] = value
     data: dict[str, Any] = {"d": distributions, "v": values}
-    if event.notes:
-        data["n"] = event.notes
+    if notes:
+        data["n"] = notes
     return data
 
 
-def _decode_params(number: int, data: dict[str, Any], proposed: bool) -> ParamsSet:
+def _decode_params(
+    data: dict[str, Any],
+) -> tuple[dict[str, Distribution], dict[str, Any], Mapping[str, Any]]:
     distributions: dict[str, Distribution] = {}
     values: dict[str, Any] = {}
     for name, stored in data["v"].items():
@@ -263,7 +275,7 @@ def _decode_params(number: int, data: dict[str, Any], proposed: bool) -> ParamsS
         else:
             values[name] = int(stored)
         distributions[name] = distribution
-    return ParamsSet(number, distributions, values, data.get("n") or EMPTY, proposed)
+    return distributions, values, data.get("n") or EMPTY
 
 
 def encode(event: Event) -> tuple[str, int | None, str]:
@@ -276,12 +288,15 @@ def encode(event: Event) -> tuple[str, int | None, str]:
             data["r"] = event.retries
         if event.worker is not None:
             data["w"] = event.worker
+        if event.proposal or event.notes:
+            data["p"] = _encode_params(event.proposal_space, event.proposal, event.notes)
         return "created", None, _dumps(data)
     if isinstance(event, Heartbeat):
         return "heartbeat", event.number, _dumps(event.time)
     if isinstance(event, ParamsSet):
         kind = "proposed" if event.proposed else "params"
-        return kind, event.number, _dumps(_encode_params(event))
+        data = _encode_params(event.distributions, event.values, event.notes)
+        return kind, event.number, _dumps(data)
     if isinstance(event, Reported):
         return "reported", event.number, _dumps({str(k): v for k, v in event.values.items()})
     if isinstance(event, TrialFinished):
@@ -322,13 +337,24 @@ def decode(kind: str, number: int | None, payload: str) -> Event:
     """Inverse of :func:`encode`."""
     data = json.loads(payload)
     if kind == "created":
-        return TrialCreated(data["t"], data["c"], data.get("l"), data.get("r", 0), data.get("w"))
+        space, proposal, notes = _decode_params(data["p"]) if "p" in data else (EMPTY,) * 3
+        return TrialCreated(
+            data["t"],
+            data["c"],
+            data.get("l"),
+            data.get("r", 0),
+            data.get("w"),
+            proposal or EMPTY,
+            space or EMPTY,
+            notes,
+        )
     if kind == "heartbeat":
         return Heartbeat(number, float(data))  # type: ignore[arg-type]
     if number is None and kind != "enqueued":
         raise ValueError(f"a {kind!r} event needs a trial number")
     if kind in ("params", "proposed"):
-        return _decode_params(number, data, kind == "proposed")  # type: ignore[arg-type]
+        space, values, notes = _decode_params(data)
+        return ParamsSet(number, space, values, notes, kind == "proposed")  # type: ignore[arg-type]
     if kind == "reported":
         return Reported(number, {int(k): float(v) for k, v in data.items()})  # type: ignore[arg-type]
     if kind == "finished":

@@ -16,10 +16,8 @@ Replay rules, the same for every storage and every reader:
 
 from __future__ import annotations
 
-import bisect
 import datetime
 import math
-from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
@@ -398,6 +396,7 @@ class _Running:
 
     __slots__ = (
         "alive_at",
+        "created_at_seq",
         "distributions",
         "fixed",
         "frozen",
@@ -417,6 +416,7 @@ class _Running:
     def __init__(
         self,
         number: int,
+        created_at_seq: int,
         started_at: float,
         fixed: Mapping[str, Any],
         lease: float | None,
@@ -438,6 +438,7 @@ class _Running:
         self.proposal: Mapping[str, Any] = _EMPTY
         self.proposal_space: Mapping[str, Distribution] = _EMPTY
         self.frozen: FrozenTrial | None = None
+        self.created_at_seq = created_at_seq  # the sequence number of its TrialCreated
 
     def freeze(self) -> FrozenTrial:
         """The trial as it stands."""
@@ -517,7 +518,6 @@ class HistoryBuilder:
         self.study_user_attrs: Mapping[str, Any] = _EMPTY
         self.last_seq = 0
         self.source = object()
-        self._created_at_seq = array("q")
         self._retried: set[int] = set()
         self._last_space: Mapping[str, Distribution] = _EMPTY
         self._interned: dict[Distribution, Distribution] = {}
@@ -561,16 +561,14 @@ class HistoryBuilder:
         )
 
     def number_created_at(self, seq: int) -> int:
-        """The number of the trial whose ``TrialCreated`` event has sequence number ``seq``."""
-        created = self._created_at_seq
-        if created and created[-1] == seq:  # the last trial (most often)
-            number = len(created) - 1
-        else:
-            number = bisect.bisect_left(created, seq)
-            if number == len(created) or created[number] != seq:
-                raise KeyError(f"no trial was created at sequence number {seq}")
-        # the trial's own int: a study of 10,000 trials keeps one per trial, not two
-        return self.trials[number].number
+        """The number of the running trial whose ``TrialCreated`` event has sequence
+        number ``seq`` (the writer of a trial asks, right after writing it)."""
+        for trial in reversed(self.running.values()):  # in creation order: newest first
+            if trial.created_at_seq == seq:
+                return trial.number
+            if trial.created_at_seq < seq:
+                break
+        raise KeyError(f"no running trial was created at sequence number {seq}")
 
     def apply(self, records: Iterable[Record]) -> None:
         handlers = self._handlers
@@ -581,15 +579,20 @@ class HistoryBuilder:
             handlers[type(event)](seq, event)
 
     def _on_created(self, seq: int, event: TrialCreated) -> None:
-        self._created_at_seq.append(seq)
         fixed, retries, retry_of, attrs = _EMPTY, event.retries, None, _EMPTY
         if event.claim is not None and event.claim in self.queue:
             item = self.queue.pop(event.claim)
             fixed, retry_of, attrs = item.params, item.retry_of, item.user_attrs
             retries = event.retries if item.retries is None else item.retries
-        trial = _Running(len(self.trials), event.time, fixed, event.lease, retries, event.worker)
+        trial = _Running(
+            len(self.trials), seq, event.time, fixed, event.lease, retries, event.worker
+        )
         if retry_of is not None:
             trial.notes = {"retry_of": retry_of}
+        if event.notes:
+            trial.notes = _merged(trial.notes, event.notes)
+        if event.proposal:
+            trial.proposal, trial.proposal_space = event.proposal, event.proposal_space
         if attrs:
             trial.user_attrs = attrs
         self.trials.append(trial)

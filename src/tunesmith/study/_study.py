@@ -431,9 +431,18 @@ class Study:
             proposal = self._propose(space, history, rng, predicted, notes)
             events: list[Event] = [
                 TrialCreated(predicted.started_at, claim, lease, retries, worker)
+                if proposal is None
+                else TrialCreated(
+                    predicted.started_at,
+                    claim,
+                    lease,
+                    retries,
+                    worker,
+                    proposal.values,
+                    proposal.distributions,
+                    proposal.notes,
+                )
             ]
-            if proposal is not None:
-                events.append(proposal)
             last_try = attempt == _EXCLUSIVE_ATTEMPTS - 1
             if_last = builder.last_seq if finite is not None and not last_try else None
             # A Ctrl-C between the append and the trial's registration would leave a trial
