@@ -204,3 +204,55 @@ def test_ctrl_c_fails_the_running_trials_and_leaves_no_process_behind(tmp_path):
                if t.state is ts.TrialState.FAIL)  # fmt: skip
     with pytest.raises(ProcessLookupError):
         os.killpg(run.pid, 0)  # no worker outlived the run
+
+
+class _StuckOnce(ts.SQLiteStorage):
+    """A SQLite storage that hangs the first worker process to read it, as a worker forked
+    while another thread held a lock it needs does (seen under load: stuck forever in
+    ``sqlite3.connect``)."""
+
+    def read(self, study, after=0):
+        parent = os.environ["STUCK_PARENT"]
+        if str(os.getpid()) != parent:
+            try:
+                os.close(os.open(os.environ["STUCK_MARKER"], os.O_CREAT | os.O_EXCL))
+            except FileExistsError:
+                pass
+            else:
+                time.sleep(3600)
+        return super().read(study, after)
+
+
+def _stuck_study(tmp_path, monkeypatch):
+    monkeypatch.setenv("STUCK_PARENT", str(os.getpid()))
+    monkeypatch.setenv("STUCK_MARKER", str(tmp_path / "stuck"))
+    storage = _StuckOnce(str(tmp_path / "s.db"))
+    return ts.create_study(storage=storage, sampler="random", seed=0)
+
+
+@pytest.mark.timeout(60)
+def test_a_worker_stuck_opening_the_study_is_replaced(tmp_path, monkeypatch):
+    from tunesmith.study import _workers
+
+    monkeypatch.setattr(_workers, "_START_GRACE", 1.0)
+    monkeypatch.setattr(_workers, "_IDLE_GRACE", 60.0)
+    study = _stuck_study(tmp_path, monkeypatch)
+    # a slow objective: the healthy worker cannot spend the budget alone before the stuck
+    # one is replaced
+    study.optimize(lambda t: time.sleep(0.3) or t.suggest_float("x", 0, 1), n_trials=12, n_jobs=2)
+    assert (tmp_path / "stuck").exists()  # one worker did hang
+    assert [t.state for t in study.trials] == [ts.TrialState.COMPLETE] * 12
+    assert len({t.worker for t in study.trials}) == 2  # its replacement ran trials
+
+
+@pytest.mark.timeout(60)
+def test_a_stuck_worker_does_not_hold_up_a_spent_budget(tmp_path, monkeypatch):
+    from tunesmith.study import _workers
+
+    monkeypatch.setattr(_workers, "_IDLE_GRACE", 0.5)
+    study = _stuck_study(tmp_path, monkeypatch)
+    started = time.monotonic()
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=5, n_jobs=2)
+    assert (tmp_path / "stuck").exists()
+    assert [t.state for t in study.trials] == [ts.TrialState.COMPLETE] * 5
+    assert time.monotonic() - started < 30  # it waited forever before

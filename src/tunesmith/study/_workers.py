@@ -46,8 +46,12 @@ if TYPE_CHECKING:
 
 _LOG = logging.getLogger("tunesmith")
 _POLL = 0.05
-#: Seconds after a stop that a worker running no trial may take to end before it is killed.
+#: Seconds after a stop (or once the budget is spent) that a worker running no trial may
+#: take to end before it is killed.
 _IDLE_GRACE = 10.0
+#: Seconds a new worker may take to open the study before it is taken for stuck (forked
+#: while another thread held a lock it needs, say), killed and replaced.
+_START_GRACE = 60.0
 
 
 @dataclass
@@ -139,13 +143,17 @@ class _WorkerBudget:
         self.budget.give_back()
 
 
-def _worker(payload: _Plan | bytes, budget: SharedBudget, stop: Any, errors: Any) -> None:
-    """A worker process: the trial loop against the shared budget, until told to stop."""
+def _worker(
+    payload: _Plan | bytes, budget: SharedBudget, stop: Any, errors: Any, ready: Any
+) -> None:
+    """A worker process: the trial loop against the shared budget, until told to stop.
+    ``ready`` is set once it has opened the study."""
     plan: _Plan = payload if isinstance(payload, _Plan) else pickle.loads(payload)
     try:
         _die_with_parent(plan.parent)
         study = plan.study.build()
         set_limits(plan.options.policy)
+        ready.set()
         with HeartbeatThread(study, study.lease_seconds):
             run_trials(
                 study,
@@ -220,13 +228,17 @@ def run_in_processes(
     stop, errors = context.Event(), context.Queue()
 
     names: set[str] = set()
+    starting: dict[Any, tuple[Any, float]] = {}  # worker -> (its ready event, started at)
+    ended: set[Any] = set()  # idle workers killed after the end: not deaths
 
     def start() -> Any:
+        ready = context.Event()
         worker = context.Process(
-            target=_worker, args=(payload, budget, stop, errors), name="tunesmith-worker"
+            target=_worker, args=(payload, budget, stop, errors, ready), name="tunesmith-worker"
         )
         worker.start()
         names.add(worker_name(worker.pid))
+        starting[worker] = (ready, time.monotonic())
         return worker
 
     # what has finished before any worker starts: every trial after it gets its callbacks
@@ -245,16 +257,18 @@ def run_in_processes(
             if study.stop_requested:
                 stop.set()
             error = error or _take_error(errors)
-            if stop.is_set():
+            _stuck_at_start(starting)
+            if stop.is_set() or budget.spent():
                 stopped_at = stopped_at or time.monotonic()
                 if time.monotonic() - stopped_at > _IDLE_GRACE:
-                    # a worker running no trial this long after stop is stuck (say, on a
-                    # lock another thread held when it was forked): it has nothing to finish
-                    _end_idle(study, workers)
+                    # a worker running no trial this long after the end is stuck (say, on
+                    # a lock another thread held when it was forked): nothing to finish
+                    ended.update(_end_idle(study, workers))
             for worker in [w for w in workers if not w.is_alive()]:
                 workers.remove(worker)
+                starting.pop(worker, None)
                 worker.join()
-                if worker.exitcode == 0 or stop.is_set():
+                if worker.exitcode == 0 or stop.is_set() or worker in ended:
                     continue
                 deaths += 1
                 for _ in range(_lost(study, worker)):
@@ -283,11 +297,31 @@ def run_in_processes(
         raise error
 
 
-def _end_idle(study: Study, workers: list[Any]) -> None:
+def _end_idle(study: Study, workers: list[Any]) -> list[Any]:
+    """Kill the workers running no trial; the ones killed."""
     busy = {trial.worker for trial in study.history().running()}
-    for worker in workers:
-        if worker.is_alive() and worker_name(worker.pid) not in busy:
+    idle = [w for w in workers if w.is_alive() and worker_name(w.pid) not in busy]
+    for worker in idle:
+        worker.kill()
+    return idle
+
+
+def _stuck_at_start(starting: dict[Any, tuple[Any, float]]) -> None:
+    """Kill the workers that have not opened the study within :data:`_START_GRACE`
+    seconds (they die as any worker does: replaced, and counted towards
+    WorkerDiedError); forget the ones that have."""
+    now = time.monotonic()
+    for worker, (ready, started_at) in list(starting.items()):
+        if ready.is_set():
+            del starting[worker]
+        elif now - started_at > _START_GRACE and worker.is_alive():
+            _LOG.warning(
+                "a worker process did not open the study within %.0f s of its start; it is "
+                "taken for stuck and replaced",
+                _START_GRACE,
+            )
             worker.kill()
+            del starting[worker]
 
 
 def _how(exitcode: int | None) -> str:
