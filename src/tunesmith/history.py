@@ -477,11 +477,12 @@ class _Running:
             self.started_at,
             event.time,
             event.reason,
-            proposal=_EMPTY,  # given, rather than made by the default factory
-            failure=event.failure,
-            worker=self.worker,
-            values=value if several else None,  # type: ignore[arg-type]
-            constraints=event.constraints,
+            _EMPTY,  # no proposal (given, rather than made by the default factory)
+            None,
+            event.failure,
+            self.worker,
+            value if several else None,  # type: ignore[arg-type]
+            event.constraints,
         )
 
 
@@ -502,6 +503,7 @@ class HistoryBuilder:
         )
         self.direction = self.directions[0]
         self._signs = tuple(d.sign for d in self.directions)
+        self._minimize = self.direction is Direction.MINIMIZE
         self.seed = seed
         self.trials: list[FrozenTrial | _Running] = []
         self.running: dict[int, _Running] = {}
@@ -545,19 +547,25 @@ class HistoryBuilder:
     ) -> FrozenTrial:
         """The trial a ``TrialCreated(started_at, claim, worker=worker)`` appended now
         would create (unless another worker creates one first)."""
+        item = self.queue[claim] if claim is not None else None
         return FrozenTrial(
             len(self.trials),
             TrialState.RUNNING,
+            None,
             # every mapping given, rather than made by the default factories
-            params=_EMPTY,
-            distributions=_EMPTY,
-            intermediate_values=_EMPTY,
-            notes=_EMPTY,
-            fixed_params=self.queue[claim].params if claim is not None else _EMPTY,
-            user_attrs=self.queue[claim].user_attrs if claim is not None else _EMPTY,
-            started_at=started_at,
-            proposal=_EMPTY,
-            worker=worker,
+            _EMPTY,
+            _EMPTY,
+            _EMPTY,
+            _EMPTY if item is None else item.user_attrs,
+            _EMPTY,
+            _EMPTY if item is None else item.params,
+            started_at,
+            None,
+            None,
+            _EMPTY,
+            None,
+            None,
+            worker,
         )
 
     def number_created_at(self, seq: int) -> int:
@@ -718,7 +726,10 @@ class HistoryBuilder:
         elif trial.feasible:
             assert trial.value is not None and not math.isnan(trial.value)
             best = self.best_trial
-            if best is None or self.direction.better(trial.value, best.value):  # type: ignore[arg-type]
+            value = trial.value
+            if best is None or (
+                value < best.value if self._minimize else value > best.value  # type: ignore[operator]
+            ):
                 self.best_trial = trial
         if first:
             self.relative_space = trial.distributions

@@ -66,6 +66,8 @@ class _TrialSeed(ISeedSequence):
         return [np.random.SeedSequence([*words, child]) for child in range(first, self._spawned)]
 
     def generate_state(self, n_words: int, dtype: Any = np.uint32) -> np.ndarray:
+        if dtype is np.uint64 and n_words == 4:  # what PCG64 asks: the words as they are
+            return self._words
         words: np.ndarray = self._words.copy()
         if np.dtype(dtype) != np.uint64:
             words = words.view(np.uint32)
