@@ -133,3 +133,22 @@ def test_the_checker_rejects_what_it_should():
     assert not _allowed("tunesmith.importance.fanova", "sklearn.ensemble")
     assert not _allowed("tunesmith.analysis", "tunesmith.importance.fanova")
     assert _allowed("tunesmith.analysis", "tunesmith.validation")
+
+
+def test_no_module_reaches_into_a_studys_private_names():
+    # The Study offers its own layer a small named API (start_trial, finish_trial, record,
+    # ...); code elsewhere that reaches `study._something` couples to its internals.
+    offenders = []
+    for module, path in _modules():
+        if module == "tunesmith.study._study":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "study"
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+            ):
+                offenders.append(f"{module}:{node.lineno} study.{node.attr}")
+    assert offenders == []

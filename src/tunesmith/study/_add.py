@@ -68,8 +68,8 @@ def _add(study: Study, trial: FrozenTrial) -> FrozenTrial:
     if trial.params:
         distributions = {name: trial.distributions[name] for name in trial.params}
         created.append(ParamsSet(CREATED_JUST_BEFORE, distributions, dict(trial.params)))
-    seq = study._append(created)
-    number = study._builder.number_created_at(seq - len(created) + 1)
+    number = study.record(created)
+    assert number is not None
     finish: list[Event] = []
     if trial.intermediate_values:
         finish.append(Reported(number, dict(trial.intermediate_values)))
@@ -82,8 +82,8 @@ def _add(study: Study, trial: FrozenTrial) -> FrozenTrial:
             number, trial.state, value, finished_at, trial.reason, constraints=trial.constraints
         )
     )
-    study._append(finish)
-    return study._builder.trial(number)
+    study.record(finish)
+    return study.history().trial(number)
 
 
 def set_study_user_attr(study: Study, key: str, value: object) -> None:
@@ -91,7 +91,7 @@ def set_study_user_attr(study: Study, key: str, value: object) -> None:
     from tunesmith.space import check_user_attr
 
     check_user_attr(key, value, "study user attribute")
-    study._append([UserAttrsSet(THE_STUDY, {key: value})])
+    study.record([UserAttrsSet(THE_STUDY, {key: value})])
 
 
 def copy_study(

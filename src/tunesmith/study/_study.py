@@ -731,6 +731,16 @@ class Study:
             )
         return recorded
 
+    def record(self, events: Sequence[Event]) -> int | None:
+        """Append events written by hand (``add_trial``) in one atomic write; the number of
+        the trial a ``TrialCreated`` among them created (the first, if several), else None."""
+        seq = self._append(events)
+        first = seq - len(events) + 1
+        for offset, event in enumerate(events):
+            if isinstance(event, TrialCreated):
+                return self._builder.number_created_at(first + offset)
+        return None
+
     def write_progress(self, run: TrialRun) -> History:
         """Write what the trial told so far, and return the study's history after it."""
         events = run.take_events()
