@@ -135,10 +135,10 @@ def test_sqlite_rejects_a_file_that_is_not_a_database(tmp_path):
         ts.SQLiteStorage(path)
 
 
-def _format_1_store(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
-    """tests/fixtures/format1.db, or the same rows in a new PostgreSQL database."""
-    path = tmp_path / "format1.db"
-    shutil.copy(Path(__file__).parent / "fixtures" / "format1.db", path)
+def _old_store(fmt: str, kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """tests/fixtures/<fmt>.db, or the same rows in a new PostgreSQL database."""
+    path = tmp_path / f"{fmt}.db"
+    shutil.copy(Path(__file__).parent / "fixtures" / f"{fmt}.db", path)
     if kind == "sqlite":
         return f"sqlite:///{path}"
     url = request.getfixturevalue("postgres_url")
@@ -166,12 +166,15 @@ def _format_1_store(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
-def test_a_store_written_in_format_1_loads_with_every_trial_as_it_was(tmp_path, request, kind):
+@pytest.mark.parametrize("fmt", ["format1", "format2"])
+def test_an_older_store_loads_with_every_trial_as_it_was(tmp_path, request, kind, fmt):
     # tests/fixtures/format1.db was written by tunesmith at commit a40f014, whose trials'
-    # finishes said "parameters as proposed" instead of writing them; format1.json holds
-    # the trials as that version read them back. PostgreSQL stores the same rows.
-    url = _format_1_store(kind, tmp_path, request)
-    expected = json.loads((Path(__file__).parent / "fixtures" / "format1.json").read_text())
+    # finishes said "parameters as proposed" instead of writing them; format2.db at
+    # bf7718c, which wrote a trial's starting proposal as a record of its own
+    # (tests/fixtures/make_store.py). formatN.json holds the trials as that version read
+    # them back. PostgreSQL stores the same rows.
+    url = _old_store(fmt, kind, tmp_path, request)
+    expected = json.loads((Path(__file__).parent / "fixtures" / f"{fmt}.json").read_text())
     for name, trials in expected.items():
         study = ts.load_study(study_name=name, storage=url)
         loaded = [
