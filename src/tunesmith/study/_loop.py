@@ -278,11 +278,17 @@ def run_trial(
 
 
 _NAMES: dict[int, str] = {}
+_OWN: list[str] = []  # this process's name, once asked (forgotten in a forked child)
+os.register_at_fork(after_in_child=_OWN.clear)
 
 
 def worker_name(pid: int | None = None) -> str:
-    """How trials name the process that runs them: ``host:pid``."""
-    pid = os.getpid() if pid is None else pid
+    """How trials name the process that runs them: ``host:pid`` (this process's without
+    ``pid``: asked once a trial, and getpid is a system call)."""
+    if pid is None:
+        if not _OWN:
+            _OWN.append(worker_name(os.getpid()))
+        return _OWN[0]
     name = _NAMES.get(pid)
     if name is None:
         name = _NAMES[pid] = f"{socket.gethostname()}:{pid}"

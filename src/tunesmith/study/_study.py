@@ -415,8 +415,9 @@ class Study:
         finite, custom = self._sampler_kinds()
         for attempt in range(_EXCLUSIVE_ATTEMPTS):
             self._read()
-            self._reap()
-            claim = next(iter(builder.queue), None)
+            if builder.running:
+                self._reap()
+            claim = next(iter(builder.queue)) if builder.queue else None
             # The number is predicted (exact unless another worker creates a trial
             # meanwhile), so that the sampler can use it before the trial exists.
             predicted = builder.next_trial(time.time(), claim, worker)
