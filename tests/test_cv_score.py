@@ -82,7 +82,9 @@ def test_a_pruner_stops_bad_configurations_after_their_first_folds():
     pruned = study.get_trials([ts.TrialState.PRUNED])
     assert len(pruned) >= 3
     assert all(len(t.user_attrs["cv_test_score"]) < 5 for t in pruned)
-    assert max(t.value for t in pruned) < study.best_value
+    # the pruned are the bad configurations on the whole (a good one can be stopped after
+    # a first fold below the others' median: MedianPruner compares step by step)
+    assert np.mean([t.value for t in pruned]) < study.best_value - 0.2
     assert study.best_value > 0.95
 
 

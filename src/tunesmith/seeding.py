@@ -12,6 +12,7 @@ unrelated streams; the words of 256 consecutive trials are computed at once with
 from __future__ import annotations
 
 import functools
+import zlib
 from typing import Any, TypeVar
 
 import numpy as np
@@ -72,6 +73,24 @@ class _TrialSeed(ISeedSequence):
         if np.dtype(dtype) != np.uint64:
             words = words.view(np.uint32)
         return words[:n_words]
+
+
+@functools.lru_cache(maxsize=512)
+def _uniforms(seed: int, block: int, name: str) -> list[float]:
+    """The uniforms of parameter ``name`` for the trials of a block: splitmix64 of each
+    trial's first seed word mixed with a hash of the name that every process computes
+    alike (crc32, not Python's salted ``hash``)."""
+    key = np.uint64(zlib.crc32(name.encode()) * 0x9E3779B97F4A7C15 & _MASK)
+    mixed = splitmix64(_block_words(seed, block)[:, 0] ^ key)
+    return ((mixed >> np.uint64(11)) * 2.0**-53).tolist()  # type: ignore[no-any-return]
+
+
+def trial_uniform(seed: int, number: int, name: str) -> float:
+    """A uniform number in [0, 1) for parameter ``name`` of trial ``number``: independent
+    across names and trials, and the same for every worker. Random search draws with it
+    (a trial's generator costs about 2.6 µs to build, more than the draws themselves)."""
+    block, row = divmod(number, _BLOCK)
+    return _uniforms(seed, block, name)[row]
 
 
 def trial_rng(seed: int, number: int) -> np.random.Generator:

@@ -37,7 +37,10 @@ class Suggestion:
 
 @runtime_checkable
 class Sampler(Protocol):
-    """Anything with this ``sample`` method can drive a study."""
+    """Anything with this ``sample`` method can drive a study.
+
+    ``rng`` is the trial's own generator (seeded from the study's seed and the trial's
+    number), or None for a sampler whose ``needs_rng`` attribute is False."""
 
     def sample(
         self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial

@@ -10,6 +10,7 @@ from tunesmith.encoding import decode_value
 from tunesmith.history import FrozenTrial, History
 from tunesmith.samplers._failures import unless_failed
 from tunesmith.samplers.base import Suggestion
+from tunesmith.seeding import trial_rng, trial_uniform
 from tunesmith.space import Distribution, SearchSpace
 from tunesmith.validation import check_seed
 
@@ -35,18 +36,34 @@ class RandomSampler:
 
     #: Works with any number of objectives (it never looks at the values).
     multi_objective = True
+    #: Needs no per-trial generator from the study: as the study's own sampler it is given
+    #: None and draws parameter ``name`` of trial *k* as ``trial_uniform(seed, k, name)``
+    #: (building a generator costs more than a random trial's draws). Given a generator
+    #: (by BOHB, or a wrapper), it draws from that.
+    needs_rng = False
 
     def __init__(self, seed: int | None = None) -> None:
         self.seed = check_seed(seed, owner="RandomSampler")
         self._rng: np.random.Generator | None = None
 
     def sample(
-        self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
+        self,
+        space: SearchSpace,
+        history: History,
+        rng: np.random.Generator | None,
+        trial: FrozenTrial,
     ) -> Suggestion:
-        coordinates = rng.random(len(space)).tolist()
+        if rng is None:
+            seed, number = history.seed, trial.number
+            coordinates = [trial_uniform(seed, number, name) for name in space]
+        else:
+            coordinates = rng.random(len(space)).tolist()
         values = map(decode_value, space.values(), coordinates)
         suggestion = Suggestion(dict(zip(space, values, strict=True)))
-        return unless_failed(suggestion, space, history, rng, trial)
+        if not history.failed():
+            return suggestion
+        redraws = rng if rng is not None else trial_rng(history.seed, trial.number)
+        return unless_failed(suggestion, space, history, redraws, trial)
 
     def sample_independent(
         self, study: object, trial: FrozenTrial, param_name: str, param_distribution: Distribution

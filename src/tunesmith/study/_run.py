@@ -59,7 +59,7 @@ class TrialRun:
         study: Study,
         frozen: FrozenTrial,
         history: History,
-        rng: np.random.Generator,
+        rng: np.random.Generator | None,
         number: int,
         *,
         write_through: bool = False,
@@ -173,7 +173,12 @@ class TrialRun:
     def sampled(self, name: str, distribution: Distribution) -> tuple[Any, Suggestion]:
         """The sampler's value for ``name`` alone, checked, and all it suggested."""
         sampler = self.study.sampler
-        suggestion = sampler.sample({name: distribution}, self.history, self.rng, self.frozen())
+        suggestion = sampler.sample(
+            {name: distribution},
+            self.history,
+            self.rng,  # type: ignore[arg-type]  # None only for a sampler that needs none
+            self.frozen(),
+        )
         returned = suggestion.params.get(name, _MISSING)
         value = _canonical(distribution, returned)
         if value is _MISSING:

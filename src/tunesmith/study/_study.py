@@ -353,7 +353,7 @@ class Study:
                 # Another worker created a trial at the same moment (and may have taken
                 # the enqueued item): sample again, as the trial this really is...
                 history = run.history = self._builder.snapshot()
-                rng = run.rng = trial_rng(self.seed, run.number)
+                rng = run.rng = self._trial_rng(run.number)
                 # ...as it was created: the proposal made for the other number is void
                 created = self._builder.trial(run.number)
                 void = proposal.notes if proposal is not None else EMPTY
@@ -381,6 +381,12 @@ class Study:
                 self.finish_trial(run.number, TrialState.FAIL, None, failure=failure, reason=reason)
             raise
         return trial
+
+    def _trial_rng(self, number: int) -> np.random.Generator | None:
+        """The trial's generator, or None for a sampler that needs none (``needs_rng``)."""
+        if getattr(self.sampler, "needs_rng", True):
+            return trial_rng(self.seed, number)
+        return None
 
     def _sampler_kinds(self) -> tuple[FiniteSampler | None, BaseSampler | None]:
         """The sampler as a FiniteSampler (a grid) and as an Optuna-style BaseSampler
@@ -428,7 +434,7 @@ class Study:
                     raise Exhausted
             if custom is not None:
                 custom.before_trial(StudyView(history, predicted), predicted)
-            rng = trial_rng(self.seed, predicted.number)
+            rng = self._trial_rng(predicted.number)
             proposal = self._propose(space, history, rng, predicted, notes)
             events: list[Event] = [
                 TrialCreated(predicted.started_at, claim, lease, retries, worker)
@@ -531,7 +537,7 @@ class Study:
         self,
         space: SearchSpace | None,
         history: History,
-        rng: np.random.Generator,
+        rng: np.random.Generator | None,
         trial: FrozenTrial,
         notes: Mapping[str, Any] | None = None,
     ) -> ParamsSet | None:
@@ -548,7 +554,7 @@ class Study:
         values: Mapping[str, Any] = EMPTY
         all_notes: Mapping[str, Any] = notes or EMPTY
         if joint:
-            suggestion = self.sampler.sample(joint, history, rng, trial)
+            suggestion = self.sampler.sample(joint, history, rng, trial)  # type: ignore[arg-type]
             params = suggestion.params
             # Usually the sampler answers exactly the names asked: a plain copy then.
             if params.keys() == joint.keys():
