@@ -10,7 +10,7 @@ from tunesmith.encoding import decode_value
 from tunesmith.history import FrozenTrial, History
 from tunesmith.samplers._failures import unless_failed
 from tunesmith.samplers.base import Suggestion
-from tunesmith.seeding import trial_rng, trial_uniform
+from tunesmith.seeding import trial_rng, trial_uniforms
 from tunesmith.space import Distribution, SearchSpace
 from tunesmith.validation import check_seed
 
@@ -37,7 +37,7 @@ class RandomSampler:
     #: Works with any number of objectives (it never looks at the values).
     multi_objective = True
     #: Needs no per-trial generator from the study: as the study's own sampler it is given
-    #: None and draws parameter ``name`` of trial *k* as ``trial_uniform(seed, k, name)``
+    #: None and draws parameter ``name`` of trial *k* as ``trial_uniforms(seed, k, names)``
     #: (building a generator costs more than a random trial's draws). Given a generator
     #: (by BOHB, or a wrapper), it draws from that.
     needs_rng = False
@@ -54,8 +54,7 @@ class RandomSampler:
         trial: FrozenTrial,
     ) -> Suggestion:
         if rng is None:
-            seed, number = history.seed, trial.number
-            coordinates = [trial_uniform(seed, number, name) for name in space]
+            coordinates = trial_uniforms(history.seed, trial.number, space)
         else:
             coordinates = rng.random(len(space)).tolist()
         values = map(decode_value, space.values(), coordinates)

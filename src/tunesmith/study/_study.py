@@ -176,7 +176,12 @@ class Study:
         self.lease_seconds: float = getattr(storage, "lease_seconds", 60.0)
         self._builder = HistoryBuilder(info.directions, seed)
         self._runs: dict[int, TrialRun] = {}
-        self._kinds: tuple[object, FiniteSampler | None, BaseSampler | None] = (None, None, None)
+        self._kinds: tuple[object, FiniteSampler | None, BaseSampler | None, bool] = (
+            None,
+            None,
+            None,
+            True,
+        )
         self._in_memory = isinstance(storage, MemoryStorage)
         self._stop_requested = False
         self._read()
@@ -384,22 +389,24 @@ class Study:
 
     def _trial_rng(self, number: int) -> np.random.Generator | None:
         """The trial's generator, or None for a sampler that needs none (``needs_rng``)."""
-        if getattr(self.sampler, "needs_rng", True):
+        if self._sampler_kinds()[2]:
             return trial_rng(self.seed, number)
         return None
 
-    def _sampler_kinds(self) -> tuple[FiniteSampler | None, BaseSampler | None]:
+    def _sampler_kinds(self) -> tuple[FiniteSampler | None, BaseSampler | None, bool]:
         """The sampler as a FiniteSampler (a grid) and as an Optuna-style BaseSampler
-        subclass (with ``before_trial``/``after_trial`` hooks), or None for either.
-        Remembered per sampler: an ``isinstance`` check against a runtime protocol costs
-        about 7 µs, a quarter of a random-search trial."""
+        subclass (with ``before_trial``/``after_trial`` hooks), or None for either, and
+        whether it needs a per-trial generator. Remembered per sampler: an ``isinstance``
+        check against a runtime protocol costs about 7 µs, a quarter of a random-search
+        trial."""
         sampler = self.sampler
         if sampler is not self._kinds[0]:
             finite = sampler if isinstance(sampler, FiniteSampler) else None
             # every sampler passes isinstance(BaseSampler): a subclass has it in its MRO
             custom = sampler if BaseSampler in type(sampler).__mro__ else None
-            self._kinds = (sampler, finite, custom)  # type: ignore[assignment]
-        return self._kinds[1], self._kinds[2]
+            needs_rng = bool(getattr(sampler, "needs_rng", True))
+            self._kinds = (sampler, finite, custom, needs_rng)  # type: ignore[assignment]
+        return self._kinds[1], self._kinds[2], self._kinds[3]
 
     def _create(
         self,
@@ -418,7 +425,7 @@ class Study:
         # nobody wrote since the proposal was made, else it is proposed again from what
         # was written (cheap for a grid). Other samplers' proposals need not be exclusive:
         # on a collision they sample again, once, for the trial's real number.
-        finite, custom = self._sampler_kinds()
+        finite, custom, _ = self._sampler_kinds()
         for attempt in range(_EXCLUSIVE_ATTEMPTS):
             self._read()
             if builder.running:
