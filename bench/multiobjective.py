@@ -248,6 +248,13 @@ def _hypervolumes(rows: list[dict]) -> dict[tuple[str, str], dict[int, list[floa
 
 def report(args: argparse.Namespace) -> None:
     rows = [json.loads(line) for line in Path(args.out).read_text().splitlines()]
+    # one run per (problem, optimizer, seed): the longest, when a seed was rerun further
+    longest: dict[tuple[str, str, int], dict] = {}
+    for row in rows:
+        key = (row["problem"], row["optimizer"], row["seed"])
+        if key not in longest or len(row["values"]) > len(longest[key]["values"]):
+            longest[key] = row
+    rows = list(longest.values())
     scores = _hypervolumes(rows)
     problems = sorted({p for p, _ in scores}, key=list(PROBLEMS).index)
     optimizers = [o for o in OPTIMIZERS if any(o == name for _, name in scores)]
