@@ -105,3 +105,17 @@ def test_auto_keeps_the_gp_for_two_objectives_whatever_it_costs_and_tpe_beyond(o
     )
     past.optimize(lambda t: tuple([t.suggest_float("x", 0, 1)] * objectives), n_trials=5)
     assert past.trials[-1].notes["auto"]["by"] == "tpe"
+
+
+def test_auto_leaves_the_gp_for_a_trial_after_a_tie_with_two_objectives():
+    """On a plateau (values an earlier trial had) the GP sees no slope; the next trial
+    goes to TPE, as with one objective."""
+    auto = ts.AutoSampler(warmup_trials=2)
+    study = ts.create_study(directions=["minimize", "minimize"], sampler=auto, seed=0)
+    study.optimize(lambda t: (round(t.suggest_float("x", 0, 1)), 0.0), n_trials=15)
+    chosen = [t.notes["auto"]["by"] for t in study.trials]
+    assert "tpe" in chosen
+    assert all(
+        by == "gp" or study.trials[i - 1].values in [t.values for t in study.trials[: i - 1]]
+        for i, by in enumerate(chosen)
+    )
