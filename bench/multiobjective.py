@@ -282,7 +282,7 @@ def report(args: argparse.Namespace) -> None:
                 mean, spread = np.mean(cells[budget]), np.std(cells[budget])
                 text = f"{mean:.3f} ± {spread:.3f}"
                 shown.append(f"**{text}**" if mean == best[budget] else text)
-            seeds = max(len(v) for v in cells.values())
+            seeds = "/".join(str(len(cells[b])) if b in cells else "–" for b in BUDGETS)
             lines.append(f"| {problem} | {name} | " + " | ".join(shown) + f" | {seeds} |")
     seconds = {}
     for row in rows:
