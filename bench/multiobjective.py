@@ -248,6 +248,13 @@ def _hypervolumes(rows: list[dict]) -> dict[tuple[str, str], dict[int, list[floa
 
 def report(args: argparse.Namespace) -> None:
     rows = [json.loads(line) for line in Path(args.out).read_text().splitlines()]
+    # one run per (problem, optimizer, seed): the longest, when a seed was rerun further
+    longest: dict[tuple[str, str, int], dict] = {}
+    for row in rows:
+        key = (row["problem"], row["optimizer"], row["seed"])
+        if key not in longest or len(row["values"]) > len(longest[key]["values"]):
+            longest[key] = row
+    rows = list(longest.values())
     scores = _hypervolumes(rows)
     problems = sorted({p for p, _ in scores}, key=list(PROBLEMS).index)
     optimizers = [o for o in OPTIMIZERS if any(o == name for _, name in scores)]
@@ -275,7 +282,7 @@ def report(args: argparse.Namespace) -> None:
                 mean, spread = np.mean(cells[budget]), np.std(cells[budget])
                 text = f"{mean:.3f} ± {spread:.3f}"
                 shown.append(f"**{text}**" if mean == best[budget] else text)
-            seeds = max(len(v) for v in cells.values())
+            seeds = "/".join(str(len(cells[b])) if b in cells else "–" for b in BUDGETS)
             lines.append(f"| {problem} | {name} | " + " | ".join(shown) + f" | {seeds} |")
     seconds = {}
     for row in rows:

@@ -3,10 +3,13 @@ search at equal trials."""
 
 from __future__ import annotations
 
+from itertools import combinations
+
 import numpy as np
 import pytest
 
 import tunesmith as ts
+from tunesmith.samplers.tpe import rank_order
 
 #: The hypervolume of ZDT1's front f2 = 1 - sqrt(f1) against the reference (1.1, 1.1).
 ZDT1_HYPERVOLUME = 0.1 + 2 / 3 + 0.11
@@ -34,6 +37,42 @@ def test_motpe_beats_random_search_at_200_trials():
     tpe = np.mean([_ratio(ts.TPESampler(), dims=6, n_trials=200, seed=s) for s in range(2)])
     random = np.mean([_ratio(ts.RandomSampler(), 6, 200, seed=s) for s in range(2)])
     assert tpe > random + 0.2
+
+
+def dtlz2(trial):
+    x = np.array([trial.suggest_float(f"x{i}", 0, 1) for i in range(6)])
+    g = np.sum((x[2:] - 0.5) ** 2)
+    a, b = x[0] * np.pi / 2, x[1] * np.pi / 2
+    return (
+        (1 + g) * np.cos(a) * np.cos(b),
+        (1 + g) * np.cos(a) * np.sin(b),
+        (1 + g) * np.sin(a),
+    )
+
+
+def test_motpe_beats_random_search_on_three_objectives():
+    def volume(sampler, seed):
+        study = ts.create_study(directions=["minimize"] * 3, sampler=sampler, seed=seed)
+        study.optimize(dtlz2, n_trials=150)
+        return ts.hypervolume(study, reference=(1.1, 1.1, 1.1))
+
+    tpe = np.mean([volume(ts.TPESampler(), seed) for seed in range(2)])
+    random = np.mean([volume(ts.RandomSampler(), seed) for seed in range(2)])
+    assert tpe > 1.3 * random
+
+
+@pytest.mark.parametrize("objectives", [2, 3])
+def test_motpe_good_group_keeps_nearly_the_most_hypervolume_of_a_front(objectives):
+    """When the first front holds more trials than the good group, the trials kept span
+    it: their hypervolume (against a reference just beyond the front) is nearly that of
+    the best subset of their size, not the front's extremes and their neighbours."""
+    rng = np.random.default_rng(0)
+    front = np.abs(rng.normal(size=(14, objectives)))
+    front /= np.linalg.norm(front, axis=1, keepdims=True)  # on the unit sphere: a front
+    reference = front.max(axis=0) + 0.1 * np.ptp(front, axis=0)
+    kept = rank_order(front, 4)[:4]
+    best = max(ts.hypervolume(front[list(c)], reference) for c in combinations(range(14), 4))
+    assert ts.hypervolume(front[kept], reference) >= 0.97 * best
 
 
 @pytest.mark.parametrize("objectives", [3, 4])
@@ -66,3 +105,17 @@ def test_auto_keeps_the_gp_for_two_objectives_whatever_it_costs_and_tpe_beyond(o
     )
     past.optimize(lambda t: tuple([t.suggest_float("x", 0, 1)] * objectives), n_trials=5)
     assert past.trials[-1].notes["auto"]["by"] == "tpe"
+
+
+def test_auto_leaves_the_gp_for_a_trial_after_a_tie_with_two_objectives():
+    """On a plateau (values an earlier trial had) the GP sees no slope; the next trial
+    goes to TPE, as with one objective."""
+    auto = ts.AutoSampler(warmup_trials=2)
+    study = ts.create_study(directions=["minimize", "minimize"], sampler=auto, seed=0)
+    study.optimize(lambda t: (round(t.suggest_float("x", 0, 1)), 0.0), n_trials=15)
+    chosen = [t.notes["auto"]["by"] for t in study.trials]
+    assert "tpe" in chosen
+    assert all(
+        by == "gp" or study.trials[i - 1].values in [t.values for t in study.trials[: i - 1]]
+        for i, by in enumerate(chosen)
+    )
