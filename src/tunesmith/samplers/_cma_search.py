@@ -65,13 +65,15 @@ SPREAD_FLOOR = 1e-12
 #: A run has settled in its basin when its generations' best values over the last
 #: :data:`SETTLED_SPAN` generations lie within :data:`SETTLED_TOLERANCE` of their size: a
 #: nonzero minimum reached to three digits (a run converging to 0, as on Ackley's cone,
-#: never settles). The first run of the search to settle while holding the best value is
-#: set aside, not polished: the next, larger run starts at once, and the settled one is
-#: resumed to polish its minimum if that run ends worse. Polishing costs a run of default
-#: population about as many trials as finding its basin did: on Levy-20 the first run
-#: restarted after 3,400-4,000 of 5,000 trials, too late for the larger run to reach the
-#: global basin; settled, it hands over after about 2,000 (bench/RESULTS.md,
-#: evolutionary search).
+#: never settles). A settled run that is worse than an earlier one ends. The first run of
+#: the search to settle while holding the best value is set aside, not polished: the
+#: next, larger run starts at once, and the settled one is resumed to polish its minimum
+#: if that run ends worse. Polishing costs a run of default population about as many
+#: trials as finding its basin did: on Levy-20 the first run restarted after 3,400-4,000
+#: of 5,000 trials, too late for the larger run to reach the global basin; settled, it
+#: hands over after about 2,000 (bench/RESULTS.md, evolutionary search). On mixed spaces
+#: (CatCMA with margin) a run in a worse basin may never meet the other rules: its
+#: categorical draws keep its worst values apart.
 SETTLED_SPAN = 10
 SETTLED_TOLERANCE = 1e-3
 
@@ -258,9 +260,17 @@ class Search:
         self.told = []
         self.generation += 1
         self.recent.append((losses[0], losses[-1]))
-        if restartable and self._settled_first():
-            self._set_aside()
-        elif restartable and self._stagnated(spread):
+        if not restartable:
+            return
+        if self._settled():
+            holds_best = min(best for best, _ in self.recent) <= self.earlier_best
+            if not holds_best:
+                self._restart()  # a worse minimum: not worth polishing
+                return
+            if not self.set_aside_once:
+                self._set_aside()
+                return
+        if self._stagnated(spread):
             self._restart()
 
     def _spread(self) -> float:
@@ -292,14 +302,12 @@ class Search:
         window = np.array(self.recent[-span:])
         return bool(np.ptp(window) <= FLAT_TOLERANCE * max(1.0, float(np.abs(window).min())))
 
-    def _settled_first(self) -> bool:
-        """Whether this run is the first to settle in its basin while holding the best
-        value of the search (its generations' best values flat to 1e-3 of their size)."""
-        if self.set_aside_once or len(self.recent) < SETTLED_SPAN:
+    def _settled(self) -> bool:
+        """Whether this run has settled in its basin: its generations' best values flat
+        to 1e-3 of their size."""
+        if len(self.recent) < SETTLED_SPAN:
             return False
         bests = np.array([best for best, _ in self.recent[-SETTLED_SPAN:]])
-        if bests.min() > self.earlier_best:
-            return False
         return bool(np.ptp(bests) <= SETTLED_TOLERANCE * abs(float(bests.min())))
 
     def _set_aside(self) -> None:
