@@ -95,6 +95,51 @@ def test_restarts_escape_local_minima_where_one_run_stalls():
     assert (ipop < 0.05).sum() >= (single < 0.05).sum() + 3, (single, ipop)
 
 
+def _raised_rastrigin(trial):
+    # a global minimum of 5 (not 0) near the centre, where the first run starts; shallow
+    # local minima around it (>= 6)
+    z = np.array([trial.suggest_float(f"x{i}", -5.12, 5.12) for i in range(2)]) - [0.3, -0.2]
+    return 5.0 + float(3 * len(z) + (z * z - 3 * np.cos(2 * np.pi * z)).sum())
+
+
+def _runs(study):
+    runs = collections.defaultdict(list)
+    for trial in study.trials:
+        if "cmaes" in trial.notes:
+            runs[trial.notes["cmaes"]["run"]].append(trial)
+    return runs
+
+
+def test_a_minimum_found_by_a_run_set_aside_is_still_polished():
+    # The first run hands over to a larger one as soon as its values settle, without
+    # polishing its minimum; that minimum must still be reached to full precision, by the
+    # next run or by the first one resumed when the next ends worse.
+    found = 0
+    for seed in range(6):
+        study = ts.create_study(sampler="cmaes", seed=seed)
+        study.optimize(_raised_rastrigin, n_trials=1500)
+        runs = _runs(study)
+        first = min(t.value for t in runs[0])
+        assert 1 in runs and runs[1][0].number < 600, seed  # handed over early
+        if first - 5 < 0.25:  # the first run found the global basin
+            found += 1
+            assert study.best_value - 5 < 1e-8, (seed, first, study.best_value)
+    assert found >= 2
+
+
+def test_a_study_continued_by_new_samplers_replays_runs_set_aside_and_resumed():
+    whole = ts.create_study(sampler="cmaes", seed=3)
+    whole.optimize(_raised_rastrigin, n_trials=1200)
+    pieces = ts.create_study(sampler="cmaes", seed=3)
+    for chunk in (200, 400, 600):  # set aside in the second chunk, resumed in the third
+        pieces.sampler = ts.CmaEsSampler()  # rebuilt from the trials' notes
+        pieces.optimize(_raised_rastrigin, n_trials=chunk)
+    assert [t.params for t in pieces.trials] == [t.params for t in whole.trials]
+    assert [t.notes for t in pieces.trials] == [t.notes for t in whole.trials]
+    resumed = [t for t in whole.trials[600:] if t.notes["cmaes"].get("resumes") == 0]
+    assert resumed and min(t.value for t in resumed) - 5 < 1e-8  # and polished
+
+
 def test_ints_stay_ints_and_keep_moving():
     study = ts.create_study(sampler="cmaes", seed=1)
     study.optimize(

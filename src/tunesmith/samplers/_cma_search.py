@@ -24,7 +24,9 @@ alternates such large-population runs with small ones (λ between the default an
 the last large λ, step size σ₀·10^(-2U), U uniform), giving the next run to the regime
 that has spent fewer evaluations. A restart begins from a uniformly drawn mean. Its
 random draws come from the study's seed and the run's number, so every worker restarts
-alike.
+alike. The first run to settle in a basin while holding the best value is set aside
+rather than polished (:data:`SETTLED_SPAN`), and resumed as a later run if the larger
+run after it ends worse; a resumed run's trials carry its new run number.
 """
 
 from __future__ import annotations
@@ -60,6 +62,20 @@ FLAT_TOLERANCE = 1e-8
 SPREAD_TOLERANCE = 1e-6
 SHORT_SPAN = 3
 SPREAD_FLOOR = 1e-12
+#: A run has settled in its basin when its generations' best values over the last
+#: :data:`SETTLED_SPAN` generations lie within :data:`SETTLED_TOLERANCE` of their size: a
+#: nonzero minimum reached to three digits (a run converging to 0, as on Ackley's cone,
+#: never settles). A settled run that is worse than an earlier one ends. The first run of
+#: the search to settle while holding the best value is set aside, not polished: the
+#: next, larger run starts at once, and the settled one is resumed to polish its minimum
+#: if that run ends worse. Polishing costs a run of default population about as many
+#: trials as finding its basin did: on Levy-20 the first run restarted after 3,400-4,000
+#: of 5,000 trials, too late for the larger run to reach the global basin; settled, it
+#: hands over after about 2,000 (bench/RESULTS.md, evolutionary search). On mixed spaces
+#: (CatCMA with margin) a run in a worse basin may never meet the other rules: its
+#: categorical draws keep its worst values apart.
+SETTLED_SPAN = 10
+SETTLED_TOLERANCE = 1e-3
 
 
 class Layout:
@@ -151,7 +167,8 @@ class Search:
 
     A trial of the search carries ``{"space", "run", "generation", "x"}`` (and ``"c"``, its
     category indices; ``"start"`` in the first generation of the first run: how many
-    trials had finished when the search began, which fixes the warm start).
+    trials had finished when the search began, which fixes the warm start; ``"resumes"``
+    in a run that continues one set aside: that run's number).
     """
 
     def __init__(
@@ -175,6 +192,12 @@ class Search:
         self.earlier_best = math.inf  # the best value told in the earlier runs
         self.spent = {"small": 0, "large": 0}  # evaluations told, by BIPOP regime
         self.large_restarts, self.regime = 0, "large"
+        # the run set aside when it settled holding the best value: (optimizer, its recent
+        # generations, its regime, the best value of the runs before it, its number); None
+        # before one settles, and once it has been resumed or beaten
+        self.aside: tuple[Any, list[tuple[float, float]], str, float, int] | None = None
+        self.set_aside_once = False
+        self.resumes: int | None = None  # the run this one continues, if resumed
         # a space of one-value parameters has nothing to search
         self.optimizer: Any = self._first(warm) if layout.dims else None
 
@@ -237,7 +260,17 @@ class Search:
         self.told = []
         self.generation += 1
         self.recent.append((losses[0], losses[-1]))
-        if restartable and self._stagnated(spread):
+        if not restartable:
+            return
+        if self._settled():
+            holds_best = min(best for best, _ in self.recent) <= self.earlier_best
+            if not holds_best:
+                self._restart()  # a worse minimum: not worth polishing
+                return
+            if not self.set_aside_once:
+                self._set_aside()
+                return
+        if self._stagnated(spread):
             self._restart()
 
     def _spread(self) -> float:
@@ -269,12 +302,38 @@ class Search:
         window = np.array(self.recent[-span:])
         return bool(np.ptp(window) <= FLAT_TOLERANCE * max(1.0, float(np.abs(window).min())))
 
+    def _settled(self) -> bool:
+        """Whether this run has settled in its basin: its generations' best values flat
+        to 1e-3 of their size."""
+        if len(self.recent) < SETTLED_SPAN:
+            return False
+        bests = np.array([best for best, _ in self.recent[-SETTLED_SPAN:]])
+        return bool(np.ptp(bests) <= SETTLED_TOLERANCE * abs(float(bests.min())))
+
+    def _set_aside(self) -> None:
+        """Keep the settled run to resume it later, and start the next run."""
+        self.set_aside_once = True
+        self.aside = (self.optimizer, self.recent, self.regime, self.earlier_best, self.run)
+        self._restart()
+
     def _restart(self) -> None:
-        """A new run (IPOP or BIPOP) from a uniformly drawn mean."""
+        """A new run (IPOP or BIPOP) from a uniformly drawn mean; or the run set aside,
+        resumed, when it still holds the best value."""
         self.run += 1
         self.generation = 0
-        self.earlier_best = min([self.earlier_best, *(best for best, _ in self.recent)])
+        ended_best = min(best for best, _ in self.recent) if self.recent else math.inf
+        self.earlier_best = min(self.earlier_best, ended_best)
         self.recent = []
+        self.resumes = None
+        if self.aside is not None and self.aside[0] is not self.optimizer:
+            optimizer, recent, regime, before, run = self.aside
+            self.aside = None
+            if min(best for best, _ in recent) <= ended_best:
+                # the run after it ended worse: polish the settled run's minimum
+                self.optimizer, self.recent, self.regime = optimizer, recent, regime
+                self.earlier_best = min(before, ended_best)
+                self.resumes = run
+                return
         rng = np.random.default_rng([self.seed, self.run])
         layout = self.layout
         mean = rng.uniform(layout.low, layout.high)
@@ -301,6 +360,8 @@ class Search:
             "run": self.run,
             "generation": self.generation,
         }
+        if self.resumes is not None:
+            notes["resumes"] = self.resumes
         optimizer = self.optimizer
         if optimizer is None:
             notes["x"] = []
