@@ -92,10 +92,6 @@ TUNESMITH = {
     "auto_qmc": "auto_qmc",
     "auto_rank": "auto_rank",
     "auto_tail": "auto_tail",
-    "auto_s10w": "auto_s10w",
-    "auto_pess": "auto_pess",
-    "auto_alt": "auto_alt",
-    "auto_alt_s10": "auto_alt_s10",
     "tpe": "tpe",
     "qmc": "qmc",
     "ts_random": "random",
@@ -112,10 +108,6 @@ OPTIMIZERS = [
     "auto_qmc",
     "auto_rank",
     "auto_tail",
-    "auto_s10w",
-    "auto_pess",
-    "auto_alt",
-    "auto_alt_s10",
     "tpe",
     "qmc",
     "ts_random",
@@ -138,10 +130,6 @@ EXPERIMENTS = (
     "auto_qmc",
     "auto_rank",
     "auto_tail",
-    "auto_s10w",
-    "auto_pess",
-    "auto_alt",
-    "auto_alt_s10",
 )
 DEFAULT_OPTIMIZERS = [o for o in OPTIMIZERS if o not in EXPERIMENTS]
 DESCRIPTIONS = {
@@ -160,12 +148,6 @@ DESCRIPTIONS = {
     "logarithmically (experiment)",
     "auto_qmc": "AutoSampler whose proposal after a GP trial that tied an earlier value is "
     "the next Sobol point (experiment; auto's is TPE's)",
-    "auto_s10w": "AutoSampler whose GPs start after 10 Sobol points, input warp kept (experiment)",
-    "auto_alt_s10": "auto_alt whose GPs start after 10 Sobol points (experiment)",
-    "auto_pess": "AutoSampler whose GPs revert to half a standard deviation worse than the "
-    "mean loss far from the trials (experiment; auto's: the mean)",
-    "auto_alt": "AutoSampler in which TPE takes every trial after a GP's once a fifth of "
-    "the trials tied an earlier value (experiment)",
     "tpe": "tunesmith sampler='tpe'",
     "qmc": "tunesmith sampler='qmc' (scrambled Sobol)",
     "ts_random": "tunesmith sampler='random'",
@@ -267,23 +249,7 @@ def _run_tunesmith(sampler: str) -> Callable[..., None]:
         import tunesmith as ts
 
         chosen: Any = ts.GPSampler(integrate=10) if sampler == "gp_int" else sampler
-        if sampler in ("auto_s10w", "auto_alt_s10"):  # experiment: 10 Sobol points
-            chosen = ts.AutoSampler()
-            chosen.tie_share = 0.2 if sampler == "auto_alt_s10" else None
-            chosen.gp = ts.GPSampler(n_startup_trials=10)
-            chosen.light = ts.GPSampler(
-                n_startup_trials=10,
-                fit_every=chosen.light_fit_every,
-                n_restarts=1,
-                refine_iterations=10,
-            )
-        elif sampler == "auto_pess":  # experiment: unexplored regions look worse
-            chosen = ts.AutoSampler()
-            chosen.gp.prior_mean = chosen.light.prior_mean = 0.5
-        elif sampler == "auto_alt":  # experiment: GP and TPE take turns once ties are common
-            chosen = ts.AutoSampler()
-            chosen.tie_share = 0.2
-        elif sampler in ("auto_plain", "auto_qmc"):  # experiments: what follows a tie
+        if sampler in ("auto_plain", "auto_qmc"):  # experiments: what follows a tie
             chosen = ts.AutoSampler()
             chosen.explorer = None if sampler == "auto_plain" else ts.QMCSampler()
         elif sampler in ("auto_rank", "auto_tail"):  # experiments: the GP's loss warping

@@ -138,8 +138,6 @@ class AutoSampler:
         self.tpe = TPESampler()
         #: proposes the trial after a GP proposal that told the model nothing new
         self.explorer: TPESampler | QMCSampler | None = self.tpe
-        #: experiment: alternate GP and explorer once this share of trials tied
-        self.tie_share: float | None = None
 
     def choose(self, space: SearchSpace, history: History) -> Chosen:
         """The sampler this call goes to."""
@@ -150,13 +148,6 @@ class AutoSampler:
             return self.gp if len(history.directions) == 2 else self.tpe
         if self.explorer is not None and _tied(completed):
             return self.explorer
-        if self.explorer is not None and self.tie_share is not None and len(completed) >= 10:
-            values = [t.values for t in completed]
-            share = sum(v in values[:i] for i, v in enumerate(values)) / len(values)
-            noted = completed[-1].notes.get("auto")
-            by = noted.get("by") if isinstance(noted, dict) else None
-            if share >= self.tie_share and by in ("gp", "light"):
-                return self.explorer
         if len(completed) < self.warmup_trials:
             return self.gp
         objective, full, light = _timings(completed)

@@ -234,8 +234,6 @@ class GPSampler:
         self._fits: dict[tuple[str, ...], _Fit] = {}
         self._chains: dict[tuple[str, ...], np.ndarray] = {}
         self._fit_count = 0
-        #: experiment: the level (standardized losses) the model reverts to far from data
-        self.prior_mean = 0.0
 
     def sample(
         self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
@@ -301,7 +299,7 @@ class GPSampler:
             exponent = None
             if self.warping == "power" and len(x) >= 3 and loss.std() > 0:
                 exponent = power_exponent((loss - loss.mean()) / loss.std())
-            y = transform_losses(loss, self.warping, exponent) - self.prior_mean
+            y = transform_losses(loss, self.warping, exponent)
             # A full restart from the prior's mode now and then; otherwise the last fit, a
             # good start, is refined (the fit dominates the cost past a hundred trials).
             self._fit_count += 1
@@ -317,7 +315,6 @@ class GPSampler:
             fitted = self._fits[key] = _Fit(theta, exponent, len(x))
         else:  # the last fit's kernel and warping, on the losses as they are now
             y = transform_losses(loss, self.warping, fitted.exponent)
-        y = y - self.prior_mean
         theta = fitted.theta
         thetas = [theta]
         if self.integrate:
