@@ -234,6 +234,9 @@ class GPSampler:
         self._fits: dict[tuple[str, ...], _Fit] = {}
         self._chains: dict[tuple[str, ...], np.ndarray] = {}
         self._fit_count = 0
+        #: experiment: weight β of an interior prior on the acquisition, β/n (0: none)
+        self.boundary_weight = 0.0
+        self.boundary_min_cells: int | None = None
 
     def sample(
         self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
@@ -264,6 +267,10 @@ class GPSampler:
                 x, losses[:, 0], feasible, feasibility, table, cube, running, failed, rng
             )
         fixed, fixed_values = cube.fixed(context)
+        if self.boundary_weight and isinstance(acquisition, Acquisition):
+            cells = self.boundary_min_cells
+            which = ~cube.categorical & (True if cells is None else cube.cells >= cells)
+            acquisition = _Interior(acquisition, which, self.boundary_weight / len(x))
         point = optimize_acquisition(
             acquisition,
             cube,
@@ -507,8 +514,34 @@ class Acquisition:
         return value, grad
 
 
+class _Interior:
+    """An acquisition times a prior that favours the interior of the cube, raised to a
+    power that fades with the trials (πBO, Hvarfner et al. 2022): experiment."""
+
+    def __init__(self, inner: Acquisition, which: np.ndarray, weight: float) -> None:
+        self.inner, self.numeric, self.weight = inner, which, weight
+
+    def best_first(self, points: np.ndarray) -> np.ndarray:
+        return self.inner.best_first(points)
+
+    def _prior(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        u = points[:, self.numeric]
+        inside = 4.0 * u * (1.0 - u) + 0.01
+        grad = np.zeros(points.shape)
+        grad[:, self.numeric] = self.weight * 0.5 * 4.0 * (1.0 - 2.0 * u) / inside
+        return self.weight * 0.5 * np.log(inside).sum(axis=1), grad
+
+    def __call__(self, points: np.ndarray) -> np.ndarray:
+        return self.inner(points) + self._prior(points)[0]
+
+    def with_gradient(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        value, grad = self.inner.with_gradient(points)
+        prior, d_prior = self._prior(points)
+        return value + prior, grad + d_prior
+
+
 def optimize_acquisition(
-    acquisition: Acquisition | HypervolumeImprovement,
+    acquisition: Acquisition | HypervolumeImprovement | _Interior,
     cube: UnitCube,
     rng: np.random.Generator,
     *,
@@ -555,7 +588,7 @@ def _seen(point: np.ndarray, points: np.ndarray) -> bool:
 
 
 def _refine(
-    acquisition: Acquisition | HypervolumeImprovement,
+    acquisition: Acquisition | HypervolumeImprovement | _Interior,
     starts: np.ndarray,
     free: np.ndarray,
     iterations: int,
@@ -583,7 +616,7 @@ def _refine(
 
 
 def _sweep(
-    acquisition: Acquisition | HypervolumeImprovement,
+    acquisition: Acquisition | HypervolumeImprovement | _Interior,
     cube: UnitCube,
     starts: np.ndarray,
     free: np.ndarray,
