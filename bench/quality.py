@@ -92,9 +92,7 @@ TUNESMITH = {
     "auto_qmc": "auto_qmc",
     "auto_rank": "auto_rank",
     "auto_tail": "auto_tail",
-    "auto_interior": "auto_interior",
-    "auto_interior_int": "auto_interior_int",
-    "auto_interior_wide": "auto_interior_wide",
+    "auto_noprior": "auto_noprior",
     "tpe": "tpe",
     "qmc": "qmc",
     "ts_random": "random",
@@ -111,9 +109,7 @@ OPTIMIZERS = [
     "auto_qmc",
     "auto_rank",
     "auto_tail",
-    "auto_interior",
-    "auto_interior_int",
-    "auto_interior_wide",
+    "auto_noprior",
     "tpe",
     "qmc",
     "ts_random",
@@ -136,9 +132,7 @@ EXPERIMENTS = (
     "auto_qmc",
     "auto_rank",
     "auto_tail",
-    "auto_interior",
-    "auto_interior_int",
-    "auto_interior_wide",
+    "auto_noprior",
 )
 DEFAULT_OPTIMIZERS = [o for o in OPTIMIZERS if o not in EXPERIMENTS]
 DESCRIPTIONS = {
@@ -157,10 +151,8 @@ DESCRIPTIONS = {
     "logarithmically (experiment)",
     "auto_qmc": "AutoSampler whose proposal after a GP trial that tied an earlier value is "
     "the next Sobol point (experiment; auto's is TPE's)",
-    "auto_interior": "AutoSampler whose GPs add (10/n) 0.5 log(4u(1-u) + 0.01) per numeric "
-    "coordinate u to log EI (a fading prior against the bounds, experiment)",
-    "auto_interior_int": "auto_interior on integer parameters only (experiment)",
-    "auto_interior_wide": "auto_interior on integer parameters of 10 values or more (experiment)",
+    "auto_noprior": "AutoSampler whose GPs have interior_prior=0 (auto before the prior "
+    "against the ends of integer ranges)",
     "tpe": "tunesmith sampler='tpe'",
     "qmc": "tunesmith sampler='qmc' (scrambled Sobol)",
     "ts_random": "tunesmith sampler='random'",
@@ -262,12 +254,9 @@ def _run_tunesmith(sampler: str) -> Callable[..., None]:
         import tunesmith as ts
 
         chosen: Any = ts.GPSampler(integrate=10) if sampler == "gp_int" else sampler
-        if sampler.startswith("auto_interior"):  # experiment: a fading prior against bounds
+        if sampler == "auto_noprior":  # auto before the prior against the ends of ranges
             chosen = ts.AutoSampler()
-            for gp in (chosen.gp, chosen.light):
-                gp.boundary_weight = 10.0
-                # None: every numeric coordinate; k: integers of k values or more
-                gp.boundary_min_cells = {"int": 1, "wide": 10}.get(sampler.split("_")[-1])
+            chosen.gp.interior_prior = chosen.light.interior_prior = 0.0
         elif sampler in ("auto_plain", "auto_qmc"):  # experiments: what follows a tie
             chosen = ts.AutoSampler()
             chosen.explorer = None if sampler == "auto_plain" else ts.QMCSampler()
