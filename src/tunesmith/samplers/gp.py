@@ -175,9 +175,10 @@ class GPSampler:
             stretch a region where the objective changes fast and compress a flat one.
             Not with ``integrate``.
         interior_prior: β > 0 weighs the expected improvement of a point by a prior
-            that favours the middle of every integer parameter's range over its ends,
-            with a weight β/n that fades as the n completed trials grow (πBO, Hvarfner
-            et al. 2022); 0 (the default) leaves it as it is. "auto" uses 10: its GP
+            that favours the middle of every integer (or stepped) parameter's range
+            over its ends, with a weight β/n that fades as the n completed trials grow
+            (πBO, Hvarfner et al. 2022); 0 (the default) leaves it as it is. "auto"
+            uses 10: its GP
             proposed an end of some integer range in about half of its trials on the
             decision-tree tasks of bench/quality.py, random search in 12-18%.
 
