@@ -92,6 +92,7 @@ TUNESMITH = {
     "auto_qmc": "auto_qmc",
     "auto_rank": "auto_rank",
     "auto_tail": "auto_tail",
+    "auto_noprior": "auto_noprior",
     "tpe": "tpe",
     "qmc": "qmc",
     "ts_random": "random",
@@ -108,6 +109,7 @@ OPTIMIZERS = [
     "auto_qmc",
     "auto_rank",
     "auto_tail",
+    "auto_noprior",
     "tpe",
     "qmc",
     "ts_random",
@@ -130,6 +132,7 @@ EXPERIMENTS = (
     "auto_qmc",
     "auto_rank",
     "auto_tail",
+    "auto_noprior",
 )
 DEFAULT_OPTIMIZERS = [o for o in OPTIMIZERS if o not in EXPERIMENTS]
 DESCRIPTIONS = {
@@ -148,6 +151,8 @@ DESCRIPTIONS = {
     "logarithmically (experiment)",
     "auto_qmc": "AutoSampler whose proposal after a GP trial that tied an earlier value is "
     "the next Sobol point (experiment; auto's is TPE's)",
+    "auto_noprior": "AutoSampler whose GPs have interior_prior=0 (auto before the prior "
+    "against the ends of integer ranges)",
     "tpe": "tunesmith sampler='tpe'",
     "qmc": "tunesmith sampler='qmc' (scrambled Sobol)",
     "ts_random": "tunesmith sampler='random'",
@@ -249,7 +254,10 @@ def _run_tunesmith(sampler: str) -> Callable[..., None]:
         import tunesmith as ts
 
         chosen: Any = ts.GPSampler(integrate=10) if sampler == "gp_int" else sampler
-        if sampler in ("auto_plain", "auto_qmc"):  # experiments: what follows a tie
+        if sampler == "auto_noprior":  # auto before the prior against the ends of ranges
+            chosen = ts.AutoSampler()
+            chosen.gp.interior_prior = chosen.light.interior_prior = 0.0
+        elif sampler in ("auto_plain", "auto_qmc"):  # experiments: what follows a tie
             chosen = ts.AutoSampler()
             chosen.explorer = None if sampler == "auto_plain" else ts.QMCSampler()
         elif sampler in ("auto_rank", "auto_tail"):  # experiments: the GP's loss warping
@@ -1213,9 +1221,29 @@ def build_report(
     return "\n".join(out)
 
 
+def _at_bounds(task: T.Task, runs: list[dict[str, Any]]) -> float:
+    """Share of trials 7-30 (past the first Sobol points of a GP) that put some numeric
+    parameter at its low or high end: a GP's boundary over-exploration shows here (a
+    random point is at a bound of an integer with k values with probability 2/k)."""
+    numeric = [p for p in T.all_params(task.space) if isinstance(p, T.Int | T.Float)]
+
+    def at_bound(value: Any, p: T.Int | T.Float) -> bool:
+        return value is not None and any(
+            math.isclose(value, end, rel_tol=1e-6, abs_tol=1e-12) for end in (p.low, p.high)
+        )
+
+    flags = [
+        any(at_bound(params.get(p.name), p) for p in numeric)
+        for r in runs
+        for params in r["params"][6:30]
+    ]
+    return sum(flags) / len(flags) if flags else 0.0
+
+
 def cmd_diagnose(args: argparse.Namespace) -> None:
     """Per task: each optimizer's best at 30/50/100 per seed, where its trials went (the
-    share of each top-level category), repeated points, and its time per trial late in the run."""
+    share of each top-level category, the share at a bound), repeated points, and its time
+    per trial late in the run."""
     latest: dict[tuple[str, str, int], dict[str, Any]] = {}
     for r in load_records(Path(args.results)):
         if not r.get("error"):
@@ -1246,6 +1274,7 @@ def cmd_diagnose(args: argparse.Namespace) -> None:
                         counts[p[cat.name]] += 1
                 total = sum(counts.values()) or 1
                 cells.append(" ".join(f"{c}:{100 * counts[c] / total:.0f}%" for c in cat.choices))
+            cells.append(f"{100 * _at_bounds(T.TASKS[task], rs):.0f}%")
             cells.append(
                 " ".join(str(_near_repeats(T.TASKS[task], r["params"])) for r in rs)
                 + f" ({statistics.fmean(_duplicates(r['params']) for r in rs):.1f})"
@@ -1260,7 +1289,11 @@ def cmd_diagnose(args: argparse.Namespace) -> None:
         header = ["optimizer"] + [f"{what}@{b} per seed" for b in BUDGETS]
         if top_cats:
             header.append(f"{top_cats[0].name} share after trial 20")
-        header += ["near-repeats per seed (exact, mean)", "late ms/trial"]
+        header += [
+            "trials 7-30 at a bound",
+            "near-repeats per seed (exact, mean)",
+            "late ms/trial",
+        ]
         print(f"\n#### {task}: {T.TASKS[task].description}\n")
         print(_table(header, rows))
 

@@ -322,9 +322,42 @@ def test_auto_hands_the_trial_after_a_gp_tie_to_tpe():
     assert all(b == "gp" for i, b in enumerate(by) if i not in after_tie)
 
 
+def test_the_interior_prior_keeps_the_gp_off_the_ends_of_integer_ranges_on_a_plateau():
+    # flat but for a band in the middle of k and the upper three quarters of m: the GP's
+    # variance is largest at the ends, so without the prior it keeps proposing them
+    def plateau(trial: ts.Trial) -> float:
+        k, m = trial.suggest_int("k", 1, 60), trial.suggest_int("m", 1, 40)
+        return (0.0 if 20 <= k <= 30 else 1.0) + (0.0 if m > 10 else 0.5)
+
+    def at_ends(interior_prior: float) -> int:
+        count = 0
+        for seed in (0, 2):
+            study = ts.create_study(sampler=ts.GPSampler(interior_prior=interior_prior), seed=seed)
+            study.optimize(plateau, n_trials=20)
+            count += sum(
+                t.params["k"] in (1, 60) or t.params["m"] in (1, 40) for t in study.trials[6:]
+            )
+        return count
+
+    assert at_ends(10.0) < at_ends(0.0)
+
+
+def test_auto_still_finds_an_integer_optimum_at_the_end_of_its_range():
+    study = ts.create_study(seed=0)  # "auto": its GPs have the prior against the ends
+    study.optimize(
+        lambda t: (t.suggest_int("k", 1, 50) - 1) ** 2 + (t.suggest_float("x", 0, 1) - 0.3) ** 2,
+        n_trials=20,
+    )
+    assert study.best_params["k"] == 1
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [
+        (
+            lambda: ts.GPSampler(interior_prior=-1.0),
+            "`interior_prior` must be",
+        ),
         (lambda: ts.GPSampler(warping="bogus"), "GPSampler: `warping` must be one of 'power', "),
         (lambda: ts.GPSampler(n_startup_trials=0), "`n_startup_trials` must be an integer >= 1"),
         (lambda: ts.GPSampler(n_restarts=1.5), "`n_restarts` must be an integer >= 1, but got 1.5"),
