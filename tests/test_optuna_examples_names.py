@@ -276,7 +276,7 @@ def test_mean_decrease_impurity_ranks_what_drives_the_objective():
     shares = optuna.importance.get_param_importances(study, evaluator=evaluator)
     # x drives it; c (variance 0.25) and y (0.0008) both get about 0.01 from the forest's
     # impurity (which favours a continuous parameter), in either order depending on the seed
-    assert list(shares)[0] == "x" and shares["x"] > 0.7 and set(shares) == {"x", "y", "c"}
+    assert next(iter(shares)) == "x" and shares["x"] > 0.7 and set(shares) == {"x", "y", "c"}
     assert sum(shares.values()) == pytest.approx(1.0)
     assert isinstance(evaluator, ts.MeanDecreaseImpurityEvaluator) and evaluator.n_trees == 64
 
