@@ -361,7 +361,7 @@ def report(paths: list[str]) -> None:
         print("|---" * (len(methods) + 2) + "|")
         for pair, results in by_pair.items():
             means = {m: _mean([r.get(m) for r in results], column) for m in methods}
-            top = max(means[m] for m in rivals)
+            top = max((means[m] for m in rivals), default=math.nan)  # no rival: no bold
             cells = [
                 f"**{means[m]:.4f}**" if means[m] == top else f"{means[m]:.4f}" for m in methods
             ]
