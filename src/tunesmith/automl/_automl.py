@@ -30,7 +30,14 @@ import tunesmith as ts
 from tunesmith import errors, validation
 from tunesmith.automl._candidates import MODEL, Candidate, candidates
 from tunesmith.automl._columns import Columns
-from tunesmith.automl._ensemble import PER_MODEL, POOL, Ensemble, Member, select
+from tunesmith.automl._ensemble import (
+    PER_MODEL,
+    POOL,
+    Ensemble,
+    Member,
+    select,
+    selection_seconds,
+)
 from tunesmith.automl._plan import Plan, make_plan
 from tunesmith.automl._portfolio import Context
 from tunesmith.automl._worker import Job, Outcome, Worker
@@ -46,7 +53,12 @@ _ALIASES = {
 # (fits grow faster than linearly in rows for kernels and some trees).
 _REFIT_SAFETY = 2.0
 _MARGIN = 0.01  # of the budget, kept for the bookkeeping after the last fit
-_ENSEMBLE_SHARE = 0.01  # of the budget, kept for the ensemble selection's scoring
+# Kept back for the ensemble selection's scoring: twice what it measures (the load
+# varies), at least 1% of the budget and at most 10%. A fixed 1% ran out on a loaded
+# machine after a few of its 20 rounds (a scorer call takes milliseconds), and the
+# ensemble was whatever those rounds had picked.
+_ENSEMBLE_SHARE = (0.01, 0.1)
+_ENSEMBLE_SAFETY = 2.0
 _MAX_AUTO_CLASSES = 20
 
 
@@ -195,6 +207,7 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         classification = self._classification(task, y)
         scoring = self._scoring(classification)
         columns = Columns.of(X, _OWNER)
+        classes = np.unique(y) if classification else None
         chosen = candidates(self.models, classification, scoring, _OWNER)
         context = Context(classification, self.seed, columns.width, threads)
         study = ts.create_study(
@@ -215,8 +228,8 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
             {c.name: c for c in chosen},
             Worker(X, y, threads=threads),
             started + budget * (1 - _MARGIN),
-            np.unique(y) if classification else None,
-            _ENSEMBLE_SHARE * budget if self.ensemble else 0.0,
+            classes,
+            self._ensemble_seconds(budget, y, scoring, classes) if self.ensemble else 0.0,
         )
         bar = self._bar(budget)
         try:
@@ -272,6 +285,15 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         if task == "classification" and len(np.unique(y)) < 2:
             raise ts.InvalidArgumentError(f"{_OWNER}: `y` must have at least two classes")
         return task == "classification"
+
+    @staticmethod
+    def _ensemble_seconds(
+        budget: float, y: np.ndarray, scoring: str, classes: np.ndarray | None
+    ) -> float:
+        """Time kept back for the ensemble selection (see ``_ENSEMBLE_SHARE``)."""
+        low, high = _ENSEMBLE_SHARE
+        needed = _ENSEMBLE_SAFETY * selection_seconds(y, get_scorer(scoring), classes)
+        return min(max(low * budget, needed), high * budget)
 
     def _scoring(self, classification: bool) -> str:
         if self.metric is None:
