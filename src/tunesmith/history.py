@@ -295,7 +295,8 @@ class History:
         self._n_finished = len(builder.finished)
         self._by_state = builder.by_state
         self._counts = tuple(map(len, builder.by_state.values()))
-        self._running = tuple(map(_Running.freeze, builder.running.values()))
+        running = builder.running
+        self._running = tuple(map(_Running.freeze, running.values())) if running else ()
         self._space = builder.relative_space
         self._seen = builder.seen
         queue = builder.queue

@@ -48,14 +48,18 @@ class MemoryStorage:
 
     def append(self, study: str, events: Sequence[Event], if_last: int | None = None) -> int:
         with self._lock:
-            log = self._log(study)
+            log = self._events.get(study)
+            if log is None:
+                log = self._log(study)  # raises StudyNotFoundError
             if if_last is not None and len(log) != if_last:
                 return -1
             log.extend(events)
             return len(log)
 
     def read(self, study: str, after: int = 0) -> list[Record]:
-        log = self._log(study)
+        log = self._events.get(study)
+        if log is None:
+            log = self._log(study)  # raises StudyNotFoundError
         if after >= len(log):
             return []
         return list(enumerate(log[after:], start=after + 1))

@@ -817,7 +817,7 @@ class Study:
         first = seq - len(events) + 1
         if first == self._builder.last_seq + 1:
             # Nobody wrote in between: apply our own events without reading them back.
-            self._builder.apply(zip(range(first, seq + 1), events, strict=True))
+            self._builder.apply(enumerate(events, first))
         else:
             self._read()
         return seq
