@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.fixtures.make_store import record
 
 import tunesmith as ts
 from tunesmith.events import Enqueued, ParamsSet, TrialCreated, TrialFinished
@@ -177,19 +178,7 @@ def test_an_older_store_loads_with_every_trial_as_it_was(tmp_path, request, kind
     expected = json.loads((Path(__file__).parent / "fixtures" / f"{fmt}.json").read_text())
     for name, trials in expected.items():
         study = ts.load_study(study_name=name, storage=url)
-        loaded = [
-            {
-                "number": t.number,
-                "state": t.state.name,
-                "value": t.value,
-                "values": None if t.values is None else list(t.values),
-                "params": t.params,
-                "intermediate": {str(k): v for k, v in t.intermediate_values.items()},
-                "user_attrs": t.user_attrs,
-            }
-            for t in study.trials
-        ]
-        assert loaded == trials
+        assert [record(t) for t in study.trials] == trials
     study = ts.load_study(study_name="single", storage=url, sampler="tpe")
     assert study.trials[-1].state is ts.TrialState.RUNNING  # its worker stopped mid-trial
     study.optimize(lambda t: t.suggest_float("x", 1e-3, 10.0, log=True), n_trials=3)
