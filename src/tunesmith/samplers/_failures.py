@@ -52,7 +52,7 @@ def unless_failed(
 ) -> Suggestion:
     """``suggestion``, or, if a trial failed at it, a uniform draw of the same parameters
     that none failed at (the suggestion itself if :data:`REDRAWS` draws all did)."""
-    if not history.failed() or not failed_before(suggestion.params, history, trial):
+    if not failed_before(suggestion.params, history, trial):
         return suggestion
     distributions = {
         name: space[name] if name in space else history.distribution(name)

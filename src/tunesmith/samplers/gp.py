@@ -535,20 +535,20 @@ class _Interior:
     def best_first(self, points: np.ndarray) -> np.ndarray:
         return self.inner.best_first(points)
 
-    def _prior(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _inside(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         u = points[:, self.which]
-        inside = 4.0 * u * (1.0 - u) + 0.01
-        grad = np.zeros(points.shape)
-        grad[:, self.which] = self.weight * 0.5 * 4.0 * (1.0 - 2.0 * u) / inside
-        return self.weight * 0.5 * np.log(inside).sum(axis=1), grad
+        return u, 4.0 * u * (1.0 - u) + 0.01
 
     def __call__(self, points: np.ndarray) -> np.ndarray:
-        return self.inner(points) + self._prior(points)[0]
+        inside = self._inside(points)[1]
+        return self.inner(points) + self.weight * 0.5 * np.log(inside).sum(axis=1)
 
     def with_gradient(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         value, grad = self.inner.with_gradient(points)
-        prior, d_prior = self._prior(points)
-        return value + prior, grad + d_prior
+        u, inside = self._inside(points)
+        grad = grad.copy()
+        grad[:, self.which] += self.weight * 0.5 * 4.0 * (1.0 - 2.0 * u) / inside
+        return value + self.weight * 0.5 * np.log(inside).sum(axis=1), grad
 
 
 def optimize_acquisition(

@@ -549,7 +549,8 @@ class Study:
         notes: Mapping[str, Any] | None = None,
     ) -> ParamsSet | None:
         """The sampler's joint proposal for a starting trial (and the study's own notes on
-        it), as the event recording it."""
+        it), as the event that records a proposal (the trial's ``TrialCreated`` carries its
+        fields; after a collision it is written as it is, for the trial's real number)."""
         joint = history.relative_space() if space is None else space
         finite = self._sampler_kinds()[0]
         if finite is not None and not joint:
