@@ -56,6 +56,26 @@ def test_ped_anova_puts_the_dominant_parameter_first(linear_study):
     assert shares["unused"] < 0.1
 
 
+def test_ped_anova_leaves_parameters_that_do_not_matter_near_zero():
+    # x*y is best at the corners (0, 1) and (1, 0): the top trials sit at the ends of x
+    # and y, and the unused parameters only differ from the region by chance
+    def objective(trial):
+        x, y = trial.suggest_float("x", 0, 1), trial.suggest_float("y", 0, 1)
+        for name in ("u1", "u2", "u3"):
+            trial.suggest_float(name, 0, 1)
+        return (x - 0.5) * (y - 0.5)
+
+    study = random_study(objective)
+    shares = ts.importance(study, evaluator=ts.PedAnovaEvaluator())
+    plain = ts.importance(study, evaluator=ts.PedAnovaEvaluator(subtract_chance=False))
+    unused = ("u1", "u2", "u3")
+    assert max(shares[name] for name in unused) < 0.05, shares
+    assert sum(plain[name] for name in unused) > 2 * sum(shares[name] for name in unused)
+    assert shares["x"] > 0.3 and shares["y"] > 0.3, shares
+    # the same trials give the same shares (the chance level's subsets are seeded)
+    assert ts.importance(study, evaluator=ts.PedAnovaEvaluator()) == shares
+
+
 def product(trial):
     x = trial.suggest_float("x", -1, 1)
     y = trial.suggest_float("y", -1, 1)
