@@ -30,6 +30,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
+import itertools  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import time  # noqa: E402
@@ -108,7 +109,7 @@ def _mlp_config(x: np.ndarray) -> tuple[tuple[int, ...], float, float]:
     wide on a log scale (x1, x2; x2 unused with one layer), the learning rate 1e-4 to 1e-1
     (x3) and the L2 penalty 1e-6 to 1 (x4), both on a log scale in steps of 0.1 decade:
     so nearby points are the same configuration, fitted once (see :func:`_mlp_error`)."""
-    widths = [int(round(2 ** (1 + 5 * float(v)))) for v in x[1:3]]
+    widths = [round(2 ** (1 + 5 * float(v))) for v in x[1:3]]
     layers = tuple(widths[: 1 if x[0] < 0.5 else 2])
     learning_rate = round(-4 + 3 * float(x[3]), 1)
     penalty = round(-6 + 6 * float(x[4]), 1)
@@ -147,7 +148,7 @@ def mlp(x: np.ndarray) -> tuple[float, ...]:
     of weights and biases (64 inputs, 10 outputs)."""
     layers, learning_rate, penalty = _mlp_config(x)
     sizes = (64, *layers, 10)
-    weights = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    weights = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
     return _mlp_error(layers, learning_rate, penalty), float(np.log10(weights))
 
 
