@@ -3,7 +3,7 @@ pymoo's NSGA-II, by the hypervolume of the front found after 50, 200 and 1,000 t
 
     PYTHONPATH=$PWD/src bench/.venv/bin/python bench/multiobjective.py run \\
         [--problems zdt1,zdt2,zdt3,dtlz2,tree,mlp] [--optimizers ts_auto,ts_nsga2,...] \\
-        [--seeds 3] [--budget 1000] [--out bench/out/multiobjective.jsonl]
+        [--seeds 3] [--first-seed 0] [--budget 1000] [--out bench/out/multiobjective.jsonl]
     PYTHONPATH=$PWD/src bench/.venv/bin/python bench/multiobjective.py report \\
         [--out bench/out/multiobjective.jsonl] [--md FILE]
 
@@ -266,7 +266,7 @@ def run(args: argparse.Namespace) -> None:
         for line in out.read_text().splitlines():
             row = json.loads(line)
             done.add((row["problem"], row["optimizer"], row["seed"]))
-    for seed in range(args.seeds):
+    for seed in range(args.first_seed, args.seeds):
         for problem in args.problems.split(","):
             for name in args.optimizers.split(","):
                 if (problem, name, seed) in done:
@@ -363,6 +363,7 @@ def main() -> None:
     run_parser.add_argument("--problems", default=",".join(PROBLEMS))
     run_parser.add_argument("--optimizers", default=",".join(OPTIMIZERS))
     run_parser.add_argument("--seeds", type=int, default=3)
+    run_parser.add_argument("--first-seed", type=int, default=0, help="run seeds from this on")
     run_parser.add_argument("--budget", type=int, default=1000)
     run_parser.add_argument("--out", default="bench/out/multiobjective.jsonl")
     report_parser = commands.add_parser("report")
