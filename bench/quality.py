@@ -93,6 +93,8 @@ TUNESMITH = {
     "auto_rank": "auto_rank",
     "auto_tail": "auto_tail",
     "auto_noprior": "auto_noprior",
+    "auto_edge": "auto_edge",
+    "auto_fprior": "auto_fprior",
     "tpe": "tpe",
     "qmc": "qmc",
     "ts_random": "random",
@@ -110,6 +112,8 @@ OPTIMIZERS = [
     "auto_rank",
     "auto_tail",
     "auto_noprior",
+    "auto_edge",
+    "auto_fprior",
     "tpe",
     "qmc",
     "ts_random",
@@ -133,6 +137,8 @@ EXPERIMENTS = (
     "auto_rank",
     "auto_tail",
     "auto_noprior",
+    "auto_edge",
+    "auto_fprior",
 )
 DEFAULT_OPTIMIZERS = [o for o in OPTIMIZERS if o not in EXPERIMENTS]
 DESCRIPTIONS = {
@@ -153,6 +159,10 @@ DESCRIPTIONS = {
     "the next Sobol point (experiment; auto's is TPE's)",
     "auto_noprior": "AutoSampler whose GPs have interior_prior=0 (auto before the prior "
     "against the ends of integer ranges)",
+    "auto_edge": "AutoSampler whose GPs shrink their variance to 0 over the last 5% of "
+    "every float range (experiment)",
+    "auto_fprior": "AutoSampler whose GPs' prior against range ends also weighs floats, "
+    "by 3 (integers: 10) (experiment)",
     "tpe": "tunesmith sampler='tpe'",
     "qmc": "tunesmith sampler='qmc' (scrambled Sobol)",
     "ts_random": "tunesmith sampler='random'",
@@ -257,6 +267,11 @@ def _run_tunesmith(sampler: str) -> Callable[..., None]:
         if sampler == "auto_noprior":  # auto before the prior against the ends of ranges
             chosen = ts.AutoSampler()
             chosen.gp.interior_prior = chosen.light.interior_prior = 0.0
+        elif sampler in ("auto_edge", "auto_fprior"):  # experiments: float range ends
+            chosen = ts.AutoSampler()
+            for gp in (chosen.gp, chosen.light):
+                gp.edge_width = 0.05 if sampler == "auto_edge" else 0.0
+                gp.float_prior = 3.0 if sampler == "auto_fprior" else 0.0
         elif sampler in ("auto_plain", "auto_qmc"):  # experiments: what follows a tie
             chosen = ts.AutoSampler()
             chosen.explorer = None if sampler == "auto_plain" else ts.QMCSampler()

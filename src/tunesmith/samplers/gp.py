@@ -60,7 +60,7 @@ from tunesmith.samplers._observations import ObservationCache, Observations
 from tunesmith.samplers._threads import one_blas_thread
 from tunesmith.samplers.base import Suggestion
 from tunesmith.samplers.qmc import QMCSampler
-from tunesmith.space import SearchSpace
+from tunesmith.space import Float, SearchSpace
 from tunesmith.validation import (
     check_bool,
     check_callable,
@@ -239,6 +239,10 @@ class GPSampler:
         )
         self.warp_inputs = check_bool("warp_inputs", warp_inputs, owner=owner)
         self.interior_prior = check_number("interior_prior", interior_prior, owner=owner, minimum=0)
+        #: experiments (issue 11): the prior's weight on float coordinates, and the width
+        #: (in the unit cube) over which the GP's variance shrinks to 0 at float ends
+        self.float_prior = 0.0
+        self.edge_width = 0.0
         self._startup = QMCSampler()
         self._observations = ObservationCache()
         self._fits: dict[tuple[str, ...], _Fit] = {}
@@ -276,8 +280,12 @@ class GPSampler:
         fixed, fixed_values = cube.fixed(context)
         chosen: Acquisition | HypervolumeImprovement | _Interior = acquisition
         integers = (cube.cells > 0) & ~cube.categorical
-        if self.interior_prior and integers.any() and isinstance(acquisition, Acquisition):
-            chosen = _Interior(acquisition, integers, self.interior_prior / len(x))
+        floats = np.array([isinstance(d, Float) for d in cube.space.values()]) & (cube.cells == 0)
+        if self.edge_width and floats.any() and isinstance(acquisition, Acquisition):
+            acquisition.edges, acquisition.edge_width = floats, self.edge_width
+        weights = (self.interior_prior * integers + self.float_prior * floats) / len(x)
+        if weights.any() and isinstance(acquisition, Acquisition):
+            chosen = _Interior(acquisition, weights)
         point = optimize_acquisition(
             chosen,
             cube,
@@ -473,6 +481,22 @@ class Acquisition:
         self.models, self.cost, self.feasibility = models, cost, feasibility
         # for where the best observations are
         self.model = anchor if anchor is not None else models[0][0]
+        self.edges: np.ndarray | None = None
+        self.edge_width = 0.0
+
+    def _edge_factor(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The factor (m,) on the variance, 0 at an end of an ``edges`` coordinate, and
+        its gradient (m, d)."""
+        factor, grad = np.ones(len(points)), np.zeros(points.shape)
+        if self.edges is None:
+            return factor, grad
+        u = np.clip(points[:, self.edges], 0.0, 1.0)
+        low, high = np.exp(-u / self.edge_width), np.exp(-(1.0 - u) / self.edge_width)
+        g = np.maximum((1.0 - low) * (1.0 - high), 1e-9)
+        dg = (low * (1.0 - high) - (1.0 - low) * high) / self.edge_width
+        factor = g.prod(axis=1)
+        grad[:, self.edges] = factor[:, None] * dg / g
+        return factor, grad
 
     def best_first(self, points: np.ndarray) -> np.ndarray:
         """The points by predicted loss, best first."""
@@ -480,8 +504,10 @@ class Acquisition:
 
     def __call__(self, points: np.ndarray) -> np.ndarray:
         values = []
+        factor = self._edge_factor(points)[0]
         for model, best in self.models:
             mean, variance = model.predict(points)
+            variance = np.maximum(variance * factor, 1e-12)
             values.append(log_expected_improvement(mean, variance, best)[0])
         value = self._average(np.array(values)) if values else np.zeros(len(points))
         if self.cost is not None:
@@ -499,8 +525,11 @@ class Acquisition:
     def with_gradient(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Values and their gradients (m, d) by the numeric coordinates."""
         values, grads = [], []
+        factor, d_factor = self._edge_factor(points)
         for model, best in self.models:
             mean, variance, d_mean, d_variance = model.predict_with_gradient(points)
+            d_variance = d_variance * factor[:, None] + variance[:, None] * d_factor
+            variance = np.maximum(variance * factor, 1e-12)
             value, by_mean, by_variance = log_expected_improvement(mean, variance, best)
             values.append(value)
             grads.append(by_mean[:, None] * d_mean + by_variance[:, None] * d_variance)
@@ -529,26 +558,25 @@ class _Interior:
     proposing them (a tree of depth 1 or of 60 samples a leaf, 1 or 60 neighbours), where
     the objective is rarely best; an end that pays still wins, the more so as trials grow."""
 
-    def __init__(self, inner: Acquisition, which: np.ndarray, weight: float) -> None:
-        self.inner, self.which, self.weight = inner, which, weight
+    def __init__(self, inner: Acquisition, weights: np.ndarray) -> None:
+        self.inner, self.weights = inner, weights
 
     def best_first(self, points: np.ndarray) -> np.ndarray:
         return self.inner.best_first(points)
 
     def _inside(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        u = points[:, self.which]
+        u = np.clip(points, 0.0, 1.0)
         return u, 4.0 * u * (1.0 - u) + 0.01
 
     def __call__(self, points: np.ndarray) -> np.ndarray:
         inside = self._inside(points)[1]
-        return self.inner(points) + self.weight * 0.5 * np.log(inside).sum(axis=1)
+        return self.inner(points) + 0.5 * (self.weights * np.log(inside)).sum(axis=1)
 
     def with_gradient(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         value, grad = self.inner.with_gradient(points)
         u, inside = self._inside(points)
-        grad = grad.copy()
-        grad[:, self.which] += self.weight * 0.5 * 4.0 * (1.0 - 2.0 * u) / inside
-        return value + self.weight * 0.5 * np.log(inside).sum(axis=1), grad
+        grad = grad + self.weights * 0.5 * 4.0 * (1.0 - 2.0 * u) / inside
+        return value + 0.5 * (self.weights * np.log(inside)).sum(axis=1), grad
 
 
 def optimize_acquisition(
