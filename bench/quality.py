@@ -95,6 +95,8 @@ TUNESMITH = {
     "auto_noprior": "auto_noprior",
     "auto_edge": "auto_edge",
     "auto_fprior": "auto_fprior",
+    "auto_edge_f25": "auto_edge_f25",
+    "auto_edge2": "auto_edge2",
     "tpe": "tpe",
     "qmc": "qmc",
     "ts_random": "random",
@@ -114,6 +116,8 @@ OPTIMIZERS = [
     "auto_noprior",
     "auto_edge",
     "auto_fprior",
+    "auto_edge_f25",
+    "auto_edge2",
     "tpe",
     "qmc",
     "ts_random",
@@ -139,6 +143,8 @@ EXPERIMENTS = (
     "auto_noprior",
     "auto_edge",
     "auto_fprior",
+    "auto_edge_f25",
+    "auto_edge2",
 )
 DEFAULT_OPTIMIZERS = [o for o in OPTIMIZERS if o not in EXPERIMENTS]
 DESCRIPTIONS = {
@@ -163,6 +169,8 @@ DESCRIPTIONS = {
     "every float range (experiment)",
     "auto_fprior": "AutoSampler whose GPs' prior against range ends also weighs floats, "
     "by 3 (integers: 10) (experiment)",
+    "auto_edge_f25": "auto_edge whose variance at a float end keeps a quarter (experiment)",
+    "auto_edge2": "auto_edge over the last 2% of every float range (experiment)",
     "tpe": "tunesmith sampler='tpe'",
     "qmc": "tunesmith sampler='qmc' (scrambled Sobol)",
     "ts_random": "tunesmith sampler='random'",
@@ -267,10 +275,13 @@ def _run_tunesmith(sampler: str) -> Callable[..., None]:
         if sampler == "auto_noprior":  # auto before the prior against the ends of ranges
             chosen = ts.AutoSampler()
             chosen.gp.interior_prior = chosen.light.interior_prior = 0.0
-        elif sampler in ("auto_edge", "auto_fprior"):  # experiments: float range ends
+        elif sampler.startswith(("auto_edge", "auto_fprior")):  # experiments: float ends
             chosen = ts.AutoSampler()
             for gp in (chosen.gp, chosen.light):
-                gp.edge_width = 0.05 if sampler == "auto_edge" else 0.0
+                gp.edge_width = {"auto_edge": 0.05, "auto_edge_f25": 0.05, "auto_edge2": 0.02}.get(
+                    sampler, 0.0
+                )
+                gp.edge_floor = 0.25 if sampler == "auto_edge_f25" else 0.0
                 gp.float_prior = 3.0 if sampler == "auto_fprior" else 0.0
         elif sampler in ("auto_plain", "auto_qmc"):  # experiments: what follows a tie
             chosen = ts.AutoSampler()

@@ -243,6 +243,7 @@ class GPSampler:
         #: (in the unit cube) over which the GP's variance shrinks to 0 at float ends
         self.float_prior = 0.0
         self.edge_width = 0.0
+        self.edge_floor = 0.0
         self._startup = QMCSampler()
         self._observations = ObservationCache()
         self._fits: dict[tuple[str, ...], _Fit] = {}
@@ -283,6 +284,7 @@ class GPSampler:
         floats = np.array([isinstance(d, Float) for d in cube.space.values()]) & (cube.cells == 0)
         if self.edge_width and floats.any() and isinstance(acquisition, Acquisition):
             acquisition.edges, acquisition.edge_width = floats, self.edge_width
+            acquisition.edge_floor = self.edge_floor
         weights = (self.interior_prior * integers + self.float_prior * floats) / len(x)
         if weights.any() and isinstance(acquisition, Acquisition):
             chosen = _Interior(acquisition, weights)
@@ -482,7 +484,7 @@ class Acquisition:
         # for where the best observations are
         self.model = anchor if anchor is not None else models[0][0]
         self.edges: np.ndarray | None = None
-        self.edge_width = 0.0
+        self.edge_width = self.edge_floor = 0.0
 
     def _edge_factor(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The factor (m,) on the variance, 0 at an end of an ``edges`` coordinate, and
@@ -495,8 +497,8 @@ class Acquisition:
         g = np.maximum((1.0 - low) * (1.0 - high), 1e-9)
         dg = (low * (1.0 - high) - (1.0 - low) * high) / self.edge_width
         factor = g.prod(axis=1)
-        grad[:, self.edges] = factor[:, None] * dg / g
-        return factor, grad
+        grad[:, self.edges] = (1.0 - self.edge_floor) * factor[:, None] * dg / g
+        return self.edge_floor + (1.0 - self.edge_floor) * factor, grad
 
     def best_first(self, points: np.ndarray) -> np.ndarray:
         """The points by predicted loss, best first."""
