@@ -97,6 +97,7 @@ TUNESMITH = {
     "auto_fprior": "auto_fprior",
     "auto_edge_f25": "auto_edge_f25",
     "auto_edge2": "auto_edge2",
+    "auto_edge_log": "auto_edge_log",
     "tpe": "tpe",
     "qmc": "qmc",
     "ts_random": "random",
@@ -118,6 +119,7 @@ OPTIMIZERS = [
     "auto_fprior",
     "auto_edge_f25",
     "auto_edge2",
+    "auto_edge_log",
     "tpe",
     "qmc",
     "ts_random",
@@ -145,6 +147,7 @@ EXPERIMENTS = (
     "auto_fprior",
     "auto_edge_f25",
     "auto_edge2",
+    "auto_edge_log",
 )
 DEFAULT_OPTIMIZERS = [o for o in OPTIMIZERS if o not in EXPERIMENTS]
 DESCRIPTIONS = {
@@ -171,6 +174,7 @@ DESCRIPTIONS = {
     "by 3 (integers: 10) (experiment)",
     "auto_edge_f25": "auto_edge whose variance at a float end keeps a quarter (experiment)",
     "auto_edge2": "auto_edge over the last 2% of every float range (experiment)",
+    "auto_edge_log": "auto_edge on log-scaled float ranges only (experiment)",
     "tpe": "tunesmith sampler='tpe'",
     "qmc": "tunesmith sampler='qmc' (scrambled Sobol)",
     "ts_random": "tunesmith sampler='random'",
@@ -278,9 +282,8 @@ def _run_tunesmith(sampler: str) -> Callable[..., None]:
         elif sampler.startswith(("auto_edge", "auto_fprior")):  # experiments: float ends
             chosen = ts.AutoSampler()
             for gp in (chosen.gp, chosen.light):
-                gp.edge_width = {"auto_edge": 0.05, "auto_edge_f25": 0.05, "auto_edge2": 0.02}.get(
-                    sampler, 0.0
-                )
+                gp.edge_width = {"auto_edge2": 0.02, "auto_fprior": 0.0}.get(sampler, 0.05)
+                gp.edge_log_only = sampler == "auto_edge_log"
                 gp.edge_floor = 0.25 if sampler == "auto_edge_f25" else 0.0
                 gp.float_prior = 3.0 if sampler == "auto_fprior" else 0.0
         elif sampler in ("auto_plain", "auto_qmc"):  # experiments: what follows a tie

@@ -244,6 +244,7 @@ class GPSampler:
         self.float_prior = 0.0
         self.edge_width = 0.0
         self.edge_floor = 0.0
+        self.edge_log_only = False
         self._startup = QMCSampler()
         self._observations = ObservationCache()
         self._fits: dict[tuple[str, ...], _Fit] = {}
@@ -282,8 +283,10 @@ class GPSampler:
         chosen: Acquisition | HypervolumeImprovement | _Interior = acquisition
         integers = (cube.cells > 0) & ~cube.categorical
         floats = np.array([isinstance(d, Float) for d in cube.space.values()]) & (cube.cells == 0)
-        if self.edge_width and floats.any() and isinstance(acquisition, Acquisition):
-            acquisition.edges, acquisition.edge_width = floats, self.edge_width
+        edges = floats & np.array([bool(getattr(d, "log", False)) for d in cube.space.values()])
+        edges = edges if self.edge_log_only else floats
+        if self.edge_width and edges.any() and isinstance(acquisition, Acquisition):
+            acquisition.edges, acquisition.edge_width = edges, self.edge_width
             acquisition.edge_floor = self.edge_floor
         weights = (self.interior_prior * integers + self.float_prior * floats) / len(x)
         if weights.any() and isinstance(acquisition, Acquisition):
