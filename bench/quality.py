@@ -93,11 +93,7 @@ TUNESMITH = {
     "auto_rank": "auto_rank",
     "auto_tail": "auto_tail",
     "auto_noprior": "auto_noprior",
-    "auto_edge": "auto_edge",
-    "auto_fprior": "auto_fprior",
-    "auto_edge_f25": "auto_edge_f25",
-    "auto_edge2": "auto_edge2",
-    "auto_edge_log": "auto_edge_log",
+    "auto_noedge": "auto_noedge",
     "tpe": "tpe",
     "qmc": "qmc",
     "ts_random": "random",
@@ -115,11 +111,7 @@ OPTIMIZERS = [
     "auto_rank",
     "auto_tail",
     "auto_noprior",
-    "auto_edge",
-    "auto_fprior",
-    "auto_edge_f25",
-    "auto_edge2",
-    "auto_edge_log",
+    "auto_noedge",
     "tpe",
     "qmc",
     "ts_random",
@@ -143,11 +135,7 @@ EXPERIMENTS = (
     "auto_rank",
     "auto_tail",
     "auto_noprior",
-    "auto_edge",
-    "auto_fprior",
-    "auto_edge_f25",
-    "auto_edge2",
-    "auto_edge_log",
+    "auto_noedge",
 )
 DEFAULT_OPTIMIZERS = [o for o in OPTIMIZERS if o not in EXPERIMENTS]
 DESCRIPTIONS = {
@@ -168,13 +156,8 @@ DESCRIPTIONS = {
     "the next Sobol point (experiment; auto's is TPE's)",
     "auto_noprior": "AutoSampler whose GPs have interior_prior=0 (auto before the prior "
     "against the ends of integer ranges)",
-    "auto_edge": "AutoSampler whose GPs shrink their variance to 0 over the last 5% of "
-    "every float range (experiment)",
-    "auto_fprior": "AutoSampler whose GPs' prior against range ends also weighs floats, "
-    "by 3 (integers: 10) (experiment)",
-    "auto_edge_f25": "auto_edge whose variance at a float end keeps a quarter (experiment)",
-    "auto_edge2": "auto_edge over the last 2% of every float range (experiment)",
-    "auto_edge_log": "auto_edge on log-scaled float ranges only (experiment)",
+    "auto_noedge": "AutoSampler whose GPs have edge_width=0 (auto before the variance "
+    "shrunk at the ends of log-scaled float ranges)",
     "tpe": "tunesmith sampler='tpe'",
     "qmc": "tunesmith sampler='qmc' (scrambled Sobol)",
     "ts_random": "tunesmith sampler='random'",
@@ -279,13 +262,9 @@ def _run_tunesmith(sampler: str) -> Callable[..., None]:
         if sampler == "auto_noprior":  # auto before the prior against the ends of ranges
             chosen = ts.AutoSampler()
             chosen.gp.interior_prior = chosen.light.interior_prior = 0.0
-        elif sampler.startswith(("auto_edge", "auto_fprior")):  # experiments: float ends
+        elif sampler == "auto_noedge":  # auto before the variance shrunk at log ends
             chosen = ts.AutoSampler()
-            for gp in (chosen.gp, chosen.light):
-                gp.edge_width = {"auto_edge2": 0.02, "auto_fprior": 0.0}.get(sampler, 0.05)
-                gp.edge_log_only = sampler == "auto_edge_log"
-                gp.edge_floor = 0.25 if sampler == "auto_edge_f25" else 0.0
-                gp.float_prior = 3.0 if sampler == "auto_fprior" else 0.0
+            chosen.gp.edge_width = chosen.light.edge_width = 0.0
         elif sampler in ("auto_plain", "auto_qmc"):  # experiments: what follows a tie
             chosen = ts.AutoSampler()
             chosen.explorer = None if sampler == "auto_plain" else ts.QMCSampler()

@@ -181,6 +181,15 @@ class GPSampler:
             uses 10: its GP
             proposed an end of some integer range in about half of its trials on the
             decision-tree tasks of bench/quality.py, random search in 12-18%.
+        edge_width: w > 0 shrinks the GP's variance to 0 at the ends of every
+            log-scaled float range, over the last w of the range (in the unit cube;
+            0, the default, leaves it as it is): an end is proposed where the model
+            predicts a gain there, not for its uncertainty, which is largest at the ends.
+            Only log-scaled ranges, whose ends are arbitrary cutoffs (C from 1e-2 to
+            1e4); a linear range's end is often a real limit and a real optimum (an
+            l1_ratio of 0 or 1). "auto" uses 0.05: on the held-out real tasks of
+            bench/quality.py its GP put a log-scaled float at an end in 67-88% of its
+            trials, where no other optimizer did.
 
     Example:
         >>> import tunesmith as ts
@@ -211,6 +220,7 @@ class GPSampler:
         constraints_func: Constraints | None = None,
         warp_inputs: bool = True,
         interior_prior: float = 0.0,
+        edge_width: float = 0.0,
     ) -> None:
         owner = "GPSampler"
         self.seed = check_seed(seed, owner=owner)
@@ -239,12 +249,9 @@ class GPSampler:
         )
         self.warp_inputs = check_bool("warp_inputs", warp_inputs, owner=owner)
         self.interior_prior = check_number("interior_prior", interior_prior, owner=owner, minimum=0)
-        #: experiments (issue 11): the prior's weight on float coordinates, and the width
-        #: (in the unit cube) over which the GP's variance shrinks to 0 at float ends
-        self.float_prior = 0.0
-        self.edge_width = 0.0
-        self.edge_floor = 0.0
-        self.edge_log_only = False
+        self.edge_width = check_number(
+            "edge_width", edge_width, owner=owner, minimum=0, maximum=0.5
+        )
         self._startup = QMCSampler()
         self._observations = ObservationCache()
         self._fits: dict[tuple[str, ...], _Fit] = {}
@@ -282,15 +289,8 @@ class GPSampler:
         fixed, fixed_values = cube.fixed(context)
         chosen: Acquisition | HypervolumeImprovement | _Interior = acquisition
         integers = (cube.cells > 0) & ~cube.categorical
-        floats = np.array([isinstance(d, Float) for d in cube.space.values()]) & (cube.cells == 0)
-        edges = floats & np.array([bool(getattr(d, "log", False)) for d in cube.space.values()])
-        edges = edges if self.edge_log_only else floats
-        if self.edge_width and edges.any() and isinstance(acquisition, Acquisition):
-            acquisition.edges, acquisition.edge_width = edges, self.edge_width
-            acquisition.edge_floor = self.edge_floor
-        weights = (self.interior_prior * integers + self.float_prior * floats) / len(x)
-        if weights.any() and isinstance(acquisition, Acquisition):
-            chosen = _Interior(acquisition, weights)
+        if self.interior_prior and integers.any() and isinstance(acquisition, Acquisition):
+            chosen = _Interior(acquisition, integers, self.interior_prior / len(x))
         point = optimize_acquisition(
             chosen,
             cube,
@@ -368,8 +368,11 @@ class GPSampler:
                 best = float(model.predict(x[feasible])[0].min())
                 models.append((model.with_pending(running, failed), best))
         cost = self._cost_model(table, x, cube) if self.cost_aware and table is not None else None
+        edges = _log_floats(cube) if self.edge_width else None
         # no feasible trial yet: the probability of feasibility alone
-        return Acquisition(models, cost, feasibility, anchor=model)
+        return Acquisition(
+            models, cost, feasibility, anchor=model, edges=edges, edge_width=self.edge_width
+        )
 
     def _fit_plain(
         self, x: np.ndarray, y: np.ndarray, cube: UnitCube, key: tuple[str, ...]
@@ -470,10 +473,24 @@ class GPSampler:
         )
 
 
+def _log_floats(cube: UnitCube) -> np.ndarray:
+    """A mask of the cube's log-scaled float dimensions."""
+    return np.array(
+        [
+            isinstance(d, Float) and d.log and not cells
+            for d, cells in zip(cube.space.values(), cube.cells, strict=True)
+        ]
+    )
+
+
 class Acquisition:
     """log EI, averaged over one or more GPs (each with the best value to improve on:
     draws of the hyperparameters, Snoek et al. sec. 3.2); with a ``cost`` model (a GP of
-    log seconds), log EI per second: log EI minus the predicted log duration."""
+    log seconds), log EI per second: log EI minus the predicted log duration.
+
+    With ``edges`` (a mask of dimensions), the variance is multiplied by
+    g(u) = (1 - exp(-u/w))(1 - exp(-(1 - u)/w)) along each of them: 0 at the ends, 95% at
+    3w from them, so an end is proposed only where the mean predicts a gain."""
 
     def __init__(
         self,
@@ -482,26 +499,27 @@ class Acquisition:
         feasibility: Feasibility | None = None,
         *,
         anchor: GaussianProcess | None = None,
+        edges: np.ndarray | None = None,
+        edge_width: float = 0.05,
     ) -> None:
         self.models, self.cost, self.feasibility = models, cost, feasibility
         # for where the best observations are
         self.model = anchor if anchor is not None else models[0][0]
-        self.edges: np.ndarray | None = None
-        self.edge_width = self.edge_floor = 0.0
+        self.edges = edges if edges is not None and edges.any() else None
+        self.edge_width = edge_width
 
     def _edge_factor(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The factor (m,) on the variance, 0 at an end of an ``edges`` coordinate, and
-        its gradient (m, d)."""
+        """The factor on the variance at ``points`` (m,) and its gradient (m, d)."""
         factor, grad = np.ones(len(points)), np.zeros(points.shape)
         if self.edges is None:
             return factor, grad
         u = np.clip(points[:, self.edges], 0.0, 1.0)
         low, high = np.exp(-u / self.edge_width), np.exp(-(1.0 - u) / self.edge_width)
         g = np.maximum((1.0 - low) * (1.0 - high), 1e-9)
-        dg = (low * (1.0 - high) - (1.0 - low) * high) / self.edge_width
         factor = g.prod(axis=1)
-        grad[:, self.edges] = (1.0 - self.edge_floor) * factor[:, None] * dg / g
-        return self.edge_floor + (1.0 - self.edge_floor) * factor, grad
+        dg = (low * (1.0 - high) - (1.0 - low) * high) / self.edge_width
+        grad[:, self.edges] = factor[:, None] * dg / g
+        return factor, grad
 
     def best_first(self, points: np.ndarray) -> np.ndarray:
         """The points by predicted loss, best first."""
@@ -563,25 +581,26 @@ class _Interior:
     proposing them (a tree of depth 1 or of 60 samples a leaf, 1 or 60 neighbours), where
     the objective is rarely best; an end that pays still wins, the more so as trials grow."""
 
-    def __init__(self, inner: Acquisition, weights: np.ndarray) -> None:
-        self.inner, self.weights = inner, weights
+    def __init__(self, inner: Acquisition, which: np.ndarray, weight: float) -> None:
+        self.inner, self.which, self.weight = inner, which, weight
 
     def best_first(self, points: np.ndarray) -> np.ndarray:
         return self.inner.best_first(points)
 
     def _inside(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        u = np.clip(points, 0.0, 1.0)
+        u = points[:, self.which]
         return u, 4.0 * u * (1.0 - u) + 0.01
 
     def __call__(self, points: np.ndarray) -> np.ndarray:
         inside = self._inside(points)[1]
-        return self.inner(points) + 0.5 * (self.weights * np.log(inside)).sum(axis=1)
+        return self.inner(points) + self.weight * 0.5 * np.log(inside).sum(axis=1)
 
     def with_gradient(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         value, grad = self.inner.with_gradient(points)
         u, inside = self._inside(points)
-        grad = grad + self.weights * 0.5 * 4.0 * (1.0 - 2.0 * u) / inside
-        return value + 0.5 * (self.weights * np.log(inside)).sum(axis=1), grad
+        grad = grad.copy()
+        grad[:, self.which] += self.weight * 0.5 * 4.0 * (1.0 - 2.0 * u) / inside
+        return value + self.weight * 0.5 * np.log(inside).sum(axis=1), grad
 
 
 def optimize_acquisition(
