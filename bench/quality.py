@@ -93,6 +93,7 @@ TUNESMITH = {
     "auto_rank": "auto_rank",
     "auto_tail": "auto_tail",
     "auto_noprior": "auto_noprior",
+    "auto_noedge": "auto_noedge",
     "tpe": "tpe",
     "qmc": "qmc",
     "ts_random": "random",
@@ -110,6 +111,7 @@ OPTIMIZERS = [
     "auto_rank",
     "auto_tail",
     "auto_noprior",
+    "auto_noedge",
     "tpe",
     "qmc",
     "ts_random",
@@ -133,6 +135,7 @@ EXPERIMENTS = (
     "auto_rank",
     "auto_tail",
     "auto_noprior",
+    "auto_noedge",
 )
 DEFAULT_OPTIMIZERS = [o for o in OPTIMIZERS if o not in EXPERIMENTS]
 DESCRIPTIONS = {
@@ -153,6 +156,8 @@ DESCRIPTIONS = {
     "the next Sobol point (experiment; auto's is TPE's)",
     "auto_noprior": "AutoSampler whose GPs have interior_prior=0 (auto before the prior "
     "against the ends of integer ranges)",
+    "auto_noedge": "AutoSampler whose GPs have edge_width=0 (auto before the variance "
+    "shrunk at the ends of log-scaled float ranges)",
     "tpe": "tunesmith sampler='tpe'",
     "qmc": "tunesmith sampler='qmc' (scrambled Sobol)",
     "ts_random": "tunesmith sampler='random'",
@@ -257,6 +262,9 @@ def _run_tunesmith(sampler: str) -> Callable[..., None]:
         if sampler == "auto_noprior":  # auto before the prior against the ends of ranges
             chosen = ts.AutoSampler()
             chosen.gp.interior_prior = chosen.light.interior_prior = 0.0
+        elif sampler == "auto_noedge":  # auto before the variance shrunk at log ends
+            chosen = ts.AutoSampler()
+            chosen.gp.edge_width = chosen.light.edge_width = 0.0
         elif sampler in ("auto_plain", "auto_qmc"):  # experiments: what follows a tie
             chosen = ts.AutoSampler()
             chosen.explorer = None if sampler == "auto_plain" else ts.QMCSampler()

@@ -351,6 +351,44 @@ def test_auto_still_finds_an_integer_optimum_at_the_end_of_its_range():
     assert study.best_params["k"] == 1
 
 
+def test_edge_width_keeps_the_gp_off_the_ends_of_log_scaled_ranges_where_nothing_pays():
+    # c and g barely matter: without edge_width the GP's variance, largest at the ends,
+    # sends it to c = 1e4 or g = 1e-5 again and again
+    def flat_in_c_and_g(trial: ts.Trial) -> float:
+        c = trial.suggest_float("c", 1e-4, 1e4, log=True)
+        g = trial.suggest_float("g", 1e-5, 1.0, log=True)
+        x = trial.suggest_float("x", 0.0, 1.0)
+        return (x - 0.3) ** 2 + 0.01 * math.sin(math.log(c)) + 0.01 * math.cos(math.log(g))
+
+    def at_ends(edge_width: float) -> int:
+        count = 0
+        for seed in (0, 1):
+            study = ts.create_study(sampler=ts.GPSampler(edge_width=edge_width), seed=seed)
+            study.optimize(flat_in_c_and_g, n_trials=20)
+            count += sum(
+                any(
+                    math.isclose(t.params[name], end, rel_tol=1e-6)
+                    for name, end in (("c", 1e-4), ("c", 1e4), ("g", 1e-5), ("g", 1.0))
+                )
+                for t in study.trials[5:]
+            )
+        return count
+
+    assert at_ends(0.05) <= 5 < at_ends(0.0)  # of 30 trials
+
+
+def test_auto_still_finds_an_optimum_at_the_end_of_a_log_scaled_range():
+    study = ts.create_study(seed=0)  # "auto": its GPs shrink the variance at log ends
+    study.optimize(
+        lambda t: (
+            (math.log10(t.suggest_float("c", 1e-3, 1e3, log=True)) - 3) ** 2
+            + (t.suggest_float("x", 0, 1) - 0.3) ** 2
+        ),
+        n_trials=20,
+    )
+    assert study.best_params["c"] > 900
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [
@@ -358,6 +396,7 @@ def test_auto_still_finds_an_integer_optimum_at_the_end_of_its_range():
             lambda: ts.GPSampler(interior_prior=-1.0),
             "`interior_prior` must be",
         ),
+        (lambda: ts.GPSampler(edge_width=0.6), "`edge_width` must be"),
         (lambda: ts.GPSampler(warping="bogus"), "GPSampler: `warping` must be one of 'power', "),
         (lambda: ts.GPSampler(n_startup_trials=0), "`n_startup_trials` must be an integer >= 1"),
         (lambda: ts.GPSampler(n_restarts=1.5), "`n_restarts` must be an integer >= 1, but got 1.5"),
