@@ -51,10 +51,14 @@ def test_a_run_is_one_cmaes_loop_continued_from_trial_to_trial():
 
     seed = 4
     study = ts.create_study(sampler=ts.CmaEsSampler(restart_strategy=None), seed=seed)
-    study.optimize(_sphere, n_trials=301)
+    # 298 trials after the first: 49 generations of 6 told, the 50th not yet complete
+    study.optimize(_sphere, n_trials=299)
     trials = study.trials[1:]  # the first trial's space is not known before it runs
     low, high = -5.0, 5.0
-    plain = cmaes.CMA(np.full(5, 0.5), 1 / 6, np.tile([0.0, 1.0], (5, 1)), seed=seed)
+    # λ = 6: Hansen's 8 for 5 parameters less 3, and not below 6
+    plain = cmaes.CMA(
+        np.full(5, 0.5), 1 / 6, np.tile([0.0, 1.0], (5, 1)), seed=seed, population_size=6
+    )
     told = []
     for trial in trials:
         plain.reseed_rng(int(trial_rng(seed, trial.number).integers(2**31 - 1)))
@@ -68,7 +72,7 @@ def test_a_run_is_one_cmaes_loop_continued_from_trial_to_trial():
         if len(told) == plain.population_size:
             plain.tell(told)
             told = []
-    assert plain.generation == 300 // plain.population_size
+    assert plain.generation == 298 // plain.population_size
     (search,) = [s for s in study.sampler._searches.values() if s.layout.dims == 5]
     assert search.generation == plain.generation
     np.testing.assert_allclose(search.optimizer.mean, plain.mean, rtol=1e-12)
@@ -215,7 +219,7 @@ def test_two_worker_processes_share_one_cmaes_search(tmp_path):
         notes = trial.notes["cmaes"]
         assert notes["run"] == 0
         by_generation[notes["generation"]].append(trial)
-    popsize = 4 + int(3 * np.log(5))
+    popsize = 6  # the first run's λ for 5 parameters
     last = max(by_generation)
     assert last >= 30
     for generation in range(1, last + 1):
