@@ -93,6 +93,8 @@ TUNESMITH = {
     "auto_rank": "auto_rank",
     "auto_tail": "auto_tail",
     "auto_noprior": "auto_noprior",
+    "auto_tr10": "auto_tr10",
+    "auto_trl": "auto_trl",
     "tpe": "tpe",
     "qmc": "qmc",
     "ts_random": "random",
@@ -110,6 +112,8 @@ OPTIMIZERS = [
     "auto_rank",
     "auto_tail",
     "auto_noprior",
+    "auto_tr10",
+    "auto_trl",
     "tpe",
     "qmc",
     "ts_random",
@@ -134,6 +138,8 @@ EXPERIMENTS = (
     "auto_rank",
     "auto_tail",
     "auto_noprior",
+    "auto_tr10",
+    "auto_trl",
 )
 DEFAULT_OPTIMIZERS = [o for o in OPTIMIZERS if o not in EXPERIMENTS]
 DESCRIPTIONS = {
@@ -154,6 +160,10 @@ DESCRIPTIONS = {
     "the next Sobol point (experiment; auto's is TPE's)",
     "auto_noprior": "AutoSampler whose GPs have interior_prior=0 (auto before the prior "
     "against the ends of integer ranges)",
+    "auto_tr10": "AutoSampler whose light GP in a trust region refines its best candidate "
+    "(10 L-BFGS-B steps from the default count of candidates; experiment)",
+    "auto_trl": "AutoSampler whose full GP stays global in 10+ dimensions, only the light "
+    "GP in a trust region (experiment)",
     "tpe": "tunesmith sampler='tpe'",
     "qmc": "tunesmith sampler='qmc' (scrambled Sobol)",
     "ts_random": "tunesmith sampler='random'",
@@ -285,6 +295,19 @@ def _run_tunesmith(sampler: str) -> Callable[..., None]:
                 refine_iterations=10,
             )
             chosen._names = {id(chosen.gp): "gp", id(chosen.light): "light", id(chosen.tpe): "tpe"}
+        elif sampler in ("auto_tr10", "auto_trl"):  # experiments: the trust region
+            chosen = ts.AutoSampler()
+            if sampler == "auto_tr10":  # the light GP refines its best candidate in the box
+                chosen.local_light = ts.GPSampler(
+                    fit_every=chosen.light_fit_every,
+                    n_restarts=1,
+                    refine_iterations=10,
+                    interior_prior=10.0,
+                    trust_region=True,
+                    warp_inputs=False,
+                )
+            else:  # the full GP stays global, only the light GP searches a trust region
+                chosen.local = chosen.gp
         study = ts.create_study(sampler=chosen, seed=seed)
         rec.start()
         study.optimize(
