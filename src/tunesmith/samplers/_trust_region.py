@@ -23,9 +23,8 @@ import numpy as np
 INITIAL, SMALLEST, LARGEST = 0.8, 0.5**7, 1.6
 #: Successes in a row that double the side.
 WINS = 3
-#: Trials in a row without an improvement that halve the side, per dimension (at least 4).
-PATIENCE_SHARE = 1.0
-#: Coordinates a candidate moves, on average.
+#: Coordinates a candidate moves, on average (TuRBO's authors move 20 in later work; in
+#: 10 and 20 dimensions 5 did better on bench/quality.py's development tasks, issue 11).
 PERTURBED = 5.0
 
 
@@ -37,7 +36,7 @@ def side_length(loss: np.ndarray, start: int, dims: int) -> float:
     wide as at first)."""
     best = float(np.min(loss[:start])) if start else np.inf
     length, wins, misses = INITIAL, 0, 0
-    patience = max(4, round(PATIENCE_SHARE * dims))
+    patience = max(4, dims)
     for value in loss[start:]:
         if value < best - 1e-3 * abs(best):
             wins, misses = wins + 1, 0
@@ -56,8 +55,7 @@ def side_length(loss: np.ndarray, start: int, dims: int) -> float:
 @dataclass(frozen=True)
 class Region:
     """A box around ``center`` in the unit cube, and the chance of moving each
-    coordinate of a candidate (about 20 coordinates a candidate, as TuRBO's authors do
-    in their later work, so that in 10 dimensions most candidates move most of them)."""
+    coordinate of a candidate (``PERTURBED`` coordinates a candidate on average)."""
 
     center: np.ndarray
     low: np.ndarray
