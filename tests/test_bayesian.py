@@ -386,8 +386,8 @@ def test_auto_searches_a_trust_region_in_ten_dimensions_and_finds_more_than_with
         study.optimize(_shifted_sphere, n_trials=50)
         return study
 
-    auto = ts.AutoSampler()
-    study = run(auto)
+    # local_seconds=1: a loaded machine cannot make the light GP look too slow
+    study = run(ts.AutoSampler(local_seconds=1.0))
     # past its warmup, on an objective cheaper than the GP: the light GP in a trust
     # region, not TPE (the full GP when a stalled machine makes the objective look slow)
     by = [t.notes["auto"]["by"] for t in study.trials[20:]]

@@ -17,11 +17,11 @@ them with the objective's durations (the trials' durations less the proposals'):
   :mod:`._trust_region`), and the light one (no input warp to fit, 256 candidates in the
   box, no refinement: 2-6 ms a trial to a hundred trials) takes the place of TPE while
   it costs no more than the objective or ``local_seconds`` of CPU (on average over a
-  cycle of kernel refits), whichever is more. In ten
-  and twenty dimensions a hundred trials cannot cover the space: expected improvement
-  over all of it goes to empty corners, and TPE's one-dimensional densities learn
-  little; on the 10- and 20-parameter functions of bench/quality.py "auto" ranked 2nd
-  to 4th behind nevergrad's NGOpt and Optuna's GPSampler without it (issue 11);
+  cycle of kernel refits), whichever is more. In ten and twenty dimensions a hundred
+  trials cannot cover the space: expected improvement over all of it goes to empty
+  corners, and TPE's one-dimensional densities learn little. On the 10- and
+  20-parameter functions of bench/quality.py "auto" ranked 2nd to 6th of 7 optimizers
+  without it, 1st to 3rd with it (nevergrad's NGOpt first but once; issue 11);
 - and TPE for the one trial after a GP proposal that returned exactly the values of an
   earlier trial: on a plateau the GP sees no slope and proposed more of it, or the
   corners of the space, where its variance is largest (bench/quality.py, the decision
@@ -191,7 +191,7 @@ class AutoSampler:
             return self.explorer
         if len(history.directions) > 1:  # by trials (see the module's documentation)
             return self.gp if len(history.directions) == 2 else self.tpe
-        wide = len(space) >= self.trust_region_dims and len(history.directions) == 1
+        wide = len(space) >= self.trust_region_dims
         gp, light = (self.local, self.local_light) if wide else (self.gp, self.light)
         if len(completed) < self.warmup_trials:
             return gp

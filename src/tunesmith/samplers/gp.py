@@ -290,7 +290,9 @@ class GPSampler:
             chosen = _Interior(acquisition, integers, self.interior_prior / len(x))
         region = None
         if self.trust_region and losses.shape[1] == 1:
-            region = _region(x, losses[:, 0], min(startup, len(x)), fixed, fixed_values)
+            # around the best feasible trial; infeasible ones count as failures
+            loss = np.where(feasible, losses[:, 0], np.inf) if feasible.any() else losses[:, 0]
+            region = _region(x, loss, min(startup, len(x)), fixed, fixed_values)
         point = optimize_acquisition(
             chosen,
             cube,
