@@ -21,6 +21,7 @@ from tunesmith.samplers._gp import (
     log_h,
     sample_hyperparameters,
 )
+from tunesmith.samplers._trust_region import INITIAL, SMALLEST, side_length
 
 MODEL_SAMPLERS = ["gp", "tpe"]
 
@@ -387,6 +388,52 @@ def test_auto_still_finds_an_optimum_at_the_end_of_a_log_scaled_range():
         n_trials=20,
     )
     assert study.best_params["c"] > 900
+
+
+def test_the_trust_region_grows_after_improvements_and_shrinks_after_failures():
+    dims = 10
+    improving = np.arange(10.0, 0.0, -1.0)  # 10, 9, ..., 1: every trial a new best
+    assert side_length(improving, 1, dims) == 1.6  # doubled, capped at the largest side
+    stuck = np.array([1.0] + [2.0] * 20)  # no trial after the first improves on it
+    assert side_length(stuck, 1, dims) == INITIAL / 4  # halved after each 10 failures
+    # halved until it falls below the smallest side: back to the initial side
+    halvings = int(np.ceil(np.log2(INITIAL / SMALLEST)))
+    never = np.array([1.0] + [2.0] * (dims * halvings))
+    assert side_length(never, 1, dims) == INITIAL
+
+
+def _shifted_sphere(trial: ts.Trial) -> float:
+    return sum((trial.suggest_float(f"x{i}", -5, 5) - 1.3 + 0.1 * i) ** 2 for i in range(10))
+
+
+def test_a_gp_in_a_trust_region_proposes_only_inside_the_box_around_the_best_trial():
+    study = ts.create_study(sampler=ts.GPSampler(trust_region=True), seed=0)
+    study.optimize(_shifted_sphere, n_trials=30)
+    x = np.array([[(t.params[f"x{i}"] + 5) / 10 for i in range(10)] for t in study.trials])
+    losses = np.array([t.value for t in study.trials])
+    startup = 10  # the Sobol points before the model
+    for n in range(startup, len(x)):
+        half = side_length(losses[:n], startup, 10) / 2
+        center = x[np.argmin(losses[:n])]
+        assert np.all(np.abs(x[n] - center) <= half + 1e-9)
+
+
+def test_auto_searches_a_trust_region_in_ten_dimensions_and_finds_more_than_without():
+    def run(auto: ts.AutoSampler) -> ts.Study:
+        study = ts.create_study(sampler=auto, seed=0)
+        study.optimize(_shifted_sphere, n_trials=50)
+        return study
+
+    # local_seconds=1: a loaded machine cannot make the light GP look too slow
+    study = run(ts.AutoSampler(local_seconds=1.0))
+    # past its warmup, on an objective cheaper than the GP: the light GP in a trust
+    # region, not TPE (the full GP when a stalled machine makes the objective look slow)
+    by = [t.notes["auto"]["by"] for t in study.trials[20:]]
+    assert "tpe" not in by and "local" in by
+    # 10 parameters, no trust region: TPE after the warmup (light_seconds=0: not the
+    # light GP either, whatever the machine's timings)
+    narrow = ts.AutoSampler(trust_region_dims=11, light_seconds=0)
+    assert study.best_value < run(narrow).best_value / 2
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,8 @@ Algorithms", made to work on real hyperparameter spaces:
   integrated out as in the paper: EI averaged over k slice-sampled draws;
 - log expected improvement, maximized over scrambled Sobol candidates and points near
   the best trials, refined by multi-start L-BFGS-B on continuous coordinates and by
-  exhaustive sweeps over discrete and categorical ones, so those stay exact;
+  exhaustive sweeps over discrete and categorical ones, so those stay exact; or, with
+  ``trust_region=True``, only within a box around the best trial (TuRBO);
 - running trials added as if they had done badly (a constant liar), so k parallel
   workers get k different points;
 - optionally, expected improvement per second (``cost_aware=True``): a second GP of the
@@ -58,6 +59,7 @@ from tunesmith.samplers._gp import (
 from tunesmith.samplers._gp_multi import Feasibility, HypervolumeImprovement
 from tunesmith.samplers._observations import ObservationCache, Observations
 from tunesmith.samplers._threads import one_blas_thread
+from tunesmith.samplers._trust_region import Region, side_length
 from tunesmith.samplers.base import Suggestion
 from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.space import Float, SearchSpace
@@ -191,6 +193,12 @@ class GPSampler:
             bench/quality.py whose floats are all log-scaled (an SVR, an L1 logistic
             regression), its GP put one at an end in 61-70% of its trials, TPE and
             random search in none.
+        trust_region: Search only a box around the best trial (TuRBO, Eriksson et al.
+            2019; see :mod:`._trust_region`): its side doubles after 3 improvements in a
+            row and halves after as many trials without one as there are parameters.
+            For ten or more parameters, where a hundred trials cannot cover the space
+            and expected improvement over all of it goes to empty corners ("auto" uses
+            it there). One objective only; ignored with several.
 
     Example:
         >>> import tunesmith as ts
@@ -222,6 +230,7 @@ class GPSampler:
         warp_inputs: bool = True,
         interior_prior: float = 0.0,
         edge_width: float = 0.0,
+        trust_region: bool = False,
     ) -> None:
         owner = "GPSampler"
         self.seed = check_seed(seed, owner=owner)
@@ -253,6 +262,7 @@ class GPSampler:
         self.edge_width = check_number(
             "edge_width", edge_width, owner=owner, minimum=0, maximum=0.5
         )
+        self.trust_region = check_bool("trust_region", trust_region, owner=owner)
         self._startup = QMCSampler()
         self._observations = ObservationCache()
         self._fits: dict[tuple[str, ...], _Fit] = {}
@@ -292,6 +302,11 @@ class GPSampler:
         integers = (cube.cells > 0) & ~cube.categorical
         if self.interior_prior and integers.any() and isinstance(acquisition, Acquisition):
             chosen = _Interior(acquisition, integers, self.interior_prior / len(x))
+        region = None
+        if self.trust_region and losses.shape[1] == 1:
+            # around the best feasible trial; infeasible ones count as failures
+            loss = np.where(feasible, losses[:, 0], np.inf) if feasible.any() else losses[:, 0]
+            region = _region(x, loss, min(startup, len(x)), fixed, fixed_values)
         point = optimize_acquisition(
             chosen,
             cube,
@@ -302,6 +317,7 @@ class GPSampler:
             n_candidates=self.n_candidates or default_candidates(cube.dims),
             n_restarts=self.n_restarts,
             iterations=self.refine_iterations,
+            region=region,
         )
         params = cube.decode(point)
         suggestion = Suggestion({name: params[name] for name in joint})
@@ -604,6 +620,16 @@ class _Interior:
         return value + self.weight * 0.5 * np.log(inside).sum(axis=1), grad
 
 
+def _region(
+    x: np.ndarray, loss: np.ndarray, start: int, fixed: np.ndarray, fixed_values: np.ndarray
+) -> Region:
+    """The trust region around the best trial, its side replayed from the losses after
+    the first ``start`` (the Sobol points)."""
+    center = x[int(np.argmin(loss))].copy()
+    center[fixed] = fixed_values[fixed]
+    return Region.around(center, side_length(loss, start, int((~fixed).sum())), ~fixed)
+
+
 def optimize_acquisition(
     acquisition: Acquisition | HypervolumeImprovement | _Interior,
     cube: UnitCube,
@@ -615,17 +641,23 @@ def optimize_acquisition(
     n_candidates: int,
     n_restarts: int,
     iterations: int = 100,
+    region: Region | None = None,
 ) -> np.ndarray:
     """The cube point maximizing the acquisition, with ``fixed`` coordinates held at
-    ``fixed_values`` and no point of ``avoid`` (observed or pending) proposed again."""
+    ``fixed_values`` and no point of ``avoid`` (observed or pending) proposed again;
+    inside ``region`` if one is given."""
     dims = cube.dims
-    with warnings.catch_warnings():  # any count works; powers of 2 just balance best
-        warnings.simplefilter("ignore", UserWarning)
-        candidates = qmc.Sobol(dims, scramble=True, seed=rng).random(n_candidates)
-    # Candidates near the best observations: where EI's peaks usually are.
-    order = acquisition.best_first(avoid)[: min(5, len(avoid))]
-    local = avoid[np.repeat(order, 20)] + rng.normal(0, 0.05, (20 * len(order), dims))
-    candidates = np.vstack([candidates, local])
+    if region is None:
+        with warnings.catch_warnings():  # any count works; powers of 2 just balance best
+            warnings.simplefilter("ignore", UserWarning)
+            candidates = qmc.Sobol(dims, scramble=True, seed=rng).random(n_candidates)
+        # Candidates near the best observations: where EI's peaks usually are.
+        order = acquisition.best_first(avoid)[: min(5, len(avoid))]
+        local = avoid[np.repeat(order, 20)] + rng.normal(0, 0.05, (20 * len(order), dims))
+        candidates = np.vstack([candidates, local])
+        low, high = np.zeros(dims), np.ones(dims)
+    else:
+        candidates, low, high = region.candidates(n_candidates, rng), region.low, region.high
     candidates[:, fixed] = fixed_values[fixed]
     candidates = cube.snap(candidates)
     scores = acquisition(candidates)
@@ -634,9 +666,9 @@ def optimize_acquisition(
     discrete = (cube.cells > 0) & ~fixed
     for _ in range(2):
         if continuous.any() and iterations:
-            starts = _refine(acquisition, starts, continuous, iterations)
+            starts = _refine(acquisition, starts, continuous, iterations, low, high)
         if discrete.any():
-            starts = _sweep(acquisition, cube, starts, discrete, rng)
+            starts = _sweep(acquisition, cube, starts, discrete, rng, low, high)
     starts = cube.snap(starts)
     ranked = starts[np.argsort(-acquisition(starts))]
     for point in np.vstack([ranked, candidates[np.argsort(-scores)]]):
@@ -656,9 +688,12 @@ def _refine(
     starts: np.ndarray,
     free: np.ndarray,
     iterations: int,
+    low: np.ndarray,
+    high: np.ndarray,
 ) -> np.ndarray:
-    """L-BFGS-B on the ``free`` coordinates of every start at once: the starts are
-    independent, so one problem over their concatenation has their sum as objective."""
+    """L-BFGS-B on the ``free`` coordinates of every start at once, within [low, high]:
+    the starts are independent, so one problem over their concatenation has their sum
+    as objective."""
     points = starts.copy()
     count, width = len(points), int(free.sum())
 
@@ -672,7 +707,7 @@ def _refine(
         starts[:, free].ravel(),
         jac=True,
         method="L-BFGS-B",
-        bounds=[(0.0, 1.0)] * (count * width),
+        bounds=list(zip(np.tile(low[free], count), np.tile(high[free], count), strict=True)),
         options={"maxiter": iterations},
     )
     points[:, free] = result.x.reshape(count, width)
@@ -685,9 +720,12 @@ def _sweep(
     starts: np.ndarray,
     free: np.ndarray,
     rng: np.random.Generator,
+    low: np.ndarray,
+    high: np.ndarray,
 ) -> np.ndarray:
     """Coordinate ascent over discrete and categorical dimensions, one at a time: every
-    value if there are few, else the neighbouring cells and a few random ones."""
+    value if there are few, else the neighbouring cells and a few random ones; only
+    cells whose centres are within [low, high], but for the point's own."""
     points = cube.snap(starts.copy())
     for dim in np.flatnonzero(free):
         cells = int(cube.cells[dim])
@@ -699,6 +737,9 @@ def _sweep(
                 near = np.arange(current - 3, current + 4)
                 indices = np.unique(np.concatenate([near, rng.integers(0, cells, 8)]))
                 indices = indices[(indices >= 0) & (indices < cells)]
+            centres = (indices + 0.5) / cells
+            inside = (centres >= low[dim]) & (centres <= high[dim])
+            indices = indices[inside | (indices == int(point[dim] * cells))]
             trials = np.repeat(point[None, :], len(indices), axis=0)
             trials[:, dim] = (indices + 0.5) / cells
             points[i] = trials[int(np.argmax(acquisition(trials)))]
