@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 from automl import split  # bench/automl.py: the same data sets and splits
 from sklearn.base import clone
-from sklearn.metrics import accuracy_score, get_scorer, r2_score
+from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import KFold, StratifiedKFold
 from threadpoolctl import threadpool_limits
 
@@ -105,8 +105,8 @@ def selection(names: list[str], seeds: list[int], budget: float) -> None:
             automl.fit(X_train, y_train)
             pool, y, classes = captured["pool"], captured["y"], captured["classes"]
             best = max(pool, key=lambda m: m.score)
-            by_accuracy, _, _ = select(pool, y, get_scorer("accuracy"), classes, math.inf)
-            by_log_loss, _, _ = select(pool, y, get_scorer("neg_log_loss"), classes, math.inf)
+            by_accuracy, _, _ = select(pool, y, "accuracy", classes, math.inf)
+            by_log_loss, _, _ = select(pool, y, "neg_log_loss", classes, math.inf)
             test = (X_test, y_test, pool, classes)
             row = {
                 "dataset": name,

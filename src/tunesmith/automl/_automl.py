@@ -218,18 +218,19 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         )
         for candidate in chosen:  # scikit-learn's defaults, cheapest first
             study.enqueue(candidate.defaults(context))
+        plan = make_plan(y, classification, self.seed)
         search = _Search(
             X,
             y,
             columns,
             context,
-            make_plan(y, classification, self.seed),
+            plan,
             scoring,
             {c.name: c for c in chosen},
             Worker(X, y, threads=threads),
             started + budget * (1 - _MARGIN),
             classes,
-            self._ensemble_seconds(budget, y, scoring, classes) if self.ensemble else 0.0,
+            self._ensemble_seconds(budget, y, plan, scoring, classes) if self.ensemble else 0.0,
         )
         bar = self._bar(budget)
         try:
@@ -288,11 +289,12 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
 
     @staticmethod
     def _ensemble_seconds(
-        budget: float, y: np.ndarray, scoring: str, classes: np.ndarray | None
+        budget: float, y: np.ndarray, plan: Plan, scoring: str, classes: np.ndarray | None
     ) -> float:
         """Time kept back for the ensemble selection (see ``_ENSEMBLE_SHARE``)."""
         low, high = _ENSEMBLE_SHARE
-        needed = _ENSEMBLE_SAFETY * selection_seconds(y, get_scorer(scoring), classes)
+        scored = np.concatenate([test for _, test in plan.folds])  # the out-of-fold rows
+        needed = _ENSEMBLE_SAFETY * selection_seconds(y, scored, scoring, classes)
         return min(max(low * budget, needed), high * budget)
 
     def _scoring(self, classification: bool) -> str:
@@ -440,7 +442,7 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
             return None
         deadline = search.search_deadline() + search.ensemble_seconds
         weights, score, alone = select(
-            search.pool, search.y, get_scorer(search.scoring), search.classes, deadline
+            search.pool, search.y, search.scoring, search.classes, deadline
         )
         if len(weights) < 2 or not score > alone:
             return None
