@@ -71,6 +71,7 @@ class _Best:
     candidate: Candidate
     params: dict[str, Any]
     fit_seconds: float  # its fits at full budget, all folds
+    overhead: float  # its full-budget job's seconds beyond the fits (sending, scoring)
     models: tuple[Any, ...]  # its fold models: the fallback if the refit cannot finish
 
 
@@ -102,9 +103,12 @@ class _Search:
             return self.end - self.ensemble_seconds
         per_fold = self.best.fit_seconds / len(self.plan.folds)
         rows = len(self.y) / max(1, len(self.plan.folds[0][0]))
-        # a job's overhead (sending, pickling the model back) varies with the load: twice,
-        # and the spare that runs the refit has not run a job yet (its first is slower)
-        refit = _REFIT_SAFETY * per_fold * rows + 2 * self.worker.overhead + 0.05
+        # the refit's overhead (sending the job, pickling one model back) is at most the
+        # best's own job's (three fold models, scored), or a typical job's now if the load
+        # has grown since; twice that, as the spare that runs the refit has not run a job
+        # yet (its first is slower)
+        overhead = max(self.best.overhead, self.worker.overhead)
+        refit = _REFIT_SAFETY * per_fold * rows + 2 * overhead + 0.05
         return self.end - refit - self.ensemble_seconds
 
 
@@ -396,7 +400,15 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         record["state"] = "complete"
         study.tell(trial, score)
         if search.best is None or score > search.best.score:
-            search.best = _Best(trial.number, score, candidate, params, fit_seconds, models)
+            search.best = _Best(
+                trial.number,
+                score,
+                candidate,
+                params,
+                fit_seconds,
+                search.worker.last_overhead,
+                models,
+            )
 
     @staticmethod
     def _time_for(number: int, search: _Search) -> float:
