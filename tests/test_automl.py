@@ -307,6 +307,26 @@ def test_ensemble_in_automl_or_the_best_configuration_alone():
     assert automl.score(X_test, y_test) > 0.3
 
 
+def test_a_refit_that_cannot_finish_leaves_the_fold_models_averaged(monkeypatch):
+    from tunesmith.automl import _worker
+    from tunesmith.automl._ensemble import Ensemble
+
+    run = _worker.Worker.run
+
+    def no_time_for_the_refit(self, job, timeout, *, last=False):
+        return None if last else run(self, job, timeout, last=last)
+
+    monkeypatch.setattr(_worker.Worker, "run", no_time_for_the_refit)
+    X_train, X_test, y_train, y_test = split(*load_diabetes(return_X_y=True))
+    automl = ts.AutoML(time_budget=BUDGET, seed=0, ensemble=False, progress_bar=False)
+    automl.fit(X_train, y_train)
+    assert not automl.refitted_ and isinstance(automl.best_estimator_, Ensemble)
+    assert automl.ensemble_ == [(automl.best_trial_, automl.best_model_, 1)]
+    [(fold_models, _)] = automl.best_estimator_.members
+    assert len(fold_models) == 3  # the three folds' models, not one trained on two thirds
+    assert automl.score(X_test, y_test) > 0.3
+
+
 def test_the_time_kept_for_ensemble_selection_covers_all_its_rounds():
     # A fixed 1% of a 30-s budget ran out after a few of the 20 rounds on a loaded
     # machine; the time kept back is now what a whole selection measures here, twice.

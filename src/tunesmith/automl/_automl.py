@@ -103,12 +103,13 @@ class _Search:
             return self.end - self.ensemble_seconds
         per_fold = self.best.fit_seconds / len(self.plan.folds)
         rows = len(self.y) / max(1, len(self.plan.folds[0][0]))
-        # the refit's overhead (sending the job, pickling one model back) is at most the
-        # best's own job's (three fold models, scored), or a typical job's now if the load
-        # has grown since; twice that, as the spare that runs the refit has not run a job
-        # yet (its first is slower)
+        # the refit's overhead (sending the job, pickling one model back) is less than
+        # the best's own job's (three fold models pickled, predicting and scoring their
+        # test rows), or a typical job's now if the load has grown since. A refit that
+        # still overruns is stopped, and the best's fold models, averaged, are as good
+        # (bench/RESULTS.md, "Fold models instead of a refit").
         overhead = max(self.best.overhead, self.worker.overhead)
-        refit = _REFIT_SAFETY * per_fold * rows + 2 * overhead + 0.05
+        refit = _REFIT_SAFETY * per_fold * rows + overhead + 0.05
         return self.end - refit - self.ensemble_seconds
 
 
@@ -143,7 +144,8 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
     Attributes:
         best_estimator_: The winner (preprocessing and model, a scikit-learn Pipeline),
             refitted on all the data; if the refit could not finish within the budget,
-            the winner fitted on its first fold's training part (``refitted_`` False).
+            its fold models averaged (``refitted_`` False; an ensemble of one member, or
+            the first fold's model for a classifier without probabilities).
             When an ensemble won, the ensemble (``refitted_`` False: its members are
             their fold models).
         best_model_, best_params_, best_score_: The best single configuration's
@@ -505,7 +507,7 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         if outcome is not None and outcome.error is None and outcome.model is not None:
             self.best_estimator_, self.refitted_ = outcome.model, True
         else:
-            self.best_estimator_, self.refitted_ = best.models[0], False
+            self._bagged(best, search)
 
     # --- results -----------------------------------------------------------------------
 
