@@ -82,10 +82,12 @@ def bagging(names: list[str], seeds: list[int]) -> None:
         print(f"| {name} | {model} | {cells} | {np.mean(got['10 folds']):.4f} |")
 
 
-def _held_out(weights: dict[int, int], X: Any, y: Any, pool: Any, classes: Any) -> float:
-    """The held-out accuracy of the pool's members weighted by ``weights``."""
+def _held_out(
+    weights: dict[int, int], X: Any, y: Any, pool: Any, classes: Any, metric: Any = accuracy_score
+) -> float:
+    """The held-out accuracy (or ``metric``) of the pool's members weighted by ``weights``."""
     members = [(m.models, float(weights[m.trial])) for m in pool if m.trial in weights]
-    return float(accuracy_score(y, Ensemble(members, classes).predict(X)))
+    return float(metric(y, Ensemble(members, classes).predict(X)))
 
 
 def selection(names: list[str], seeds: list[int], budget: float) -> None:
@@ -127,9 +129,70 @@ def selection(names: list[str], seeds: list[int], budget: float) -> None:
         print(f"| {row['dataset']} | {row['seed']} | {cells} |")
 
 
+def _all_rounds(pool: Any, y: Any, scoring: str, classes: Any) -> dict[int, int]:
+    """Greedy selection's counts after all its rounds (as auto-sklearn keeps them), not
+    at its best round."""
+    from tunesmith.automl._ensemble import ROUNDS, _scoring
+
+    ranked = sorted(pool, key=lambda m: -m.score)
+    first = ranked[0].predictions
+    rows = np.flatnonzero(np.all(np.isfinite(first.reshape(len(first), -1)), axis=1))
+    score = _scoring(y, rows, scoring, classes)
+    total, counts = first.copy(), {ranked[0].trial: 1}
+    for size in range(2, ROUNDS + 1):
+        pick = int(np.argmax([score((total + m.predictions) / size) for m in ranked]))
+        total = total + ranked[pick].predictions
+        counts[ranked[pick].trial] = counts.get(ranked[pick].trial, 0) + 1
+    return counts
+
+
+def variants(names: list[str], seeds: list[int], budget: float) -> None:
+    """Held-out score of other ways to combine one fit's pool (no refits: fold models)."""
+    captured: dict[str, Any] = {}
+    original = _automl.AutoML._ensemble
+
+    def spy(self: Any, search: Any) -> Any:  # the pool of the fit's last selection
+        captured.update(pool=list(search.pool), y=search.y, classes=search.classes)
+        return original(self, search)
+
+    _automl.AutoML._ensemble = spy  # type: ignore[method-assign]
+    rows = []
+    columns = ("shipped", "best alone", "best round", "all rounds", "top 5 equal")
+    for name in names:
+        for seed in seeds:
+            task, X_train, X_test, y_train, y_test = split(name, seed)
+            metric = accuracy_score if task == "classification" else r2_score
+            scoring = "accuracy" if task == "classification" else "r2"
+            automl = ts.AutoML(task=task, time_budget=budget, seed=seed, progress_bar=False)
+            automl.fit(X_train, y_train)
+            pool, y, classes = captured["pool"], captured["y"], captured["classes"]
+            if len(pool) < 2:
+                continue
+            ranked = sorted(pool, key=lambda m: -m.score)
+            best_round, _, _ = select(pool, y, scoring, classes, math.inf)
+            test = (X_test, y_test, pool, classes, metric)
+            row = {
+                "dataset": name,
+                "seed": seed,
+                "shipped": float(metric(y_test, automl.predict(X_test))),
+                "best alone": _held_out({ranked[0].trial: 1}, *test),
+                "best round": _held_out(best_round, *test),
+                "all rounds": _held_out(_all_rounds(pool, y, scoring, classes), *test),
+                "top 5 equal": _held_out({m.trial: 1 for m in ranked[:5]}, *test),
+            }
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    print("\n| data set | seed | " + " | ".join(columns) + " |")
+    print("|---|---|" + "---|" * len(columns))
+    for row in rows:
+        cells = " | ".join(f"{row[c]:.4f}" for c in columns)
+        print(f"| {row['dataset']} | {row['seed']} | {cells} |")
+    print("\nmean | " + " | ".join(f"{np.mean([r[c] for r in rows]):.4f}" for c in columns))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("what", choices=("bagging", "selection"))
+    parser.add_argument("what", choices=("bagging", "selection", "variants"))
     parser.add_argument("--datasets", nargs="+", default=["pima", "titanic", "auto_mpg"])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--budget", type=float, default=15.0)
@@ -138,8 +201,10 @@ def main() -> None:
     if args.what == "bagging":
         with threadpool_limits(1):
             bagging(args.datasets, args.seeds)
-    else:
+    elif args.what == "selection":
         selection(args.datasets, args.seeds, args.budget)
+    else:
+        variants(args.datasets, args.seeds, args.budget)
 
 
 if __name__ == "__main__":
