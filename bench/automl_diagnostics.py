@@ -11,12 +11,23 @@ accuracy and by log loss without a deadline, and the best configuration alone (i
 models, averaged) is scored too; all on the held-out rows. "shipped" is what the fit
 returned (its own selection, within its time).
 
+``variants``: other ways to combine one fit's pool, on the held-out rows: the best alone
+(its fold models), greedy selection at its best round (as ``fit`` does, with no deadline)
+and after all its rounds (auto-sklearn's way), and the best 5 averaged equally.
+
+``timeline``: where one fit's time went (search, ensemble selections, refit, end).
+
 Run:
     PYTHONPATH=src bench/.venv/bin/python bench/automl_diagnostics.py bagging \\
         --datasets pima titanic auto_mpg --seeds 0 1 2 3 4
     PYTHONPATH=src bench/.venv/bin/python bench/automl_diagnostics.py selection \\
         --datasets pima titanic breast_cancer orange_juice credit_card wine --seeds 0 1 2 \\
         --budget 15
+    PYTHONPATH=src bench/.venv/bin/python bench/automl_diagnostics.py variants \\
+        --datasets pima wine boston titanic orange_juice breast_cancer auto_mpg carseats \\
+        --seeds 0 1 2 --budget 15
+    PYTHONPATH=src bench/.venv/bin/python bench/automl_diagnostics.py timeline \\
+        --datasets default credit_card wine --seeds 0 --budget 30
 """
 
 from __future__ import annotations
@@ -24,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import time
 import warnings
 from collections import defaultdict
 from typing import Any
@@ -190,9 +202,53 @@ def variants(names: list[str], seeds: list[int], budget: float) -> None:
     print("\nmean | " + " | ".join(f"{np.mean([r[c] for r in rows]):.4f}" for c in columns))
 
 
+def timeline(names: list[str], seeds: list[int], budget: float) -> None:
+    """Where one fit's time went: when the search stopped (and its deadline then), the
+    ensemble selections (start, seconds, pool size, members, won), the refit (start,
+    seconds) and the end, in seconds from the start of ``fit``."""
+    events: dict[str, Any] = {}
+    started = [0.0]
+    search, select_, refit = _automl.AutoML._search, _automl.select, _automl.AutoML._refit
+
+    def timed_search(self: Any, study: Any, state: Any, budget: float, start: float, bar: Any):
+        started[0] = start
+        search(self, study, state, budget, start, bar)
+        events.setdefault("search stopped", []).append(round(time.monotonic() - start, 2))
+        events.setdefault("its deadline", []).append(round(state.search_deadline() - start, 2))
+        events["kept for the selection"] = round(state.ensemble_seconds, 3)
+
+    def timed_select(pool: Any, *arguments: Any) -> Any:
+        began = time.monotonic()
+        weights, score, alone = select_(pool, *arguments)
+        took = round(time.monotonic() - began, 3)
+        events.setdefault("selections", []).append(
+            [round(began - started[0], 2), took, len(pool), len(weights), score > alone]
+        )
+        return weights, score, alone
+
+    def timed_refit(self: Any, state: Any) -> None:
+        began = time.monotonic()
+        refit(self, state)
+        events["refit"] = [round(began - started[0], 2), round(time.monotonic() - began, 2)]
+
+    _automl.AutoML._search = timed_search  # type: ignore[method-assign]
+    _automl.select = timed_select  # type: ignore[assignment]
+    _automl.AutoML._refit = timed_refit  # type: ignore[method-assign]
+    for name in names:
+        for seed in seeds:
+            events.clear()
+            task, X_train, _, y_train, _ = split(name, seed)
+            began = time.monotonic()
+            automl = ts.AutoML(task=task, time_budget=budget, seed=seed, progress_bar=False)
+            automl.fit(X_train, y_train)
+            events["end"] = round(time.monotonic() - began, 2)
+            events["configurations"] = len(automl.leaderboard_)
+            print(json.dumps({"dataset": name, "seed": seed, **events}), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("what", choices=("bagging", "selection", "variants"))
+    parser.add_argument("what", choices=("bagging", "selection", "variants", "timeline"))
     parser.add_argument("--datasets", nargs="+", default=["pima", "titanic", "auto_mpg"])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--budget", type=float, default=15.0)
@@ -203,6 +259,8 @@ def main() -> None:
             bagging(args.datasets, args.seeds)
     elif args.what == "selection":
         selection(args.datasets, args.seeds, args.budget)
+    elif args.what == "timeline":
+        timeline(args.datasets, args.seeds, args.budget)
     else:
         variants(args.datasets, args.seeds, args.budget)
 
