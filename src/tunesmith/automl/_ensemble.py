@@ -117,24 +117,27 @@ def selection_seconds(
     y: np.ndarray, rows: np.ndarray, scoring: str, classes: np.ndarray | None
 ) -> float:
     """Seconds the scoring of a whole selection takes on this machine now: ``POOL``
-    scores a round for ``ROUNDS - 1`` rounds, each as long as the mean of five timed here
-    on uniform predictions of ``rows`` (the rows a selection scores: those of the folds'
-    test parts), the averaging of two members' predictions included (as long as the
-    scoring itself for accuracy; wall time: on a loaded machine the fastest call of a few
-    is several times faster than the mean). 0 if the metric cannot score those."""
+    scores a round for ``ROUNDS - 1`` rounds, each as long as the median of five timed
+    here on uniform predictions of ``rows`` (the rows a selection scores: those of the
+    folds' test parts), the averaging of two members' predictions included (as long as
+    the scoring itself for accuracy). The median, as the estimate is multiplied by 228:
+    on a loaded machine one call of five may wait tens of milliseconds for the CPU, and
+    their mean once kept back 3 s of a 30-s budget for a 0.04-s selection (at a load of
+    20, one estimate in 25 was over 0.15 s). 0 if the metric cannot score those."""
     if classes is None:
         predictions = np.full(len(y), float(np.mean(y)))
     else:
         predictions = np.full((len(y), len(classes)), 1.0 / len(classes))
     score = _scoring(y, rows, scoring, classes)
-    calls = 5
-    started = time.perf_counter()
+    seconds = []
     try:
-        for _ in range(calls):
+        for _ in range(5):
+            started = time.perf_counter()
             score((predictions + predictions) / 2)
+            seconds.append(time.perf_counter() - started)
     except Exception:  # e.g. a metric that needs a positive label: the real scores will say
         return 0.0
-    return (ROUNDS - 1) * POOL * (time.perf_counter() - started) / calls
+    return (ROUNDS - 1) * POOL * float(np.median(seconds))
 
 
 def select(
