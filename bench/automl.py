@@ -93,6 +93,16 @@ def split(name: str, seed: int) -> tuple[str, Any, Any, Any, Any]:
     return task, X_train, X_test, y_train, y_test
 
 
+def _commit() -> str:
+    """The checkout's commit, "+" if its src/ has changes not committed (child processes
+    import src/ as it is when they start, so a long run can span an edit)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    git = ["git", "-C", root]
+    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    changed = subprocess.run([*git, "status", "--porcelain", "src"], capture_output=True, text=True)
+    return head.stdout.strip() + ("+" if changed.stdout.strip() else "")
+
+
 def run_one(name: str, system: str, budget: float, seed: int) -> dict[str, Any]:
     """In this process: fit one system on one data set; its test score and wall time."""
     from sklearn.metrics import accuracy_score, r2_score
@@ -105,6 +115,7 @@ def run_one(name: str, system: str, budget: float, seed: int) -> dict[str, Any]:
     import tunesmith as ts
 
     load = os.getloadavg()[0]
+    commit = _commit()
     started = time.monotonic()
     details: dict[str, Any] = {}
     if system == "tunesmith":
@@ -154,6 +165,7 @@ def run_one(name: str, system: str, budget: float, seed: int) -> dict[str, Any]:
         "seconds": seconds,
         "model": str(chosen),
         "load": [load, os.getloadavg()[0]],
+        "commit": commit,
         **details,
     }
 

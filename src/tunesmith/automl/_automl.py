@@ -71,6 +71,7 @@ class _Best:
     candidate: Candidate
     params: dict[str, Any]
     fit_seconds: float  # its fits at full budget, all folds
+    overhead: float  # its full-budget job's seconds beyond the fits (sending, scoring)
     models: tuple[Any, ...]  # its fold models: the fallback if the refit cannot finish
 
 
@@ -102,9 +103,13 @@ class _Search:
             return self.end - self.ensemble_seconds
         per_fold = self.best.fit_seconds / len(self.plan.folds)
         rows = len(self.y) / max(1, len(self.plan.folds[0][0]))
-        # a job's overhead (sending, pickling the model back) varies with the load: twice,
-        # and the spare that runs the refit has not run a job yet (its first is slower)
-        refit = _REFIT_SAFETY * per_fold * rows + 2 * self.worker.overhead + 0.05
+        # the refit's overhead (sending the job, pickling one model back) is less than
+        # the best's own job's (three fold models pickled, predicting and scoring their
+        # test rows), or a typical job's now if the load has grown since. A refit that
+        # still overruns is stopped, and the best's fold models, averaged, are as good
+        # (bench/RESULTS.md, "Fold models instead of a refit").
+        overhead = max(self.best.overhead, self.worker.overhead)
+        refit = _REFIT_SAFETY * per_fold * rows + overhead + 0.05
         return self.end - refit - self.ensemble_seconds
 
 
@@ -139,7 +144,8 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
     Attributes:
         best_estimator_: The winner (preprocessing and model, a scikit-learn Pipeline),
             refitted on all the data; if the refit could not finish within the budget,
-            the winner fitted on its first fold's training part (``refitted_`` False).
+            its fold models averaged (``refitted_`` False; an ensemble of one member, or
+            the first fold's model for a classifier without probabilities).
             When an ensemble won, the ensemble (``refitted_`` False: its members are
             their fold models).
         best_model_, best_params_, best_score_: The best single configuration's
@@ -218,18 +224,19 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         )
         for candidate in chosen:  # scikit-learn's defaults, cheapest first
             study.enqueue(candidate.defaults(context))
+        plan = make_plan(y, classification, self.seed)
         search = _Search(
             X,
             y,
             columns,
             context,
-            make_plan(y, classification, self.seed),
+            plan,
             scoring,
             {c.name: c for c in chosen},
             Worker(X, y, threads=threads),
             started + budget * (1 - _MARGIN),
             classes,
-            self._ensemble_seconds(budget, y, scoring, classes) if self.ensemble else 0.0,
+            self._ensemble_seconds(budget, y, plan, scoring, classes) if self.ensemble else 0.0,
         )
         bar = self._bar(budget)
         try:
@@ -288,11 +295,12 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
 
     @staticmethod
     def _ensemble_seconds(
-        budget: float, y: np.ndarray, scoring: str, classes: np.ndarray | None
+        budget: float, y: np.ndarray, plan: Plan, scoring: str, classes: np.ndarray | None
     ) -> float:
         """Time kept back for the ensemble selection (see ``_ENSEMBLE_SHARE``)."""
         low, high = _ENSEMBLE_SHARE
-        needed = _ENSEMBLE_SAFETY * selection_seconds(y, get_scorer(scoring), classes)
+        scored = np.concatenate([test for _, test in plan.folds])  # the out-of-fold rows
+        needed = _ENSEMBLE_SAFETY * selection_seconds(y, scored, scoring, classes)
         return min(max(low * budget, needed), high * budget)
 
     def _scoring(self, classification: bool) -> str:
@@ -394,7 +402,15 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         record["state"] = "complete"
         study.tell(trial, score)
         if search.best is None or score > search.best.score:
-            search.best = _Best(trial.number, score, candidate, params, fit_seconds, models)
+            search.best = _Best(
+                trial.number,
+                score,
+                candidate,
+                params,
+                fit_seconds,
+                search.worker.last_overhead,
+                models,
+            )
 
     @staticmethod
     def _time_for(number: int, search: _Search) -> float:
@@ -438,9 +454,13 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         self.ensemble_, self.ensemble_score_ = None, math.nan
         if len(search.pool) < 2:
             return None
-        deadline = search.search_deadline() + search.ensemble_seconds
+        # its time from now: the search's last job may end a little after the search's
+        # deadline (a fit stopped at it takes ~0.1 s to kill under load), and the time
+        # kept back is small now (1% of the budget: 0.15 s at 15 s). Counted from the
+        # search's deadline, that was sometimes no round at all, and the best alone won.
+        deadline = time.monotonic() + search.ensemble_seconds
         weights, score, alone = select(
-            search.pool, search.y, get_scorer(search.scoring), search.classes, deadline
+            search.pool, search.y, search.scoring, search.classes, deadline
         )
         if len(weights) < 2 or not score > alone:
             return None
@@ -491,7 +511,7 @@ class AutoML(BaseEstimator):  # type: ignore[misc]
         if outcome is not None and outcome.error is None and outcome.model is not None:
             self.best_estimator_, self.refitted_ = outcome.model, True
         else:
-            self.best_estimator_, self.refitted_ = best.models[0], False
+            self._bagged(best, search)
 
     # --- results -----------------------------------------------------------------------
 
