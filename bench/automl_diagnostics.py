@@ -102,15 +102,22 @@ def _held_out(
     return float(metric(y, Ensemble(members, classes).predict(X)))
 
 
-def selection(names: list[str], seeds: list[int], budget: float) -> None:
+def _capture_selection_pool() -> dict[str, Any]:
+    """A dict that each AutoML fit's last ensemble selection fills with its pool, y and
+    classes (AutoML._ensemble wrapped for the rest of the process)."""
     captured: dict[str, Any] = {}
     original = _automl.AutoML._ensemble
 
-    def spy(self: Any, search: Any) -> Any:  # the pool of the fit's last selection
+    def spy(self: Any, search: Any) -> Any:
         captured.update(pool=list(search.pool), y=search.y, classes=search.classes)
         return original(self, search)
 
     _automl.AutoML._ensemble = spy  # type: ignore[method-assign]
+    return captured
+
+
+def selection(names: list[str], seeds: list[int], budget: float) -> None:
+    captured = _capture_selection_pool()
     rows = []
     for name in names:
         for seed in seeds:
@@ -160,14 +167,7 @@ def _all_rounds(pool: Any, y: Any, scoring: str, classes: Any) -> dict[int, int]
 
 def variants(names: list[str], seeds: list[int], budget: float) -> None:
     """Held-out score of other ways to combine one fit's pool (no refits: fold models)."""
-    captured: dict[str, Any] = {}
-    original = _automl.AutoML._ensemble
-
-    def spy(self: Any, search: Any) -> Any:  # the pool of the fit's last selection
-        captured.update(pool=list(search.pool), y=search.y, classes=search.classes)
-        return original(self, search)
-
-    _automl.AutoML._ensemble = spy  # type: ignore[method-assign]
+    captured = _capture_selection_pool()
     rows = []
     columns = ("shipped", "best alone", "best round", "all rounds", "top 5 equal")
     for name in names:
