@@ -526,14 +526,14 @@ class Acquisition:
         self.edge_width = edge_width
 
     def _edge_factor(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The factor on the variance at ``points`` (m,) and its gradient (m, d)."""
-        factor, grad = np.ones(len(points)), np.zeros(points.shape)
-        if self.edges is None:
-            return factor, grad
+        """The factor on the variance at ``points`` (m,) and its gradient (m, d); only
+        called with ``edges``."""
+        assert self.edges is not None
         u = np.clip(points[:, self.edges], 0.0, 1.0)
         low, high = np.exp(-u / self.edge_width), np.exp(-(1.0 - u) / self.edge_width)
         g = np.maximum((1.0 - low) * (1.0 - high), 1e-9)
         factor = g.prod(axis=1)
+        grad = np.zeros(points.shape)
         dg = (low * (1.0 - high) - (1.0 - low) * high) / self.edge_width
         grad[:, self.edges] = factor[:, None] * dg / g
         return factor, grad
@@ -544,10 +544,11 @@ class Acquisition:
 
     def __call__(self, points: np.ndarray) -> np.ndarray:
         values = []
-        factor = self._edge_factor(points)[0]
+        factor = None if self.edges is None else self._edge_factor(points)[0]
         for model, best in self.models:
             mean, variance = model.predict(points)
-            variance = np.maximum(variance * factor, 1e-12)
+            if factor is not None:
+                variance = np.maximum(variance * factor, 1e-12)
             values.append(log_expected_improvement(mean, variance, best)[0])
         value = self._average(np.array(values)) if values else np.zeros(len(points))
         if self.cost is not None:
@@ -565,11 +566,13 @@ class Acquisition:
     def with_gradient(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Values and their gradients (m, d) by the numeric coordinates."""
         values, grads = [], []
-        factor, d_factor = self._edge_factor(points)
+        edge = None if self.edges is None else self._edge_factor(points)
         for model, best in self.models:
             mean, variance, d_mean, d_variance = model.predict_with_gradient(points)
-            d_variance = d_variance * factor[:, None] + variance[:, None] * d_factor
-            variance = np.maximum(variance * factor, 1e-12)
+            if edge is not None:
+                factor, d_factor = edge
+                d_variance = d_variance * factor[:, None] + variance[:, None] * d_factor
+                variance = np.maximum(variance * factor, 1e-12)
             value, by_mean, by_variance = log_expected_improvement(mean, variance, best)
             values.append(value)
             grads.append(by_mean[:, None] * d_mean + by_variance[:, None] * d_variance)
