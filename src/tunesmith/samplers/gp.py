@@ -60,6 +60,7 @@ from tunesmith.samplers._gp_multi import Feasibility, HypervolumeImprovement
 from tunesmith.samplers._observations import ObservationCache, Observations
 from tunesmith.samplers._threads import one_blas_thread
 from tunesmith.samplers._trust_region import Region, side_length
+from tunesmith.samplers._yeo_johnson import yeo_johnson_exponent
 from tunesmith.samplers.base import Suggestion
 from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.space import Float, SearchSpace
@@ -116,8 +117,10 @@ def transform_losses(loss: np.ndarray, warping: Warping, lmbda: float | None = N
 
 def power_exponent(y: np.ndarray) -> float:
     """The Yeo-Johnson exponent that makes standardized ``y`` most normal, clipped to
-    [-2, 2] (an extreme power would itself make outliers)."""
-    return float(np.clip(stats.yeojohnson_normmax(y), -2.0, 2.0))
+    [-2, 2] (an extreme power would itself make outliers). It is scipy's
+    ``yeojohnson_normmax`` without that function's per-call overhead (see
+    :mod:`._yeo_johnson`)."""
+    return float(np.clip(yeo_johnson_exponent(y), -2.0, 2.0))
 
 
 def default_candidates(dims: int) -> int:
