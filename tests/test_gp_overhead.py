@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import statistics
+
 import numpy as np
 import pytest
 from scipy import stats
 
+import tunesmith as ts
 from tunesmith.samplers._yeo_johnson import yeo_johnson_exponent
+from tunesmith.samplers.auto import AutoSampler, _Timings
 
 
 @pytest.mark.parametrize(
@@ -30,3 +34,51 @@ def test_the_yeo_johnson_exponent_is_scipys_to_the_last_bit(draw):
 def test_the_yeo_johnson_exponent_rejects_what_scipy_rejects():
     with pytest.raises(ValueError, match="finite"):
         yeo_johnson_exponent(np.array([0.0, np.inf, 1.0]))
+
+
+def _timings_read_back(completed, count):
+    """What "auto" read before it kept its timings: every completed trial, newest first."""
+    objective, proposals = [], {"gp": [], "light": [], "local": []}
+    for trial in reversed(completed):
+        noted = trial.notes.get("auto")
+        seconds = float(noted["seconds"]) if isinstance(noted, dict) else 0.0
+        if len(objective) < 10 and trial.duration is not None:
+            objective.append(max(trial.duration - seconds, 0.0))
+        if isinstance(noted, dict) and len(proposals.get(noted["by"], "x" * count)) < count:
+            proposals[noted["by"]].append(float(noted.get("cpu", seconds)))
+    return (statistics.median(objective) if objective else 0.0), proposals
+
+
+class _Watched:
+    """The "auto" sampler, checking at every proposal that its kept timings are the ones read back."""
+
+    def __init__(self, auto):
+        self.auto, self.checked, self.history = auto, 0, None
+
+    def sample(self, space, history, rng, trial):
+        suggestion = self.auto.sample(space, history, rng, trial)
+        count = max(3, self.auto.light_fit_every)
+        kept = self.auto._timings.extended(history, count)
+        assert kept.summary() == _timings_read_back(history.completed(), count)
+        self.checked, self.history = self.checked + 1, history
+        return suggestion
+
+
+def test_autos_kept_timings_are_the_ones_read_back_from_every_trial():
+    def objective(trial):
+        return (trial.suggest_float("x", -3, 3) - 1) ** 2 + trial.suggest_int("n", 1, 9)
+
+    # light_seconds=0: past the warm-up the light GP and TPE take turns, so every kind
+    # of proposal is timed
+    watched = _Watched(AutoSampler(warmup_trials=8, light_seconds=0.0, light_fit_every=4))
+    histories = []
+    for seed, trials in ((0, 20), (1, 40)):
+        study = ts.create_study(sampler=watched, seed=seed)
+        study.optimize(objective, n_trials=trials)
+        histories.append(watched.history)
+    by = {t.notes["auto"]["by"] for t in study.trials if "auto" in t.notes}
+    assert watched.checked >= 60 and {"gp", "tpe"} <= by
+    # a longer history from another source (another study) is read from its start
+    short, long = histories
+    kept = _Timings().extended(short, 10).extended(long, 10)
+    assert kept.summary() == _timings_read_back(long.completed(), 10)

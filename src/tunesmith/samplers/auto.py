@@ -65,6 +65,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -79,24 +80,62 @@ from tunesmith.validation import check_int, check_number, check_seed
 Chosen = GPSampler | TPESampler | QMCSampler
 
 
-def _timings(completed: Sequence[FrozenTrial], count: int) -> tuple[float, dict[str, list[float]]]:
-    """Seconds of the objective (median of the last 10 trials: their durations less
-    their proposals'), and CPU seconds of the last ``count`` proposals of each GP (the
-    full one, "gp"; the light one, "light"; the light one in a trust region, "local"),
-    newest first. CPU time, so that other processes on a busy machine do not make the
-    model look slower than it is."""
-    objective: list[float] = []
-    proposals: dict[str, list[float]] = {"gp": [], "light": [], "local": []}
-    for trial in reversed(completed):
-        noted = trial.notes.get("auto")
-        seconds = float(noted["seconds"]) if isinstance(noted, dict) else 0.0
-        if len(objective) < 10 and trial.duration is not None:
-            objective.append(max(trial.duration - seconds, 0.0))
-        if isinstance(noted, dict) and len(proposals.get(noted["by"], "x" * count)) < count:
-            proposals[noted["by"]].append(float(noted.get("cpu", seconds)))
-        if len(objective) == 10 and all(len(p) == count for p in proposals.values()):
-            break
-    return (statistics.median(objective) if objective else 0.0), proposals
+#: Kinds of proposal whose CPU time "auto" weighs: the full GP, the light one, and the
+#: light one in a trust region.
+_TIMED = ("gp", "light", "local")
+
+
+@dataclass(frozen=True)
+class _Timings:
+    """What :meth:`AutoSampler.choose` weighs, read from the completed trials: the
+    objective's seconds in the last 10 trials (their durations less their proposals'),
+    and the CPU seconds of the last ``count`` proposals of each GP (CPU time, so that
+    other processes on a busy machine do not make the model look slower than it is);
+    oldest first.
+
+    Completed trials are only ever appended (``History.completed`` is in the order they
+    finished), so these are carried over from one call to the next and only the trials
+    completed since are read: reading back through every trial at every call cost 0.3-1
+    ms a trial at 100-200 trials (bench/RESULTS.md, "auto"'s overhead in 10 parameters).
+    Immutable, so threads sharing the sampler each extend a consistent copy."""
+
+    source: object = None
+    read: int = 0
+    objective: tuple[float, ...] = ()
+    proposals: tuple[tuple[float, ...], ...] = ((),) * len(_TIMED)
+
+    def extended(self, history: History, count: int) -> _Timings:
+        """These timings with the trials completed since taken in (or all of them, for a
+        history of another source or one shorter than what was read)."""
+        completed = history.completed()
+        start = self
+        if history.source is not self.source or len(completed) < self.read:
+            start = _Timings(history.source)
+        if start.read == len(completed):
+            return start
+        objective = list(start.objective)
+        proposals = [list(p) for p in start.proposals]
+        for i in range(start.read, len(completed)):
+            trial = completed[i]
+            noted = trial.notes.get("auto")
+            seconds = float(noted["seconds"]) if isinstance(noted, dict) else 0.0
+            if trial.duration is not None:
+                objective.append(max(trial.duration - seconds, 0.0))
+            if isinstance(noted, dict) and noted["by"] in _TIMED:
+                proposals[_TIMED.index(noted["by"])].append(float(noted.get("cpu", seconds)))
+        return _Timings(
+            history.source,
+            len(completed),
+            tuple(objective[-10:]),
+            tuple(tuple(p[-count:]) for p in proposals),
+        )
+
+    def summary(self) -> tuple[float, dict[str, list[float]]]:
+        """The objective's median seconds (0 without trials), and each GP's proposals'
+        CPU seconds, newest first."""
+        objective = statistics.median(self.objective) if self.objective else 0.0
+        proposals = zip(_TIMED, self.proposals, strict=True)
+        return objective, {kind: list(reversed(cpu)) for kind, cpu in proposals}
 
 
 def _tied(completed: Sequence[FrozenTrial]) -> bool:
@@ -189,6 +228,8 @@ class AutoSampler:
         self.tpe = TPESampler()
         #: proposes the trial after a GP proposal that told the model nothing new
         self.explorer: TPESampler | QMCSampler | None = self.tpe
+        #: what the rules weigh, kept up to date as trials complete
+        self._timings = _Timings()
 
     def choose(self, space: SearchSpace, history: History) -> Chosen:
         """The sampler this call goes to."""
@@ -203,7 +244,8 @@ class AutoSampler:
         gp, light = (self.local, self.local_light) if wide else (self.gp, self.light)
         if len(completed) < self.warmup_trials:
             return gp
-        objective, cpu = _timings(completed, max(3, self.light_fit_every))
+        self._timings = self._timings.extended(history, max(3, self.light_fit_every))
+        objective, cpu = self._timings.summary()
         if not cpu["gp"] or statistics.median(cpu["gp"][:3]) <= objective:
             return gp
         if wide:  # judged over a cycle of refits: one kernel fit, the cheap proposals between
