@@ -9,6 +9,7 @@ import pytest
 from scipy import stats
 
 import tunesmith as ts
+from tunesmith.samplers._gp import GaussianProcess
 from tunesmith.samplers._yeo_johnson import yeo_johnson_exponent
 from tunesmith.samplers.auto import AutoSampler, _Timings
 
@@ -50,7 +51,8 @@ def _timings_read_back(completed, count):
 
 
 class _Watched:
-    """The "auto" sampler, checking at every proposal that its kept timings are the ones read back."""
+    """The "auto" sampler, checking at every proposal that the timings it keeps are
+    the ones read back."""
 
     def __init__(self, auto):
         self.auto, self.checked, self.history = auto, 0, None
@@ -82,3 +84,17 @@ def test_autos_kept_timings_are_the_ones_read_back_from_every_trial():
     short, long = histories
     kept = _Timings().extended(short, 10).extended(long, 10)
     assert kept.summary() == _timings_read_back(long.completed(), 10)
+
+
+def test_the_posterior_mean_alone_is_the_mean_predict_gives():
+    rng = np.random.default_rng(0)
+    x, y = rng.random((40, 3)), rng.normal(size=40)
+    cat = np.array([False, False, True])
+    x[:, 2] = rng.integers(0, 3, 40) / 3 + 1 / 6
+    for theta in (
+        np.array([1.0, 2.0, 0.5, 0.1, -5.0]),
+        np.r_[1.0, 2.0, 0.5, 0.1, -5.0, 0.3, -0.2, 0, 0.4, 0.1, 0],
+    ):
+        model = GaussianProcess(x, y, cat, theta)
+        points = rng.random((25, 3))
+        assert np.array_equal(model.mean(points), model.predict(points)[0])

@@ -371,11 +371,22 @@ class GaussianProcess:
 
     def predict(self, xq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Posterior mean and variance of the latent function at ``xq`` (m, d)."""
-        xq = _warp_inputs(xq, self.cat, self.theta)
-        k = _matern(_scaled_r2(xq, self.x, self.lam, self.cat), self.signal)[0]
+        k = self._cross_kernel(xq)
         v = linalg.solve_triangular(self.factor[0], k.T, lower=True, check_finite=False)
         variance = np.maximum(self.signal - (v * v).sum(axis=0), 1e-12)
         return k @ self.alpha, variance
+
+    def mean(self, xq: np.ndarray) -> np.ndarray:
+        """Posterior mean at ``xq`` (m, d), as :meth:`predict` has it, without the
+        variance's triangular solve (O(n²m)): at the n observed points (the best
+        predicted value, wanted at every proposal) that solve cost as much as building
+        the model (0.5 ms at 150 points, 10 dimensions)."""
+        return self._cross_kernel(xq) @ self.alpha
+
+    def _cross_kernel(self, xq: np.ndarray) -> np.ndarray:
+        """k(xq, X): (m, n)."""
+        xq = _warp_inputs(xq, self.cat, self.theta)
+        return _matern(_scaled_r2(xq, self.x, self.lam, self.cat), self.signal)[0]
 
     def predict_with_gradient(
         self, xq: np.ndarray

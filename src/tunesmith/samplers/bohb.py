@@ -211,7 +211,7 @@ class BOHBSampler:
         theta = fit_hyperparameters(x, y, cube.categorical, previous=self._fits.get(key))
         self._fits[key] = theta
         model = GaussianProcess(x, y, cube.categorical, theta)
-        best = float(model.predict(x)[0].min())
+        best = float(model.mean(x).min())
         return optimize_acquisition(
             Acquisition([(model.with_pending(pending), best)]),
             cube,

@@ -385,7 +385,7 @@ class GPSampler:
         for sample in thetas:
             model = GaussianProcess(x, y, cube.categorical, sample)
             if feasible.any():
-                best = float(model.predict(x[feasible])[0].min())
+                best = float(model.mean(x[feasible]).min())
                 models.append((model.with_pending(running, failed), best))
         cost = self._cost_model(table, x, cube) if self.cost_aware and table is not None else None
         edges = _log_floats(cube) if self.edge_width else None
@@ -543,7 +543,7 @@ class Acquisition:
 
     def best_first(self, points: np.ndarray) -> np.ndarray:
         """The points by predicted loss, best first."""
-        return np.argsort(self.model.predict(points)[0])
+        return np.argsort(self.model.mean(points))
 
     def __call__(self, points: np.ndarray) -> np.ndarray:
         values = []
