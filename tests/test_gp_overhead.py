@@ -9,9 +9,11 @@ import pytest
 from scipy import stats
 
 import tunesmith as ts
+from tunesmith.encoding import UnitCube
 from tunesmith.samplers._gp import GaussianProcess
 from tunesmith.samplers._yeo_johnson import yeo_johnson_exponent
 from tunesmith.samplers.auto import AutoSampler, _Timings
+from tunesmith.samplers.gp import _sweep
 
 
 @pytest.mark.parametrize(
@@ -98,3 +100,44 @@ def test_the_posterior_mean_alone_is_the_mean_predict_gives():
         model = GaussianProcess(x, y, cat, theta)
         points = rng.random((25, 3))
         assert np.array_equal(model.mean(points), model.predict(points)[0])
+
+
+class _Counted:
+    """An acquisition that counts the points it scores: a bumpy function of the cube."""
+
+    def __init__(self, weights):
+        self.weights, self.scored = weights, 0
+
+    def __call__(self, points):
+        self.scored += len(points)
+        return np.sin(points @ self.weights) + np.cos(3 * points[:, ::-1] @ self.weights)
+
+
+def test_a_two_round_sweep_skips_only_dimensions_whose_best_cell_cannot_have_changed():
+    space = {
+        "a": ts.Int(0, 20),
+        "b": ts.Categorical(["x", "y", "z"]),
+        "c": ts.Float(0, 1),
+        "d": ts.Int(0, 99),  # too many cells to sweep them all: drawn at random
+        "e": ts.Int(1, 8),
+    }
+    cube = UnitCube(space)
+    discrete = cube.cells > 0
+    skipped = 0
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        starts = rng.random((3, cube.dims))
+        low, high = np.clip(starts[0] - 0.3, 0, 1), np.clip(starts[0] + 0.3, 0, 1)
+        acquisition = _Counted(rng.normal(size=cube.dims))
+        draws = np.random.default_rng(seed)
+        twice = _sweep(acquisition, cube, starts, discrete, draws, low, high)
+        twice = _sweep(acquisition, cube, twice, discrete, draws, low, high)
+        full = acquisition.scored
+        acquisition.scored = 0
+        rounds = _sweep(
+            acquisition, cube, starts, discrete, np.random.default_rng(seed), low, high, rounds=2
+        )
+        assert np.array_equal(rounds, twice)
+        assert acquisition.scored <= full
+        skipped += acquisition.scored < full
+    assert skipped >= 10
