@@ -311,11 +311,14 @@ def fit_hyperparameters(
     prior: Prior | None = None,
     restart: bool = True,
     warp_inputs: bool = False,
+    tolerance: float | None = None,
 ) -> np.ndarray:
     """MAP estimate of θ = (log λ (d), log s, log η), started from ``previous`` (the last
     fit, which is usually close) and, with ``restart`` or without a previous fit, from
     the prior's mode. With ``warp_inputs``, θ also has the log shapes (a, b) of a
-    Kumaraswamy CDF per dimension that warps the numeric inputs (:func:`warp`)."""
+    Kumaraswamy CDF per dimension that warps the numeric inputs (:func:`warp`).
+    ``tolerance``: L-BFGS-B stops when a step lowers the negative log posterior by less
+    than this fraction of it (its ``ftol``; None: scipy's default, 2.2e-9)."""
     dims = x.shape[1]
     prior = prior or Prior()
     mode = np.concatenate(
@@ -340,7 +343,7 @@ def fit_hyperparameters(
             jac=True,
             method="L-BFGS-B",
             bounds=bounds.tolist(),
-            options={"maxiter": 200},
+            options={"maxiter": 200} if tolerance is None else {"maxiter": 200, "ftol": tolerance},
         )
         if result.fun < best_value:
             best_theta, best_value = result.x, float(result.fun)

@@ -218,6 +218,7 @@ class AutoSampler:
         self.local = GPSampler(interior_prior=10.0, trust_region=True)
         self.local_light = GPSampler(
             fit_every=self.light_fit_every,
+            fit_tolerance=1e-6,
             n_restarts=1,
             refine_iterations=0,
             n_candidates=256,
