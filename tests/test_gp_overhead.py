@@ -141,3 +141,27 @@ def test_a_two_round_sweep_skips_only_dimensions_whose_best_cell_cannot_have_cha
         assert acquisition.scored <= full
         skipped += acquisition.scored < full
     assert skipped >= 10
+
+
+@pytest.mark.parametrize("warped", [False, True])
+def test_a_gp_extended_by_new_observations_is_the_gp_built_afresh(warped):
+    rng = np.random.default_rng(1)
+    cat = np.array([False, True, False, False])
+    x = rng.random((60, 4))
+    x[:, 1] = rng.integers(0, 3, 60) / 3 + 1 / 6
+    y = np.sin(3 * x).sum(axis=1)
+    theta = np.r_[np.log([4.0, 1.0, 9.0, 2.0]), 0.2, -6.0]
+    if warped:
+        theta = np.r_[theta, rng.normal(0, 0.3, 8)]
+    model = GaussianProcess(x[:40], y[:40], cat, theta)
+    for end in (40, 41, 47, 60):  # nothing new, one, several, and more after that
+        model = model.extended(x[:end], y[:end])
+        fresh = GaussianProcess(x[:end], y[:end], cat, theta)
+        lower = np.tril(fresh.factor[0])
+        assert np.allclose(np.tril(model.factor[0]), lower, rtol=1e-9, atol=1e-12)
+        points = rng.random((30, 4))
+        for got, want in zip(model.predict(points), fresh.predict(points), strict=True):
+            assert np.allclose(got, want, rtol=1e-7, atol=1e-10)
+    # other inputs than its own and more: built afresh
+    other = model.extended(x[::-1], y[::-1])
+    assert np.array_equal(other.factor[0], GaussianProcess(x[::-1], y[::-1], cat, theta).factor[0])

@@ -360,17 +360,49 @@ class GaussianProcess:
         cat: np.ndarray,
         theta: np.ndarray,
         extra_noise: np.ndarray | None = None,
+        factor: np.ndarray | None = None,
     ) -> None:
+        """``factor``: the lower Cholesky factor of the kernel matrix, if it is known
+        (see :meth:`extended`)."""
         self.raw, self.y, self.cat, self.theta = x, y, cat, theta
         self.x = _warp_inputs(x, cat, theta)  # the inputs the kernel sees
         self.lam, self.signal, self.noise = _unpack(theta, x.shape[1])
-        r2 = _scaled_r2(self.x, self.x, self.lam, cat)
-        np.fill_diagonal(r2, 0.0)
-        kernel = _matern(r2, self.signal)[0] + (self.noise + _JITTER) * np.eye(len(x))
         self.extra_noise = np.zeros(len(x)) if extra_noise is None else extra_noise
-        kernel[np.diag_indices(len(x))] += self.extra_noise
-        self.factor = linalg.cho_factor(kernel, lower=True, check_finite=False)
+        if factor is None:
+            r2 = _scaled_r2(self.x, self.x, self.lam, cat)
+            np.fill_diagonal(r2, 0.0)
+            kernel = _matern(r2, self.signal)[0] + (self.noise + _JITTER) * np.eye(len(x))
+            kernel[np.diag_indices(len(x))] += self.extra_noise
+            factor = linalg.cho_factor(kernel, lower=True, check_finite=False)[0]
+        self.factor = (factor, True)
         self.alpha = linalg.cho_solve(self.factor, y, check_finite=False)
+
+    def extended(self, x: np.ndarray, y: np.ndarray) -> GaussianProcess:
+        """The GP of (x, y) with this one's θ, where x's first rows are this GP's inputs:
+        its Cholesky factor is this one's, bordered by the new rows (O(n²k) for k new
+        rows of n, against O(n³) afresh; the factor is the same but for rounding).
+        Between kernel refits the model is rebuilt at every proposal for the trials
+        completed since, so this is what a refit-every-k GP pays a proposal for its
+        model (0.6 ms of 4.4 at 150 trials in 10 dimensions, afresh)."""
+        n = len(self.raw)
+        if np.any(self.extra_noise) or n > len(x) or not np.array_equal(self.raw, x[:n]):
+            return GaussianProcess(x, y, self.cat, self.theta)
+        if n == len(x):
+            return GaussianProcess(x, y, self.cat, self.theta, factor=self.factor[0])
+        new = _warp_inputs(x[n:], self.cat, self.theta)
+        r2 = _scaled_r2(new, np.vstack([self.x, new]), self.lam, self.cat)
+        r2[:, n:][np.diag_indices(len(new))] = 0.0
+        cross = _matern(r2, self.signal)[0]  # k(new, old and new)
+        old = self.factor[0]
+        # K = [[A, B], [Bᵀ, C]] = L Lᵀ with L = [[L_A, 0], [Sᵀ, L_S]]: S = L_A⁻¹ B and
+        # L_S the factor of the Schur complement C - SᵀS
+        s = linalg.solve_triangular(old, cross[:, :n].T, lower=True, check_finite=False)
+        corner = cross[:, n:] + (self.noise + _JITTER) * np.eye(len(new)) - s.T @ s
+        factor = np.zeros((len(x), len(x)))
+        factor[:n, :n] = np.tril(old)
+        factor[n:, :n] = s.T
+        factor[n:, n:] = linalg.cholesky(corner, lower=True, check_finite=False)
+        return GaussianProcess(x, y, self.cat, self.theta, factor=factor)
 
     def predict(self, xq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Posterior mean and variance of the latent function at ``xq`` (m, d)."""

@@ -281,6 +281,7 @@ class GPSampler:
         self._observations = ObservationCache()
         self._fits: dict[tuple[str, ...], _Fit] = {}
         self._chains: dict[tuple[str, ...], np.ndarray] = {}
+        self._models: dict[tuple[str, ...], GaussianProcess] = {}
         self._fit_count = 0
 
     def sample(
@@ -395,7 +396,7 @@ class GPSampler:
         models = []
         model = None
         for sample in thetas:
-            model = GaussianProcess(x, y, cube.categorical, sample)
+            model = self._model(key, x, y, cube, sample)
             if feasible.any():
                 best = float(model.mean(x[feasible]).min())
                 models.append((model.with_pending(running, failed), best))
@@ -405,6 +406,20 @@ class GPSampler:
         return Acquisition(
             models, cost, feasibility, anchor=model, edges=edges, edge_width=self.edge_width
         )
+
+    def _model(
+        self, key: tuple[str, ...], x: np.ndarray, y: np.ndarray, cube: UnitCube, theta: np.ndarray
+    ) -> GaussianProcess:
+        """The GP of (x, y) with kernel θ: between refits (the same θ, the same trials
+        and more), the last one's extended by the trials completed since."""
+        last = self._models.get(key)
+        if last is not None and last.theta is theta:
+            model = last.extended(x, y)
+        else:
+            model = GaussianProcess(x, y, cube.categorical, theta)
+        if self.fit_every > 1:  # else every proposal refits: nothing to extend
+            self._models[key] = model
+        return model
 
     def _fit_plain(
         self, x: np.ndarray, y: np.ndarray, cube: UnitCube, key: tuple[str, ...]
