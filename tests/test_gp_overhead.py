@@ -11,7 +11,7 @@ from scipy import stats
 import tunesmith as ts
 from tunesmith.encoding import UnitCube
 from tunesmith.samplers._gp import GaussianProcess
-from tunesmith.samplers._yeo_johnson import yeo_johnson_exponent
+from tunesmith.samplers._yeo_johnson import yeo_johnson, yeo_johnson_exponent
 from tunesmith.samplers.auto import AutoSampler, _Timings
 from tunesmith.samplers.gp import _sweep
 
@@ -32,6 +32,13 @@ def test_the_yeo_johnson_exponent_is_scipys_to_the_last_bit(draw):
     for n in (3, 10, 57, 200):
         x = draw(rng, n)
         assert yeo_johnson_exponent(x) == stats.yeojohnson_normmax(x)
+
+
+def test_the_yeo_johnson_transform_is_scipys_to_the_last_bit():
+    rng = np.random.default_rng(0)
+    x = np.r_[rng.standard_cauchy(200), 0.0, -0.0]
+    for lmbda in (-2.0, -0.7, 0.0, 1e-17, 0.3, 1.0, 1.9, 2.0, 2.0 + 1e-17):
+        assert np.array_equal(yeo_johnson(x, lmbda), stats.yeojohnson(x, lmbda))
 
 
 def test_the_yeo_johnson_exponent_rejects_what_scipy_rejects():

@@ -60,7 +60,7 @@ from tunesmith.samplers._gp_multi import Feasibility, HypervolumeImprovement
 from tunesmith.samplers._observations import ObservationCache, Observations
 from tunesmith.samplers._threads import one_blas_thread
 from tunesmith.samplers._trust_region import Region, side_length
-from tunesmith.samplers._yeo_johnson import yeo_johnson_exponent
+from tunesmith.samplers._yeo_johnson import yeo_johnson, yeo_johnson_exponent
 from tunesmith.samplers.base import Suggestion
 from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.space import Float, SearchSpace
@@ -108,7 +108,7 @@ def transform_losses(loss: np.ndarray, warping: Warping, lmbda: float | None = N
         if warping == "power" and n >= 3 and spread > 0:
             if lmbda is None:
                 lmbda = power_exponent(y)
-            warped = stats.yeojohnson(y, lmbda)
+            warped = yeo_johnson(y, lmbda)
             if np.all(np.isfinite(warped)):
                 y = warped
     spread = y.std()
