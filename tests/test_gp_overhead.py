@@ -10,7 +10,7 @@ from scipy import stats
 
 import tunesmith as ts
 from tunesmith.encoding import UnitCube
-from tunesmith.samplers._gp import GaussianProcess
+from tunesmith.samplers._gp import GaussianProcess, _matern, _matern_value
 from tunesmith.samplers._yeo_johnson import yeo_johnson, yeo_johnson_exponent
 from tunesmith.samplers.auto import AutoSampler, _Timings
 from tunesmith.samplers.gp import _sweep
@@ -172,3 +172,16 @@ def test_a_gp_extended_by_new_observations_is_the_gp_built_afresh(warped):
     # other inputs than its own and more: built afresh
     other = model.extended(x[::-1], y[::-1])
     assert np.array_equal(other.factor[0], GaussianProcess(x[::-1], y[::-1], cat, theta).factor[0])
+
+
+def test_the_kernel_and_its_derivative_are_those_of_the_formula_to_the_last_bit():
+    r2 = np.r_[0.0, -1e-17, 1e-300, np.random.default_rng(0).exponential(2.0, 500), 1e4]
+    sqrt5 = np.sqrt(5.0)
+    for signal in (0.05, 1.0, 17.3):
+        r = np.sqrt(np.maximum(r2, 0.0))
+        decay = np.exp(-sqrt5 * r)
+        k = signal * (1.0 + sqrt5 * r + (5.0 / 3.0) * r2) * decay
+        dk_dr2 = -(5.0 / 6.0) * signal * (1.0 + sqrt5 * r) * decay
+        assert np.array_equal(_matern(r2, signal)[0], k)
+        assert np.array_equal(_matern(r2, signal)[1], dk_dr2)
+        assert np.array_equal(_matern_value(r2, signal), k)

@@ -106,12 +106,34 @@ def _scaled_r2(a: np.ndarray, b: np.ndarray, lam: np.ndarray, cat: np.ndarray) -
 
 
 def _matern(r2: np.ndarray, signal: float) -> tuple[np.ndarray, np.ndarray]:
-    """k(r²) and dk/d(r²), elementwise."""
+    """k(r²) and dk/d(r²), elementwise:
+    k = s (1 + √5 r + 5/3 r²) exp(-√5 r), dk/dr² = -5/6 s (1 + √5 r) exp(-√5 r)."""
     r = np.sqrt(np.maximum(r2, 0.0))
-    decay = np.exp(-SQRT5 * r)
-    k = signal * (1.0 + SQRT5 * r + (5.0 / 3.0) * r2) * decay
-    dk_dr2 = -(5.0 / 6.0) * signal * (1.0 + SQRT5 * r) * decay
-    return k, dk_dr2
+    decay = np.exp(np.multiply(r, -SQRT5))
+    linear = np.multiply(r, SQRT5, out=r)
+    linear += 1.0  # 1 + √5 r
+    k = (5.0 / 3.0) * r2
+    k += linear
+    k *= signal
+    k *= decay
+    linear *= -(5.0 / 6.0) * signal
+    linear *= decay
+    return k, linear
+
+
+def _matern_value(r2: np.ndarray, signal: float) -> np.ndarray:
+    """k(r²) of :func:`_matern` alone (what predictions need): the same operations,
+    so the same values to the last bit, with fewer temporary arrays (these make most
+    of a proposal's time: every candidate against every observation)."""
+    r = np.sqrt(np.maximum(r2, 0.0))
+    decay = np.multiply(r, -SQRT5)
+    np.exp(decay, out=decay)
+    k = np.multiply(r, SQRT5, out=r)
+    k += 1.0
+    k += (5.0 / 3.0) * r2
+    k *= signal
+    k *= decay
+    return k
 
 
 def _unpack(theta: np.ndarray, dims: int) -> tuple[np.ndarray, float, float]:
@@ -371,7 +393,7 @@ class GaussianProcess:
         if factor is None:
             r2 = _scaled_r2(self.x, self.x, self.lam, cat)
             np.fill_diagonal(r2, 0.0)
-            kernel = _matern(r2, self.signal)[0] + (self.noise + _JITTER) * np.eye(len(x))
+            kernel = _matern_value(r2, self.signal) + (self.noise + _JITTER) * np.eye(len(x))
             kernel[np.diag_indices(len(x))] += self.extra_noise
             factor = linalg.cho_factor(kernel, lower=True, check_finite=False)[0]
         self.factor = (factor, True)
@@ -392,7 +414,7 @@ class GaussianProcess:
         new = _warp_inputs(x[n:], self.cat, self.theta)
         r2 = _scaled_r2(new, np.vstack([self.x, new]), self.lam, self.cat)
         r2[:, n:][np.diag_indices(len(new))] = 0.0
-        cross = _matern(r2, self.signal)[0]  # k(new, old and new)
+        cross = _matern_value(r2, self.signal)  # k(new, old and new)
         old = self.factor[0]
         # K = [[A, B], [Bᵀ, C]] = L Lᵀ with L = [[L_A, 0], [Sᵀ, L_S]]: S = L_A⁻¹ B and
         # L_S the factor of the Schur complement C - SᵀS
@@ -421,7 +443,7 @@ class GaussianProcess:
     def _cross_kernel(self, xq: np.ndarray) -> np.ndarray:
         """k(xq, X): (m, n)."""
         xq = _warp_inputs(xq, self.cat, self.theta)
-        return _matern(_scaled_r2(xq, self.x, self.lam, self.cat), self.signal)[0]
+        return _matern_value(_scaled_r2(xq, self.x, self.lam, self.cat), self.signal)
 
     def predict_with_gradient(
         self, xq: np.ndarray
