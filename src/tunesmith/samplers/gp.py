@@ -705,7 +705,7 @@ def optimize_acquisition(
     elif discrete.any():  # two rounds with nothing between: the second skips what stood
         starts = _sweep(acquisition, cube, starts, discrete, rng, low, high, rounds=2)
     starts = cube.snap(starts)
-    ranked = starts[np.argsort(-acquisition(starts))]
+    ranked = starts[np.argsort(-acquisition(starts))] if len(starts) > 1 else starts
     for point in np.vstack([ranked, candidates[np.argsort(-scores)]]):
         if not _seen(point, avoid):
             return point
