@@ -1389,7 +1389,10 @@ def overhead_worker(config: dict[str, Any]) -> dict[str, Any]:
     if sampler in TUNESMITH:
         import tunesmith as ts
 
-        study = ts.create_study(sampler=TUNESMITH[sampler], seed=0)
+        chosen: Any = TUNESMITH[sampler]
+        if sampler == "auto" and config.get("local_seconds") is not None:
+            chosen = ts.samplers.AutoSampler(local_seconds=config["local_seconds"])
+        study = ts.create_study(sampler=chosen, seed=0)
     else:
         import optuna
 
@@ -1418,6 +1421,7 @@ def overhead_worker(config: dict[str, Any]) -> dict[str, Any]:
     return {
         "sampler": sampler,
         "n_params": n_params,
+        "local_seconds": config.get("local_seconds"),
         "n_trials": len(times),
         "asked": n_trials,
         "stopped_early": stopped,
@@ -1442,6 +1446,7 @@ def cmd_overhead(args: argparse.Namespace) -> None:
             "n_params": args.params,
             "max_seconds": args.max_seconds,
             "pinned": str(pinned),
+            "local_seconds": args.local_seconds,
         }
         print(f"{sampler}: {n_trials} trials, {args.params} parameters ...", flush=True)
         proc = subprocess.run(
@@ -1647,6 +1652,12 @@ def main() -> None:
     )
     p.add_argument("--out", default=str(DEFAULT_OVERHEAD))
     p.add_argument("--ref", help="tunesmith as of this git ref (default: the working tree)")
+    p.add_argument(
+        "--local-seconds",
+        type=float,
+        help="'auto' as AutoSampler(local_seconds=S): 1 keeps its light GP in a trust region "
+        "(10+ parameters) from trial 20 on, to measure that GP's own cost",
+    )
     p.set_defaults(func=cmd_overhead)
     p = sub.add_parser("merge", help="several results files as one, runs renamed")
     p.add_argument("out")
