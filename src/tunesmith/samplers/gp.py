@@ -411,13 +411,19 @@ class GPSampler:
         self, key: tuple[str, ...], x: np.ndarray, y: np.ndarray, cube: UnitCube, theta: np.ndarray
     ) -> GaussianProcess:
         """The GP of (x, y) with kernel θ: between refits (the same θ, the same trials
-        and more), the last one's extended by the trials completed since."""
+        and more) of a GP that does not refine its proposals, the last one's extended by
+        the trials completed since."""
         last = self._models.get(key)
         if last is not None and last.theta is theta:
             model = last.extended(x, y)
         else:
             model = GaussianProcess(x, y, cube.categorical, theta)
-        if self.fit_every > 1:  # else every proposal refits: nothing to extend
+        # Kept only between refits, and where the proposal is the best of the scored
+        # candidates: a bordered factor differs from a fresh one in the last bits, which
+        # L-BFGS-B's refinement can make a different point (with it, 3- and 6-parameter
+        # studies parted from the first proposal after a refit; without it, none of 35
+        # runs of bench/quality.py's 10- and 20-parameter tasks did).
+        if self.fit_every > 1 and not self.refine_iterations:
             self._models[key] = model
         return model
 
