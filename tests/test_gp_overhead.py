@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import statistics
 
 import numpy as np
@@ -185,3 +186,21 @@ def test_the_kernel_and_its_derivative_are_those_of_the_formula_to_the_last_bit(
         assert np.array_equal(_matern(r2, signal)[0], k)
         assert np.array_equal(_matern(r2, signal)[1], dk_dr2)
         assert np.array_equal(_matern_value(r2, signal), k)
+
+
+def test_a_pickled_auto_sampler_leaves_its_models_behind_and_goes_on_the_same():
+    def objective(trial):
+        return sum((trial.suggest_float(f"x{i}", -2, 2) - 0.3) ** 2 for i in range(10))
+
+    def run(pickled):
+        study = ts.create_study(sampler=AutoSampler(local_seconds=1.0, warmup_trials=12), seed=0)
+        study.optimize(objective, n_trials=25)
+        assert study.sampler.local_light._models  # the light GP in a trust region keeps one
+        if pickled:
+            study.sampler = pickle.loads(pickle.dumps(study.sampler))
+            assert not study.sampler.local_light._models
+        study.optimize(objective, n_trials=3)
+        return [t.params for t in study.trials]
+
+    # the copy builds its model afresh: the same proposals as extending it (in this space)
+    assert run(pickled=True) == run(pickled=False)

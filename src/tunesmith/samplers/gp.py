@@ -284,6 +284,11 @@ class GPSampler:
         self._models: dict[tuple[str, ...], GaussianProcess] = {}
         self._fit_count = 0
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (a study sent to a Dask worker) without the last models: an n × n
+        factor each, which the copy rebuilds at its first proposal."""
+        return {**self.__dict__, "_models": {}}
+
     def sample(
         self, space: SearchSpace, history: History, rng: np.random.Generator, trial: FrozenTrial
     ) -> Suggestion:
