@@ -449,6 +449,7 @@ def test_auto_searches_a_trust_region_in_ten_dimensions_and_finds_more_than_with
         (lambda: ts.GPSampler(n_restarts=1.5), "`n_restarts` must be an integer >= 1, but got 1.5"),
         (lambda: ts.GPSampler(cost_aware="yes"), "`cost_aware` must be True or False"),
         (lambda: ts.GPSampler(fit_every=0), "`fit_every` must be an integer >= 1, but got 0"),
+        (lambda: ts.GPSampler(fit_tolerance=-1e-6), "`fit_tolerance` must be a finite number"),
         (
             lambda: ts.GPSampler(prior={"noise_mean": 0}),
             "`prior` must be None or a tunesmith Prior",
