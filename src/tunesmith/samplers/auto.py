@@ -96,8 +96,9 @@ class _Timings:
 
     Completed trials are only ever appended (``History.completed`` is in the order they
     finished), so these are carried over from one call to the next and only the trials
-    completed since are read: reading back through every trial at every call cost 0.3-1
-    ms a trial at 100-200 trials (bench/RESULTS.md, "auto"'s overhead in 10 parameters).
+    completed since are read: reading back through every trial at every call (in a trust
+    region the light GP's kind is never found, so the loop went to the first trial) cost
+    0.14 ms a trial at 180 trials, growing with n (bench/RESULTS.md, issue 11's overhead).
     Immutable, so threads sharing the sampler each extend a consistent copy."""
 
     source: object = None
