@@ -411,11 +411,21 @@ def test_a_gp_in_a_trust_region_proposes_only_inside_the_box_around_the_best_tri
     study.optimize(_shifted_sphere, n_trials=30)
     x = np.array([[(t.params[f"x{i}"] + 5) / 10 for i in range(10)] for t in study.trials])
     losses = np.array([t.value for t in study.trials])
-    startup = 10  # the Sobol points before the model
+    startup = 11  # the star design before the model
     for n in range(startup, len(x)):
         half = side_length(losses[:n], startup, 10) / 2
         center = x[np.argmin(losses[:n])]
         assert np.all(np.abs(x[n] - center) <= half + 1e-9)
+
+
+def test_a_gp_in_a_trust_region_starts_at_the_centre_and_steps_along_each_axis():
+    study = ts.create_study(sampler=ts.GPSampler(trust_region=True), seed=0)
+    study.optimize(_shifted_sphere, n_trials=12)
+    x = np.array([[(t.params[f"x{i}"] + 5) / 10 for i in range(10)] for t in study.trials])
+    assert np.allclose(x[0], 0.5)
+    # trial k moves coordinate k - 1 by a sixth of its range, the others stay centred
+    assert np.allclose(x[1:11] - 0.5, np.eye(10) / 6)
+    assert not np.any(np.all(np.isclose(x[11], x[:11]), axis=1))  # then the model
 
 
 def test_auto_searches_a_trust_region_in_ten_dimensions_and_finds_more_than_without():
