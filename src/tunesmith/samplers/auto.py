@@ -13,7 +13,8 @@ them with the objective's durations (the trials' durations less the proposals'):
   objective or ``light_seconds`` of CPU, whichever is more;
 - TPE after that, past ``gp_trials`` trials, or beyond ``gp_max_dims`` parameters;
 - but in spaces of ``trust_region_dims`` parameters or more (one objective), both GPs
-  search only a box around the best trial (a trust region, TuRBO: see
+  start from the centre of the space and one axis moved a trial (a star design, not
+  Sobol points) and search only a box around the best trial (a trust region, TuRBO: see
   :mod:`._trust_region`), and the light one (no input warp to fit, 256 candidates in the
   box, no refinement: 2-6 ms a trial to a hundred trials) takes the place of TPE while
   it costs no more than the objective or ``local_seconds`` of CPU (on average over a

@@ -197,7 +197,7 @@ class GPSampler:
             random search in none.
         trust_region: Search only a box around the best trial (TuRBO, Eriksson et al.
             2019; see :mod:`._trust_region`): its side doubles after 3 improvements in a
-            row and halves after as many trials without one as there are parameters.
+            row and halves after half as many trials without one as there are parameters.
             For ten or more parameters, where a hundred trials cannot cover the space
             and expected improvement over all of it goes to empty corners ("auto" uses
             it there). It starts from a star design: the centre of the space, then one
@@ -630,7 +630,7 @@ def _region(
     x: np.ndarray, loss: np.ndarray, start: int, fixed: np.ndarray, fixed_values: np.ndarray
 ) -> Region:
     """The trust region around the best trial, its side replayed from the losses after
-    the first ``start`` (the Sobol points)."""
+    the first ``start`` (the star design's)."""
     center = x[int(np.argmin(loss))].copy()
     center[fixed] = fixed_values[fixed]
     return Region.around(center, side_length(loss, start, int((~fixed).sum())), ~fixed)
