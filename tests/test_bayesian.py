@@ -394,11 +394,11 @@ def test_the_trust_region_grows_after_improvements_and_shrinks_after_failures():
     dims = 10
     improving = np.arange(10.0, 0.0, -1.0)  # 10, 9, ..., 1: every trial a new best
     assert side_length(improving, 1, dims) == 1.6  # doubled, capped at the largest side
-    stuck = np.array([1.0] + [2.0] * 10)  # no trial after the first improves on it
-    assert side_length(stuck, 1, dims) == INITIAL / 4  # halved after each 5 failures
+    stuck = np.array([1.0] + [2.0] * 20)  # no trial after the first improves on it
+    assert side_length(stuck, 1, dims) == INITIAL / 4  # halved after each 10 failures
     # halved until it falls below the smallest side: back to the initial side
     halvings = int(np.ceil(np.log2(INITIAL / SMALLEST)))
-    never = np.array([1.0] + [2.0] * (dims // 2 * halvings))
+    never = np.array([1.0] + [2.0] * (dims * halvings))
     assert side_length(never, 1, dims) == INITIAL
 
 

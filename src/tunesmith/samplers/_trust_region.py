@@ -50,14 +50,13 @@ STEP = 1.0 / 6.0
 def side_length(loss: np.ndarray, start: int, dims: int) -> float:
     """The box's side after the losses from ``start`` on, in their order: doubled after
     ``WINS`` improvements in a row (by more than 0.1 % of the best), halved after
-    ``max(4, dims // 2)`` trials in a row without one (TuRBO waits ``dims``: from the
-    star design's start, the shorter wait did better on bench/quality.py's development
-    tasks, Rosenbrock-10 most), back to ``INITIAL`` when it falls below
-    ``SMALLEST`` (the region has converged: start over around the same best point, as
-    wide as at first)."""
+    ``max(4, dims)`` trials in a row without one (TuRBO's wait; half of it did better on
+    bench/quality.py's development tasks and worse on the held-out Levy-10 and -20),
+    back to ``INITIAL`` when it falls below ``SMALLEST`` (the region has converged:
+    start over around the same best point, as wide as at first)."""
     best = float(np.min(loss[:start])) if start else np.inf
     length, wins, misses = INITIAL, 0, 0
-    patience = max(4, dims // 2)
+    patience = max(4, dims)
     for value in loss[start:]:
         if value < best - 1e-3 * abs(best):
             wins, misses = wins + 1, 0

@@ -197,7 +197,7 @@ class GPSampler:
             random search in none.
         trust_region: Search only a box around the best trial (TuRBO, Eriksson et al.
             2019; see :mod:`._trust_region`): its side doubles after 3 improvements in a
-            row and halves after half as many trials without one as there are parameters.
+            row and halves after as many trials without one as there are parameters.
             For ten or more parameters, where a hundred trials cannot cover the space
             and expected improvement over all of it goes to empty corners ("auto" uses
             it there). It starts from a star design: the centre of the space, then one
