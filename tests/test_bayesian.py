@@ -397,7 +397,7 @@ def test_the_trust_region_grows_after_improvements_and_shrinks_after_failures():
     stuck = np.array([1.0] + [2.0] * 20)  # no trial after the first improves on it
     assert side_length(stuck, 1, dims) == INITIAL / 4  # halved after each 10 failures
     # halved until it falls below the smallest side: back to the initial side
-    halvings = int(np.ceil(np.log2(INITIAL / SMALLEST)))
+    halvings = int(np.floor(np.log2(INITIAL / SMALLEST))) + 1
     never = np.array([1.0] + [2.0] * (dims * halvings))
     assert side_length(never, 1, dims) == INITIAL
 

@@ -33,7 +33,7 @@ from tunesmith.samplers.qmc import QMCSampler
 from tunesmith.space import SearchSpace
 
 #: Side of the box (in the unit cube) at the start and after a restart, its bounds.
-INITIAL, SMALLEST, LARGEST = 0.4, 0.5**7, 1.6
+INITIAL, SMALLEST, LARGEST = 0.25, 0.5**7, 1.6
 #: Successes in a row that double the side.
 WINS = 3
 #: Coordinates a candidate moves, on average (TuRBO's authors move 20 in later work; in
