@@ -22,7 +22,8 @@ them with the objective's durations (the trials' durations less the proposals'):
   trials cannot cover the space: expected improvement over all of it goes to empty
   corners, and TPE's one-dimensional densities learn little. On the 10- and
   20-parameter functions of bench/quality.py "auto" ranked 2nd to 6th of 7 optimizers
-  without it, 1st to 3rd with it (nevergrad's NGOpt first but once; issue 11);
+  without it, 1st to 3rd with it, and 1st or 2nd at 30, 50 and 100 trials with the
+  star design (nevergrad's NGOpt first on most; issue 11);
 - and TPE for the one trial after a GP proposal that returned exactly the values of an
   earlier trial: on a plateau the GP sees no slope and proposed more of it, or the
   corners of the space, where its variance is largest (bench/quality.py, the decision
