@@ -428,6 +428,22 @@ def test_a_gp_in_a_trust_region_starts_at_the_centre_and_steps_along_each_axis()
     assert not np.any(np.all(np.isclose(x[11], x[:11]), axis=1))  # then the model
 
 
+def _shifted_styblinski_tang(trial: ts.Trial) -> float:
+    """Styblinski-Tang in 10 dimensions, its minimum (0) 7-35 % of each range from an end."""
+    x = np.array([trial.suggest_float(f"x{i}", -5, 5) for i in range(10)])
+    z = x - 0.7 * np.linspace(-2, 2, 10) - 2.903534
+    return float(0.5 * (z**4 - 16 * z**2 + 5 * z).sum() + 10 * 39.16617)
+
+
+def test_auto_in_ten_dimensions_goes_well_beyond_its_star_design_within_30_trials():
+    study = ts.create_study(sampler=ts.AutoSampler(local_seconds=1.0), seed=0)
+    study.optimize(_shifted_styblinski_tang, n_trials=30)
+    design = min(t.value for t in study.trials[:11])  # the centre and its 10 axis steps
+    # 10 Sobol points before the trust region (6a304d1) left 155-174 at 30 trials (seeds
+    # 0-2); the star design, its slopes and the Gaussian candidates 28-46
+    assert study.best_value < min(60.0, design / 2)
+
+
 def test_auto_searches_a_trust_region_in_ten_dimensions_and_finds_more_than_without():
     def run(auto: ts.AutoSampler) -> ts.Study:
         study = ts.create_study(sampler=auto, seed=0)
