@@ -120,7 +120,8 @@ class Region:
 class StarDesign:
     """The first trials of a GP in a trust region: the centre of the space, then the
     centre moved by ``STEP`` of the range along one axis a trial, in the space's order;
-    Sobol points after that (a trial that fails in the design is not retried)."""
+    Sobol points after that (a trial that fails in the design is not retried). Its
+    proposals are noted ``{"design": "star"}``: "auto" does not time them as the GP's."""
 
     def __init__(self) -> None:
         self._sobol = QMCSampler()
@@ -135,4 +136,5 @@ class StarDesign:
         if trial.number:
             point[trial.number - 1] += STEP
         values = zip(names, point, strict=True)
-        return Suggestion({name: decode_value(space[name], float(u)) for name, u in values})
+        params = {name: decode_value(space[name], float(u)) for name, u in values}
+        return Suggestion(params, {"design": "star"})
