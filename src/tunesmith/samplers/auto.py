@@ -122,8 +122,7 @@ class AutoSampler:
         gp_trials: Completed trials after which TPE takes over (GP fits cost O(n³)).
         gp_max_dims: Widest space the GP models.
         warmup_trials: Completed trials during which the full GP is used whatever the
-            timings (in spaces of ``trust_region_dims`` parameters or more, at least
-            the star design's and 3 more).
+            timings.
         light_seconds: Time a light-GP proposal may take even when the objective is
             faster than that.
         light_fit_every: How often (in completed trials) the light GP refits its kernel.
@@ -204,11 +203,7 @@ class AutoSampler:
             return self.gp if len(history.directions) == 2 else self.tpe
         wide = len(space) >= self.trust_region_dims
         gp, light = (self.local, self.local_light) if wide else (self.gp, self.light)
-        # in a wide space, the warm-up lasts to 3 trials past the star design (d + 1
-        # trials, longer than the warm-up from 20 parameters on), so that the timing
-        # rule below reads the full GP's proposals, not the design's microseconds
-        warmup = max(self.warmup_trials, len(space) + 4) if wide else self.warmup_trials
-        if len(completed) < warmup:
+        if len(completed) < self.warmup_trials:
             return gp
         objective, cpu = _timings(completed, max(3, self.light_fit_every))
         if not cpu["gp"] or statistics.median(cpu["gp"][:3]) <= objective:
