@@ -101,6 +101,12 @@ def _timings(completed: Sequence[FrozenTrial], count: int) -> tuple[float, dict[
     return (statistics.median(objective) if objective else 0.0), proposals
 
 
+def _modelled(suggestion: Suggestion, history: History) -> bool:
+    """Whether a proposal may have come from the chosen sampler's model: not from a fixed
+    design (the star design of a GP in a trust region), nor before any trial finished."""
+    return not suggestion.notes.get("design") and bool(history.completed())
+
+
 def _tied(completed: Sequence[FrozenTrial]) -> bool:
     """Whether the last completed trial was a GP's proposal and returned exactly the values
     an earlier trial had: a plateau (a tree too shallow to split, a penalty that zeroes
@@ -234,10 +240,11 @@ class AutoSampler:
         # from the same numbers.
         noted = {
             # by identity, not id(): a pickled copy (a Dask worker's) has new ids; a GP's
-            # fixed design (the star in a trust region) is neither timed as the GP's
-            # (microseconds: in 20 dimensions the rule would read them past the warm-up)
-            # nor followed by TPE after a tie (it would break the design off)
-            "by": "design" if suggestion.notes.get("design") else self._name(chosen),
+            # fixed design (the star in a trust region) and the first trials (Sobol
+            # points) are neither timed as the GP's (in 20 dimensions the design outlasts
+            # the warm-up: the rule would weigh their microseconds against the
+            # objective's) nor followed by TPE after a tie (it would break the design off)
+            "by": self._name(chosen) if _modelled(suggestion, history) else "design",
             "seconds": time.perf_counter() - start,
             "cpu": time.process_time() - cpu,
         }
