@@ -128,7 +128,8 @@ class AutoSampler:
         gp_trials: Completed trials after which TPE takes over (GP fits cost O(n³)).
         gp_max_dims: Widest space the GP models.
         warmup_trials: Completed trials during which the full GP is used whatever the
-            timings.
+            timings (in spaces of ``trust_region_dims`` parameters or more, at least the
+            star design's and 9 more).
         light_seconds: Time a light-GP proposal may take even when the objective is
             faster than that.
         light_fit_every: How often (in completed trials) the light GP refits its kernel.
@@ -209,7 +210,10 @@ class AutoSampler:
             return self.gp if len(history.directions) == 2 else self.tpe
         wide = len(space) >= self.trust_region_dims
         gp, light = (self.local, self.local_light) if wide else (self.gp, self.light)
-        if len(completed) < self.warmup_trials:
+        # in a wide space the warm-up gives the full GP 9 trials past the star design
+        # (d + 1 trials), as in 10 dimensions: the design outlasts 20 trials from 20 on
+        warmup = max(self.warmup_trials, len(space) + 10) if wide else self.warmup_trials
+        if len(completed) < warmup:
             return gp
         objective, cpu = _timings(completed, max(3, self.light_fit_every))
         if not cpu["gp"] or statistics.median(cpu["gp"][:3]) <= objective:
