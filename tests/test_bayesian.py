@@ -439,8 +439,8 @@ def test_auto_in_ten_dimensions_goes_well_beyond_its_star_design_within_30_trial
     study = ts.create_study(sampler=ts.AutoSampler(local_seconds=1.0), seed=0)
     study.optimize(_shifted_styblinski_tang, n_trials=30)
     # trial 0 knows no space yet (its parameters are asked one by one: a Sobol point),
-    # then the 10 axis steps from the centre
-    assert {t.notes["auto"]["by"] for t in study.trials[:11]} == {"design"}
+    # then the 10 axis steps from the centre: not the model's, not timed as its
+    assert all(t.notes["auto"]["modelled"] is False for t in study.trials[:11])
     design = min(t.value for t in study.trials[:11])
     # 10 Sobol points before the trust region (6a304d1) left 155-174 at 30 trials (seeds
     # 0-2); the star design, its slopes and the Gaussian candidates 28-46
@@ -457,8 +457,10 @@ def test_auto_in_twenty_dimensions_times_the_gp_not_its_star_design():
         lambda t: sum((t.suggest_float(f"x{i}", 0, 1) - 0.3) ** 2 for i in range(20)),
         n_trials=32,
     )
+    assert all(t.notes["auto"]["modelled"] is False for t in study.trials[:21])
     by = [t.notes["auto"]["by"] for t in study.trials]
-    assert by == ["design"] * 21 + ["gp"] * 9 + ["local"] * 2
+    assert by == ["gp"] * 30 + ["local"] * 2
+    assert all("modelled" not in t.notes["auto"] for t in study.trials[21:])
 
 
 def test_auto_searches_a_trust_region_in_ten_dimensions_and_finds_more_than_without():

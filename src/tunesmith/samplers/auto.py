@@ -85,8 +85,9 @@ def _timings(completed: Sequence[FrozenTrial], count: int) -> tuple[float, dict[
     """Seconds of the objective (median of the last 10 trials: their durations less
     their proposals'), and CPU seconds of the last ``count`` proposals of each GP (the
     full one, "gp"; the light one, "light"; the light one in a trust region, "local"),
-    newest first. CPU time, so that other processes on a busy machine do not make the
-    model look slower than it is."""
+    newest first, but for those noted ``"modelled": False`` (a fixed design). CPU time,
+    so that other processes on a busy machine do not make the model look slower than
+    it is."""
     objective: list[float] = []
     proposals: dict[str, list[float]] = {"gp": [], "light": [], "local": []}
     for trial in reversed(completed):
@@ -94,7 +95,9 @@ def _timings(completed: Sequence[FrozenTrial], count: int) -> tuple[float, dict[
         seconds = float(noted["seconds"]) if isinstance(noted, dict) else 0.0
         if len(objective) < 10 and trial.duration is not None:
             objective.append(max(trial.duration - seconds, 0.0))
-        if isinstance(noted, dict) and len(proposals.get(noted["by"], "x" * count)) < count:
+        if not isinstance(noted, dict) or noted.get("modelled") is False:
+            continue  # not a model's proposal: no GP timing
+        if len(proposals.get(noted["by"], "x" * count)) < count:
             proposals[noted["by"]].append(float(noted.get("cpu", seconds)))
         if len(objective) == 10 and all(len(p) == count for p in proposals.values()):
             break
@@ -115,7 +118,9 @@ def _tied(completed: Sequence[FrozenTrial]) -> bool:
         return False
     last = completed[-1]
     noted = last.notes.get("auto")
-    if not isinstance(noted, dict) or noted.get("by") not in ("gp", "light", "local"):
+    if not isinstance(noted, dict) or noted.get("modelled") is False:
+        return False
+    if noted.get("by") not in ("gp", "light", "local"):
         return False
     return any(trial.values == last.values for trial in completed[:-1])
 
@@ -243,15 +248,17 @@ class AutoSampler:
         # objective's time is the rest), and other workers and resumed studies decide
         # from the same numbers.
         noted = {
-            # by identity, not id(): a pickled copy (a Dask worker's) has new ids; a GP's
-            # fixed design (the star in a trust region) and the first trials (Sobol
-            # points) are neither timed as the GP's (in 20 dimensions the design outlasts
-            # the warm-up: the rule would weigh their microseconds against the
-            # objective's) nor followed by TPE after a tie (it would break the design off)
-            "by": self._name(chosen) if _modelled(suggestion, history) else "design",
+            # by identity, not id(): a pickled copy (a Dask worker's) has new ids
+            "by": self._name(chosen),
             "seconds": time.perf_counter() - start,
             "cpu": time.process_time() - cpu,
         }
+        if not _modelled(suggestion, history):
+            # a GP's fixed design (the star in a trust region) and the first trial are
+            # neither timed as the GP's (in 20 dimensions the design outlasts the warm-up:
+            # the rule would weigh their microseconds against the objective's) nor
+            # followed by TPE after a tie (it would break the design off)
+            noted["modelled"] = False
         notes = {**suggestion.notes, "auto": noted}
         return Suggestion(suggestion.params, notes)
 
