@@ -15,7 +15,7 @@ them with the objective's durations (the trials' durations less the proposals'):
 - but in spaces of ``trust_region_dims`` parameters or more (one objective), both GPs
   start from the centre of the space and one axis moved a trial (a star design, not
   Sobol points) and search only a box around the best trial (a trust region, TuRBO: see
-  :mod:`._trust_region`), and the light one (no input warp to fit, 256 candidates in the
+  :mod:`._trust_region`), and the light one (no input warp to fit, 320 candidates in the
   box, no refinement: 2-6 ms a trial to a hundred trials) takes the place of TPE while
   it costs no more than the objective or ``local_seconds`` of CPU (on average over a
   cycle of kernel refits), whichever is more. In ten and twenty dimensions a hundred
