@@ -158,10 +158,13 @@ class Task:
 # --- synthetic functions --------------------------------------------------------------------
 
 
-def _shifted_optimum(dims: int, low: float, high: float, seed: int) -> np.ndarray:
-    """A fixed point with each coordinate at 15-35 % or 65-85 % of [low, high]."""
+def _shifted_optimum(
+    dims: int, low: float, high: float, seed: int, near: tuple[float, float] = (0.15, 0.35)
+) -> np.ndarray:
+    """A fixed point with each coordinate at 15-35 % or 65-85 % of [low, high] (or as
+    far from an end as ``near`` says)."""
     rng = np.random.default_rng(seed)
-    u = rng.uniform(0.15, 0.35, dims)
+    u = rng.uniform(*near, dims)
     u = np.where(rng.random(dims) < 0.5, u, 1.0 - u)
     return low + u * (high - low)
 
@@ -257,6 +260,27 @@ def ackley20(p: Mapping[str, float]) -> float:
 def rosenbrock20(p: Mapping[str, float]) -> float:
     z = _vector(p, 20) - _ROSEN20_OPT + 1.0
     return float((100.0 * (z[1:] - z[:-1] ** 2) ** 2 + (1.0 - z[:-1]) ** 2).sum())
+
+
+# Far from the centre: a start at the centre of the box (nevergrad's NGOpt, which runs
+# COBYLA from there in 10-20 dimensions; "auto"'s star design in 10+ parameters) is no
+# help when the optimum lies near an end of every range (issue 11).
+_ACKLEY_FAR_OPT = _shifted_optimum(10, -5.0, 10.0, seed=808, near=(0.03, 0.10))
+_LEVY_FAR_OPT = _shifted_optimum(10, -10.0, 10.0, seed=909, near=(0.03, 0.10))
+
+
+def ackley10_far(p: Mapping[str, float]) -> float:
+    z = _vector(p, 10) - _ACKLEY_FAR_OPT
+    return float(
+        -20.0 * math.exp(-0.2 * math.sqrt((z * z).sum() / 10))
+        - math.exp(np.cos(2 * math.pi * z).sum() / 10)
+        + 20.0
+        + math.e
+    )
+
+
+def levy10_far(p: Mapping[str, float]) -> float:
+    return _levy(_vector(p, 10) - _LEVY_FAR_OPT + 1.0)
 
 
 # Styblinski-Tang's minimum is at z_i = -2.903534 in each coordinate: shifted so that it
@@ -1099,6 +1123,24 @@ TASKS: dict[str, Task] = {
             _box(10, -5.0, 5.0),
             styblinski10,
             "Styblinski-Tang-10 on [-5,5]^10, optimum shifted off-grid (0 at the optimum)",
+            lambda: 0.0,
+            half="held",
+        ),
+        Task(
+            "ackley10_far",
+            "synthetic",
+            _box(10, -5.0, 10.0),
+            ackley10_far,
+            "Ackley-10 on [-5,10]^10, optimum 3-10 % of the range from an end of each",
+            lambda: 0.0,
+            half="held",
+        ),
+        Task(
+            "levy10_far",
+            "synthetic",
+            _box(10, -10.0, 10.0),
+            levy10_far,
+            "Levy-10 on [-10,10]^10, optimum 3-10 % of the range from an end of each",
             lambda: 0.0,
             half="held",
         ),

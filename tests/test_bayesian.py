@@ -397,7 +397,7 @@ def test_the_trust_region_grows_after_improvements_and_shrinks_after_failures():
     stuck = np.array([1.0] + [2.0] * 20)  # no trial after the first improves on it
     assert side_length(stuck, 1, dims) == INITIAL / 4  # halved after each 10 failures
     # halved until it falls below the smallest side: back to the initial side
-    halvings = int(np.ceil(np.log2(INITIAL / SMALLEST)))
+    halvings = int(np.floor(np.log2(INITIAL / SMALLEST))) + 1
     never = np.array([1.0] + [2.0] * (dims * halvings))
     assert side_length(never, 1, dims) == INITIAL
 
@@ -411,11 +411,56 @@ def test_a_gp_in_a_trust_region_proposes_only_inside_the_box_around_the_best_tri
     study.optimize(_shifted_sphere, n_trials=30)
     x = np.array([[(t.params[f"x{i}"] + 5) / 10 for i in range(10)] for t in study.trials])
     losses = np.array([t.value for t in study.trials])
-    startup = 10  # the Sobol points before the model
+    startup = 11  # the star design before the model
     for n in range(startup, len(x)):
         half = side_length(losses[:n], startup, 10) / 2
         center = x[np.argmin(losses[:n])]
         assert np.all(np.abs(x[n] - center) <= half + 1e-9)
+
+
+def test_a_gp_in_a_trust_region_starts_at_the_centre_and_steps_along_each_axis():
+    study = ts.create_study(sampler=ts.GPSampler(trust_region=True), seed=0)
+    study.optimize(_shifted_sphere, n_trials=12)
+    x = np.array([[(t.params[f"x{i}"] + 5) / 10 for i in range(10)] for t in study.trials])
+    assert np.allclose(x[0], 0.5)
+    # trial k moves coordinate k - 1 by a sixth of its range, the others stay centred
+    assert np.allclose(x[1:11] - 0.5, np.eye(10) / 6)
+    assert not np.any(np.all(np.isclose(x[11], x[:11]), axis=1))  # then the model
+
+
+def _shifted_styblinski_tang(trial: ts.Trial) -> float:
+    """Styblinski-Tang in 10 dimensions, its minimum (0) 7-35 % of each range from an end."""
+    x = np.array([trial.suggest_float(f"x{i}", -5, 5) for i in range(10)])
+    z = x - 0.7 * np.linspace(-2, 2, 10) - 2.903534
+    return float(0.5 * (z**4 - 16 * z**2 + 5 * z).sum() + 10 * 39.16617)
+
+
+def test_auto_in_ten_dimensions_goes_well_beyond_its_star_design_within_30_trials():
+    study = ts.create_study(sampler=ts.AutoSampler(local_seconds=1.0), seed=0)
+    study.optimize(_shifted_styblinski_tang, n_trials=30)
+    # trial 0 knows no space yet (its parameters are asked one by one: a Sobol point),
+    # then the 10 axis steps from the centre: not the model's, not timed as its
+    assert all(t.notes["auto"]["modelled"] is False for t in study.trials[:11])
+    design = min(t.value for t in study.trials[:11])
+    # 10 Sobol points before the trust region (6a304d1) left 155-174 at 30 trials (seeds
+    # 0-2); the star design, its slopes and the Gaussian candidates 28-46
+    assert study.best_value < min(60.0, design / 2)
+
+
+def test_auto_in_twenty_dimensions_times_the_gp_not_its_star_design():
+    # the star design (trial 0 knows no space yet and proposes nothing; then 20 axis
+    # steps) outlasts the 20-trial warm-up; its proposals take microseconds, as the
+    # objective does, so timed as the GP's they would decide by the machine's load
+    # which GP comes next. The full GP has 9 trials (its warm-up), then the light one.
+    study = ts.create_study(sampler=ts.AutoSampler(local_seconds=1.0), seed=0)
+    study.optimize(
+        lambda t: sum((t.suggest_float(f"x{i}", 0, 1) - 0.3) ** 2 for i in range(20)),
+        n_trials=32,
+    )
+    assert all(t.notes["auto"]["modelled"] is False for t in study.trials[:21])
+    by = [t.notes["auto"]["by"] for t in study.trials]
+    assert by == ["gp"] * 30 + ["local"] * 2
+    assert all("modelled" not in t.notes["auto"] for t in study.trials[21:])
 
 
 def test_auto_searches_a_trust_region_in_ten_dimensions_and_finds_more_than_without():

@@ -48,14 +48,17 @@ def test_the_yeo_johnson_exponent_rejects_what_scipy_rejects():
 
 
 def _timings_read_back(completed, count):
-    """What "auto" read before it kept its timings: every completed trial, newest first."""
+    """What "auto" read before it kept its timings: every completed trial, newest first
+    (a fixed design's trials, noted "modelled": False, are no GP's proposals)."""
     objective, proposals = [], {"gp": [], "light": [], "local": []}
     for trial in reversed(completed):
         noted = trial.notes.get("auto")
         seconds = float(noted["seconds"]) if isinstance(noted, dict) else 0.0
         if len(objective) < 10 and trial.duration is not None:
             objective.append(max(trial.duration - seconds, 0.0))
-        if isinstance(noted, dict) and len(proposals.get(noted["by"], "x" * count)) < count:
+        if not isinstance(noted, dict) or noted.get("modelled") is False:
+            continue
+        if len(proposals.get(noted["by"], "x" * count)) < count:
             proposals[noted["by"]].append(float(noted.get("cpu", seconds)))
     return (statistics.median(objective) if objective else 0.0), proposals
 

@@ -13,8 +13,9 @@ them with the objective's durations (the trials' durations less the proposals'):
   objective or ``light_seconds`` of CPU, whichever is more;
 - TPE after that, past ``gp_trials`` trials, or beyond ``gp_max_dims`` parameters;
 - but in spaces of ``trust_region_dims`` parameters or more (one objective), both GPs
-  search only a box around the best trial (a trust region, TuRBO: see
-  :mod:`._trust_region`), and the light one (no input warp to fit, 256 candidates in the
+  start from the centre of the space and one axis moved a trial (a star design, not
+  Sobol points) and search only a box around the best trial (a trust region, TuRBO: see
+  :mod:`._trust_region`), and the light one (no input warp to fit, 320 candidates in the
   box, no refinement: in 10 parameters 3 ms of CPU a trial on average to a hundred
   trials, 6 ms from 100 to 200, on a busy machine) takes the place of TPE while
   it costs no more than the objective or ``local_seconds`` of CPU (on average over a
@@ -22,7 +23,8 @@ them with the objective's durations (the trials' durations less the proposals'):
   trials cannot cover the space: expected improvement over all of it goes to empty
   corners, and TPE's one-dimensional densities learn little. On the 10- and
   20-parameter functions of bench/quality.py "auto" ranked 2nd to 6th of 7 optimizers
-  without it, 1st to 3rd with it (nevergrad's NGOpt first but once; issue 11);
+  without it, 1st to 3rd with it, and 1st or 2nd at 30, 50 and 100 trials with the
+  star design (nevergrad's NGOpt first on most; issue 11);
 - and TPE for the one trial after a GP proposal that returned exactly the values of an
   earlier trial: on a plateau the GP sees no slope and proposed more of it, or the
   corners of the space, where its variance is largest (bench/quality.py, the decision
@@ -123,7 +125,12 @@ class _Timings:
             seconds = float(noted["seconds"]) if isinstance(noted, dict) else 0.0
             if trial.duration is not None:
                 objective.append(max(trial.duration - seconds, 0.0))
-            if isinstance(noted, dict) and noted["by"] in _TIMED:
+            # a fixed design's trials (noted "modelled": False) are no GP's proposals
+            if (
+                isinstance(noted, dict)
+                and noted["by"] in _TIMED
+                and noted.get("modelled") is not False
+            ):
                 proposals[_TIMED.index(noted["by"])].append(float(noted.get("cpu", seconds)))
         return _Timings(
             history.source,
@@ -140,6 +147,12 @@ class _Timings:
         return objective, {kind: list(reversed(cpu)) for kind, cpu in proposals}
 
 
+def _modelled(suggestion: Suggestion, history: History) -> bool:
+    """Whether a proposal may have come from the chosen sampler's model: not from a fixed
+    design (the star design of a GP in a trust region), nor before any trial finished."""
+    return not suggestion.notes.get("design") and bool(history.completed())
+
+
 def _tied(completed: Sequence[FrozenTrial]) -> bool:
     """Whether the last completed trial was a GP's proposal and returned exactly the values
     an earlier trial had: a plateau (a tree too shallow to split, a penalty that zeroes
@@ -148,7 +161,9 @@ def _tied(completed: Sequence[FrozenTrial]) -> bool:
         return False
     last = completed[-1]
     noted = last.notes.get("auto")
-    if not isinstance(noted, dict) or noted.get("by") not in ("gp", "light", "local"):
+    if not isinstance(noted, dict) or noted.get("modelled") is False:
+        return False
+    if noted.get("by") not in ("gp", "light", "local"):
         return False
     return any(trial.values == last.values for trial in completed[:-1])
 
@@ -161,7 +176,8 @@ class AutoSampler:
         gp_trials: Completed trials after which TPE takes over (GP fits cost O(n³)).
         gp_max_dims: Widest space the GP models.
         warmup_trials: Completed trials during which the full GP is used whatever the
-            timings.
+            timings (in spaces of ``trust_region_dims`` parameters or more, at least the
+            star design's and 9 more).
         light_seconds: Time a light-GP proposal may take even when the objective is
             faster than that.
         light_fit_every: How often (in completed trials) the light GP refits its kernel.
@@ -245,7 +261,10 @@ class AutoSampler:
             return self.gp if len(history.directions) == 2 else self.tpe
         wide = len(space) >= self.trust_region_dims
         gp, light = (self.local, self.local_light) if wide else (self.gp, self.light)
-        if len(completed) < self.warmup_trials:
+        # in a wide space the warm-up gives the full GP 9 trials past the star design
+        # (d + 1 trials), as in 10 dimensions: the design outlasts 20 trials from 20 on
+        warmup = max(self.warmup_trials, len(space) + 10) if wide else self.warmup_trials
+        if len(completed) < warmup:
             return gp
         self._timings = self._timings.extended(history, max(3, self.light_fit_every))
         objective, cpu = self._timings.summary()
@@ -281,6 +300,12 @@ class AutoSampler:
             "seconds": time.perf_counter() - start,
             "cpu": time.process_time() - cpu,
         }
+        if not _modelled(suggestion, history):
+            # a GP's fixed design (the star in a trust region) and the first trial are
+            # neither timed as the GP's (in 20 dimensions the design outlasts the warm-up:
+            # the rule would weigh their microseconds against the objective's) nor
+            # followed by TPE after a tie (it would break the design off)
+            noted["modelled"] = False
         notes = {**suggestion.notes, "auto": noted}
         return Suggestion(suggestion.params, notes)
 

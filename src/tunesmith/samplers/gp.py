@@ -59,7 +59,7 @@ from tunesmith.samplers._gp import (
 from tunesmith.samplers._gp_multi import Feasibility, HypervolumeImprovement
 from tunesmith.samplers._observations import ObservationCache, Observations
 from tunesmith.samplers._threads import one_blas_thread
-from tunesmith.samplers._trust_region import Region, side_length
+from tunesmith.samplers._trust_region import Region, StarDesign, side_length
 from tunesmith.samplers._yeo_johnson import yeo_johnson, yeo_johnson_exponent
 from tunesmith.samplers.base import Suggestion
 from tunesmith.samplers.qmc import QMCSampler
@@ -128,8 +128,9 @@ def default_candidates(dims: int) -> int:
     return int(2 ** min(11, max(8, 7 + dims.bit_length())))
 
 
-def _default_startup(dims: int) -> int:
-    return max(3, min(10, dims + 2))
+def _default_startup(dims: int, trust_region: bool = False) -> int:
+    """Trials before the model: in a trust region, the star design's (``dims + 1``)."""
+    return dims + 1 if trust_region else max(3, min(10, dims + 2))
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,8 @@ class GPSampler:
 
     Args:
         n_startup_trials: Trials sampled from a Sobol sequence before the model takes over
-            (default: between 3 and 10, growing with the number of parameters).
+            (default: between 3 and 10, growing with the number of parameters; with
+            ``trust_region``, the star design's: one more than the parameters).
         warping: How losses are made Gaussian-looking: ``"power"`` (Yeo-Johnson, the
             default), ``"rank"`` (normal scores of the ranks) or ``"none"``.
         n_candidates: Sobol candidates scored before local refinement (default grows with
@@ -206,7 +208,8 @@ class GPSampler:
             row and halves after as many trials without one as there are parameters.
             For ten or more parameters, where a hundred trials cannot cover the space
             and expected improvement over all of it goes to empty corners ("auto" uses
-            it there). One objective only; ignored with several.
+            it there). It starts from a star design: the centre of the space, then one
+            axis moved a trial. One objective only; ignored with several.
 
     Example:
         >>> import tunesmith as ts
@@ -277,7 +280,7 @@ class GPSampler:
             "edge_width", edge_width, owner=owner, minimum=0, maximum=0.5
         )
         self.trust_region = check_bool("trust_region", trust_region, owner=owner)
-        self._startup = QMCSampler()
+        self._startup: QMCSampler | StarDesign = StarDesign() if trust_region else QMCSampler()
         self._observations = ObservationCache()
         self._fits: dict[tuple[str, ...], _Fit] = {}
         self._chains: dict[tuple[str, ...], np.ndarray] = {}
@@ -300,7 +303,7 @@ class GPSampler:
     ) -> Suggestion:
         joint, context, table = self._observations.for_trial(space, history, trial)
         x, losses = table.complete_losses()
-        startup = self.n_startup_trials or _default_startup(len(joint))
+        startup = self.n_startup_trials or _default_startup(len(joint), self.trust_region)
         if len(x) < max(startup, 2):
             return self._startup.sample(space, history, rng, trial)
         cube = table.cube
@@ -668,7 +671,7 @@ def _region(
     x: np.ndarray, loss: np.ndarray, start: int, fixed: np.ndarray, fixed_values: np.ndarray
 ) -> Region:
     """The trust region around the best trial, its side replayed from the losses after
-    the first ``start`` (the Sobol points)."""
+    the first ``start`` (the star design's)."""
     center = x[int(np.argmin(loss))].copy()
     center[fixed] = fixed_values[fixed]
     return Region.around(center, side_length(loss, start, int((~fixed).sum())), ~fixed)
