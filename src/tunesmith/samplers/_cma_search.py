@@ -53,7 +53,8 @@ SEPARABLE_DIMS = 40
 #: their size (at least 1), over the last 10 + 30 d / λ generations; when its candidates
 #: are within :data:`SPREAD_TOLERANCE` of the ranges and it is worse than an earlier
 #: run; when they are and it holds the best value, and its values are flat over the last
-#: :data:`SHORT_SPAN` generations; or when its candidates are within :data:`SPREAD_FLOOR`.
+#: :data:`SHORT_SPAN` generations (to this share of their size, at least
+#: :data:`POLISH_FLOOR`); or when its candidates are within :data:`SPREAD_FLOOR`.
 #: (Converged candidates alone are not enough for the best run: on a steep minimum such
 #: as Ackley's cone the values still fall when the candidates are within 1e-6 of each
 #: other, and restarting there gave up a regret of 6e-9 for one of 3e-5; bench/RESULTS.md,
@@ -62,6 +63,12 @@ FLAT_TOLERANCE = 1e-8
 SPREAD_TOLERANCE = 1e-6
 SHORT_SPAN = 3
 SPREAD_FLOOR = 1e-12
+#: The smallest size the best run's values are flat to a share of: it is polished until
+#: they are flat to 1e-12 (``cmaes``'s own ``tolfun``) when they are near 0. Measured
+#: against a size of at least 1, it restarted on Ackley's cone at a regret of 1e-8, where
+#: a restart never does better and one run goes on to the floating-point floor
+#: (bench/RESULTS.md, evolutionary search, "polishing the best run").
+POLISH_FLOOR = 1e-4
 #: A run has settled in its basin when its generations' best values over the last
 #: :data:`SETTLED_SPAN` generations lie within :data:`SETTLED_TOLERANCE` of their size: a
 #: nonzero minimum reached to three digits (a run converging to 0, as on Ackley's cone,
@@ -296,21 +303,22 @@ class Search:
         """``cmaes``'s own stopping rules; or the run's recent values flat to 1e-8 of
         their size; or its candidates within 1e-6 of the ranges, unless it holds the
         best value of the search (then its values must also be flat, over a few
-        generations); or its candidates within 1e-12 of the ranges. A run in a worse
-        local optimum is not polished to ``cmaes``'s 1e-12: those trials go to a new
-        start."""
+        generations, to 1e-12 near 0); or its candidates within 1e-12 of the ranges. A
+        run in a worse local optimum is not polished to ``cmaes``'s 1e-12: those trials
+        go to a new start."""
         if self.optimizer.should_stop() or spread < SPREAD_FLOOR:
             return True
         if spread < SPREAD_TOLERANCE:
             if min(best for best, _ in self.recent) > self.earlier_best:
                 return True
-            span = SHORT_SPAN
+            span, floor = SHORT_SPAN, POLISH_FLOOR
         else:
             span = 10 + math.ceil(30 * self.layout.dims / self.optimizer.population_size)
+            floor = 1.0
         if len(self.recent) < span:
             return False
         window = np.array(self.recent[-span:])
-        return bool(np.ptp(window) <= FLAT_TOLERANCE * max(1.0, float(np.abs(window).min())))
+        return bool(np.ptp(window) <= FLAT_TOLERANCE * max(floor, float(np.abs(window).min())))
 
     def _settled(self) -> bool:
         """Whether this run has settled in its basin: its generations' best values flat
