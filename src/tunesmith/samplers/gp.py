@@ -56,7 +56,7 @@ from tunesmith.samplers._gp import (
     log_expected_improvement,
     sample_hyperparameters,
 )
-from tunesmith.samplers._gp_multi import Feasibility, HypervolumeImprovement
+from tunesmith.samplers._gp_multi import Feasibility, HypervolumeImprovement, floors
 from tunesmith.samplers._observations import ObservationCache, Observations
 from tunesmith.samplers._threads import one_blas_thread
 from tunesmith.samplers._trust_region import Region, side_length
@@ -471,7 +471,7 @@ class GPSampler:
         front = front[np.all(front < reference, axis=1)]
         front = front[pareto_mask(front)] if len(front) else front
         gps = [model.with_pending(running, failed) for model, _, _ in models]
-        return HypervolumeImprovement(gps, front, reference, feasibility)
+        return HypervolumeImprovement(gps, front, reference, feasibility, floors(standardized))
 
     def _cost_model(
         self, table: Observations, x: np.ndarray, cube: UnitCube
