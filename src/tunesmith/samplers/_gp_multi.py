@@ -21,6 +21,12 @@ HVI(y) = Σ_k Π_i (u_ki - max(l_ki, y_i))⁺, and since (u - max(l, y))⁺ = (u
 E[HVI] = Σ_k Π_i σ_i (h(b_ki) - h(a_ki)) with a = (l - μ) / σ, b = (u - μ) / σ:
 exact, with no Monte Carlo.
 
+**Floors**: an objective that cannot go below some value (a network's smallest size) is
+still modelled by a GP that extrapolates below it, and every box beyond the front's
+extreme point in that objective is open downwards, so EHVI pays for the chance of going
+past the extreme point with the whole width of the other objectives. Once two trials reach
+an objective's minimum exactly (:func:`floors`), the boxes stop there.
+
 **Where EHVI is weak: DTLZ2** (3 objectives, 6 variables; bench/multiobjective.py). There
 the GP's front trailed random search at 50 trials. As far as diagnosed (bench/RESULTS.md):
 each objective is (1 + g) times a trigonometric factor of x₀, x₁, with g a shallow bowl in
