@@ -156,6 +156,8 @@ def test_the_gp_does_not_keep_proposing_past_an_objective_floor():
     assert at_floor <= 4
 
 
-def test_an_objective_floor_is_a_minimum_hit_exactly_twice():
+def test_an_objective_floor_is_a_minimum_hit_exactly_by_trials_that_differ_elsewhere():
     losses = np.array([[0.3, 2.0], [0.1, 2.0], [0.2, 2.5], [0.1 + 1e-12, 3.0]])
     assert list(floors(losses)) == [-np.inf, 2.0]
+    # the same values twice: one configuration evaluated again, not a floor
+    assert list(floors(np.array([[0.1, 3.0], [0.1, 3.0], [0.2, 2.5]]))) == [-np.inf, -np.inf]

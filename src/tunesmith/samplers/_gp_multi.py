@@ -24,8 +24,8 @@ exact, with no Monte Carlo.
 **Floors**: an objective that cannot go below some value (a network's smallest size) is
 still modelled by a GP that extrapolates below it, and every box beyond the front's
 extreme point in that objective is open downwards, so EHVI pays for the chance of going
-past the extreme point with the whole width of the other objectives. Once two trials reach
-an objective's minimum exactly (:func:`floors`), the boxes stop there.
+past the extreme point with the whole width of the other objectives. Once two trials that differ in
+another objective reach an objective's minimum exactly (:func:`floors`), the boxes stop there.
 
 **Where EHVI is weak: DTLZ2** (3 objectives, 6 variables; bench/multiobjective.py). There
 the GP's front trailed random search at 50 trials. As far as diagnosed (bench/RESULTS.md):
@@ -109,20 +109,22 @@ def _log_expected_box_side(
 
 
 def floors(losses: np.ndarray) -> np.ndarray:
-    """(q,) each objective's smallest value where two trials or more reached exactly it,
-    else -inf: a value an objective cannot go below.
+    """(q,) each objective's smallest value where trials that differ in another objective
+    reached exactly it, else -inf: a value the objective cannot go below.
 
     A GP does not know that an objective has a floor (a network's smallest size, an error
     of 0), so it extrapolates below the lowest value seen, and EHVI rewards the chance of
     going past the front's extreme point with the whole width of the front's other
     objectives: on bench/multiobjective.py's MLP (error against log10 weights) the GP
     proposed the smallest network (one layer of 2 units) in more than half of its
-    trials, seven of them a configuration already evaluated. A minimum that trials at
-    different points hit exactly is such a floor; a smooth objective never ties."""
+    trials, four of them a configuration already evaluated. A minimum that trials at
+    different points hit exactly is such a floor (a smooth objective never ties); trials
+    equal in every objective are more likely one configuration evaluated twice, which
+    says nothing of a floor."""
     floor = np.full(losses.shape[1], -np.inf)
     for i, column in enumerate(losses.T):
         lowest = column.min()
-        if np.count_nonzero(column == lowest) >= 2:
+        if len(np.unique(losses[column == lowest], axis=0)) >= 2:
             floor[i] = lowest
     return floor
 

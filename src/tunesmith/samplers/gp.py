@@ -27,7 +27,7 @@ Algorithms", made to work on real hyperparameter spaces:
 - constraints (``constraints=``): a GP per constraint, EI times the probability of
   feasibility (Gardner et al. 2014); several objectives: a GP per objective and the
   expected hypervolume improvement, in log space, for 2 or 3 objectives (no gain counted
-  below an objective's floor, a minimum two trials hit exactly); beyond, EI of a random
+  below an objective's floor, a minimum two differing trials hit exactly); beyond, EI of a random
   Chebyshev scalarization per trial (ParEGO, Knowles 2006). See :mod:`._gp_multi`.
 
 Cost grows as n³ in the number of trials; it stays well under a second a trial to a few
