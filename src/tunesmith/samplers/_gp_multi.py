@@ -21,6 +21,12 @@ HVI(y) = Σ_k Π_i (u_ki - max(l_ki, y_i))⁺, and since (u - max(l, y))⁺ = (u
 E[HVI] = Σ_k Π_i σ_i (h(b_ki) - h(a_ki)) with a = (l - μ) / σ, b = (u - μ) / σ:
 exact, with no Monte Carlo.
 
+**Floors**: an objective that cannot go below some value (a network's smallest size) is
+still modelled by a GP that extrapolates below it, and every box beyond the front's
+extreme point in that objective is open downwards, so EHVI pays for the chance of going
+past the extreme point with the whole width of the other objectives. Once two trials that differ in
+another objective reach an objective's minimum exactly (:func:`floors`), the boxes stop there.
+
 **Where EHVI is weak: DTLZ2** (3 objectives, 6 variables; bench/multiobjective.py). There
 the GP's front trailed random search at 50 trials. As far as diagnosed (bench/RESULTS.md):
 each objective is (1 + g) times a trigonometric factor of x₀, x₁, with g a shallow bowl in
@@ -102,6 +108,27 @@ def _log_expected_box_side(
     return log_side, -(cdf_b - cdf_a) / safe, (pdf_b - pdf_a) / safe
 
 
+def floors(losses: np.ndarray) -> np.ndarray:
+    """(q,) each objective's smallest value where trials that differ in another objective
+    reached exactly it, else -inf: a value the objective cannot go below.
+
+    A GP does not know that an objective has a floor (a network's smallest size, an error
+    of 0), so it extrapolates below the lowest value seen, and EHVI rewards the chance of
+    going past the front's extreme point with the whole width of the front's other
+    objectives: on bench/multiobjective.py's MLP (error against log10 weights) the GP
+    proposed the smallest network (one layer of 2 units) in more than half of its
+    trials, four of them a configuration already evaluated. A minimum that trials at
+    different points hit exactly is such a floor (a smooth objective never ties); trials
+    equal in every objective are more likely one configuration evaluated twice, which
+    says nothing of a floor."""
+    floor = np.full(losses.shape[1], -np.inf)
+    for i, column in enumerate(losses.T):
+        lowest = column.min()
+        if len(np.unique(losses[column == lowest], axis=0)) >= 2:
+            floor[i] = lowest
+    return floor
+
+
 class Feasibility:
     """log P(every constraint <= 0), from one GP per constraint (each fitted to the
     constraint's standardized values, with ``threshold`` where the raw value is 0)."""
@@ -143,9 +170,14 @@ class HypervolumeImprovement:
         front: np.ndarray,
         reference: np.ndarray,
         feasibility: Feasibility | None = None,
+        floor: np.ndarray | None = None,
     ) -> None:
         self.models = models
         self.lower, self.upper = nondominated_boxes(front, reference)
+        if floor is not None:  # nothing to gain below an objective's floor (see floors())
+            self.lower = np.maximum(self.lower, floor)
+            keep = np.all(self.upper > self.lower, axis=1)
+            self.lower, self.upper = self.lower[keep], self.upper[keep]
         self.feasibility = feasibility
 
     def best_first(self, points: np.ndarray) -> np.ndarray:

@@ -26,8 +26,9 @@ Algorithms", made to work on real hyperparameter spaces:
   chosen by a GP of the trials that have it, given the parameters already chosen;
 - constraints (``constraints=``): a GP per constraint, EI times the probability of
   feasibility (Gardner et al. 2014); several objectives: a GP per objective and the
-  expected hypervolume improvement, in log space, for 2 or 3 objectives; beyond, EI of a
-  random Chebyshev scalarization per trial (ParEGO, Knowles 2006). See :mod:`._gp_multi`.
+  expected hypervolume improvement, in log space, for 2 or 3 objectives (no gain counted
+  below an objective's floor, a minimum two differing trials hit exactly); beyond, EI of a random
+  Chebyshev scalarization per trial (ParEGO, Knowles 2006). See :mod:`._gp_multi`.
 
 Cost grows as n³ in the number of trials; it stays well under a second a trial to a few
 hundred trials. The "auto" sampler hands over to TPE beyond that.
@@ -56,7 +57,7 @@ from tunesmith.samplers._gp import (
     log_expected_improvement,
     sample_hyperparameters,
 )
-from tunesmith.samplers._gp_multi import Feasibility, HypervolumeImprovement
+from tunesmith.samplers._gp_multi import Feasibility, HypervolumeImprovement, floors
 from tunesmith.samplers._observations import ObservationCache, Observations
 from tunesmith.samplers._threads import one_blas_thread
 from tunesmith.samplers._trust_region import Region, StarDesign, side_length
@@ -515,7 +516,7 @@ class GPSampler:
         front = front[np.all(front < reference, axis=1)]
         front = front[pareto_mask(front)] if len(front) else front
         gps = [model.with_pending(running, failed) for model, _, _ in models]
-        return HypervolumeImprovement(gps, front, reference, feasibility)
+        return HypervolumeImprovement(gps, front, reference, feasibility, floors(standardized))
 
     def _cost_model(
         self, table: Observations, x: np.ndarray, cube: UnitCube
