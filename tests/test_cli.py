@@ -138,7 +138,13 @@ def test_ask_tell_trials_export_importance_and_delete(tmp_path):
     assert exported.returncode == 0 and out.read_text().startswith("number,state,value")
     assert len(out.read_text().splitlines()) == 5
     ranked = tunesmith("importance", "--storage", url, "--study", "s", cwd=tmp_path)
-    assert ranked.returncode == 0 and ranked.stdout.split("\t")[0] == "x", ranked.stdout
+    # four unseeded random trials cannot always single out x (act ranked first in one
+    # CI run): the command must print what the library computes for the same study
+    shares = ts.importance(ts.load_study(study_name="s", storage=url))
+    assert ranked.returncode == 0, ranked.stderr
+    printed = [line.split("\t") for line in ranked.stdout.strip().splitlines()]
+    assert [name for name, _ in printed] == list(shares)
+    assert [float(share) for _, share in printed] == pytest.approx(list(shares.values()), abs=1e-4)
     twice = tunesmith("tell", "--storage", url, "--study", "s", "--trial", "0", "--value", "1",
                       cwd=tmp_path)  # fmt: skip
     assert twice.returncode == 2 and "already COMPLETE" in twice.stderr
