@@ -208,8 +208,8 @@ def rosenbrock10(p: Mapping[str, float]) -> float:
     return float((100.0 * (z[1:] - z[:-1] ** 2) ** 2 + (1.0 - z[:-1]) ** 2).sum())
 
 
-def ackley10(p: Mapping[str, float]) -> float:
-    z = np.array([p[f"x{i}"] for i in range(10)]) - _ACKLEY_OPT
+def _ackley(z: np.ndarray) -> float:
+    """Ackley's function, minimum 0 at z = 0."""
     d = len(z)
     return float(
         -20.0 * math.exp(-0.2 * math.sqrt((z * z).sum() / d))
@@ -217,6 +217,10 @@ def ackley10(p: Mapping[str, float]) -> float:
         + 20.0
         + math.e
     )
+
+
+def ackley10(p: Mapping[str, float]) -> float:
+    return _ackley(np.array([p[f"x{i}"] for i in range(10)]) - _ACKLEY_OPT)
 
 
 _LEVY10_OPT = _shifted_optimum(10, -10.0, 10.0, seed=303)
@@ -248,13 +252,7 @@ def levy20(p: Mapping[str, float]) -> float:
 
 
 def ackley20(p: Mapping[str, float]) -> float:
-    z = _vector(p, 20) - _ACKLEY20_OPT
-    return float(
-        -20.0 * math.exp(-0.2 * math.sqrt((z * z).sum() / 20))
-        - math.exp(np.cos(2 * math.pi * z).sum() / 20)
-        + 20.0
-        + math.e
-    )
+    return _ackley(_vector(p, 20) - _ACKLEY20_OPT)
 
 
 def rosenbrock20(p: Mapping[str, float]) -> float:
@@ -270,13 +268,7 @@ _LEVY_FAR_OPT = _shifted_optimum(10, -10.0, 10.0, seed=909, near=(0.03, 0.10))
 
 
 def ackley10_far(p: Mapping[str, float]) -> float:
-    z = _vector(p, 10) - _ACKLEY_FAR_OPT
-    return float(
-        -20.0 * math.exp(-0.2 * math.sqrt((z * z).sum() / 10))
-        - math.exp(np.cos(2 * math.pi * z).sum() / 10)
-        + 20.0
-        + math.e
-    )
+    return _ackley(_vector(p, 10) - _ACKLEY_FAR_OPT)
 
 
 def levy10_far(p: Mapping[str, float]) -> float:
