@@ -24,8 +24,9 @@ exact, with no Monte Carlo.
 **Floors**: an objective that cannot go below some value (a network's smallest size) is
 still modelled by a GP that extrapolates below it, and every box beyond the front's
 extreme point in that objective is open downwards, so EHVI pays for the chance of going
-past the extreme point with the whole width of the other objectives. Once two trials that differ in
-another objective reach an objective's minimum exactly (:func:`floors`), the boxes stop there.
+past the extreme point with the whole width of the other objectives. Once two trials
+that differ in another objective reach an objective's minimum exactly (:func:`floors`),
+the boxes stop there.
 
 **Where EHVI is weak: DTLZ2** (3 objectives, 6 variables; bench/multiobjective.py). There
 the GP's front trailed random search at 50 trials. As far as diagnosed (bench/RESULTS.md):
