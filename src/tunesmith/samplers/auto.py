@@ -163,7 +163,7 @@ def _tied(completed: Sequence[FrozenTrial]) -> bool:
     noted = last.notes.get("auto")
     if not isinstance(noted, dict) or noted.get("modelled") is False:
         return False
-    if noted.get("by") not in ("gp", "light", "local"):
+    if noted.get("by") not in _TIMED:
         return False
     return any(trial.values == last.values for trial in completed[:-1])
 
